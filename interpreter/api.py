@@ -1,0 +1,182 @@
+"""The one public entry point: prepare a rule set once, evaluate many cases.
+
+    rules = RuleSet.prepare()                      # parse + check rules/*.rules
+    case = rules.case(rules.read(["examples/2026"]))
+    result = rules.evaluate(case)                  # verdicts, each with its trace
+
+The CLI, the tests, the scenario runner and the documentation generator all go
+through this module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import ast as A
+from .check import Program, check
+from .data import Table, load_table
+from .diagnostics import Diagnostic, Failed
+from .documents import Document, DocumentReader, discover
+from .evaluate import Case, Evaluator
+from .law import Law
+from .parse import parse_file
+from .trace import NOT_APPLICABLE, Outcome
+
+DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
+
+# The order in which verdicts decide the overall result and the exit code.
+SEVERITY = ("non_compliant", "insufficient_information", "needs_assessment", "compliant")
+EXIT_CODES = {"compliant": 0, "non_compliant": 1, "insufficient_information": 4, "needs_assessment": 5}
+
+
+def rules_directory() -> Path:
+    return Path(os.environ.get("AMMR_RULES") or DEFAULT_RULES)
+
+
+@dataclass(frozen=True)
+class Result:
+    case: Case
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def applicable(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.verdict != NOT_APPLICABLE)
+
+    def counts(self) -> dict[str, int]:
+        counter = Counter(o.verdict for o in self.outcomes)
+        return {v: counter.get(v, 0) for v in (*SEVERITY, NOT_APPLICABLE)}
+
+    @property
+    def overall(self) -> str:
+        """The worst verdict: one non-compliance makes the whole check non-compliant."""
+        present = {o.verdict for o in self.applicable}
+        return next((v for v in SEVERITY if v in present), "compliant")
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.overall]
+
+    def outcome(self, requirement: str, instance: str | None = None, document: str | None = None) -> Outcome:
+        for o in self.outcomes:
+            if o.requirement == requirement and (instance is None or o.instance == instance) \
+                    and (document is None or o.document == document):
+                return o
+        raise KeyError(f"no outcome for {requirement}" + (f"[{instance}]" if instance else ""))
+
+
+class RuleSet:
+    """A parsed and checked rule set with its law text, reference data and document models."""
+
+    def __init__(self, directory: Path, program: Program, tables: dict[str, Table]):
+        self.directory = directory
+        self.program = program
+        self.tables = tables
+        self.reader = DocumentReader(program.structs, tuple(program.member_states), tuple(program.datasets))
+        self._shared: dict = {}          # data-only definitions, reused across cases with the same data years
+
+    # -------------------------------------------------------------- prepare
+    @classmethod
+    def prepare(cls, directory: str | Path | None = None) -> "RuleSet":
+        """Parse and check every rule file of `directory`. Raises `Failed` with all errors."""
+        directory = Path(directory) if directory is not None else rules_directory()
+        files = sorted(directory.glob("*.rules"))
+        if not files:
+            raise Failed([Diagnostic("E003", f"no rule files (*.rules) in {directory}", A.Span(str(directory), 1, 1, 1, 1),
+                                     "point --rules at the project's rules/ folder")])
+        parsed, problems = [], []
+        for path in files:
+            try:
+                parsed.append(parse_file(_display(path)))
+            except Failed as failure:
+                problems.append(failure)
+        if problems:
+            raise Failed([d for f in problems for d in f.diagnostics],
+                         {k: v for f in problems for k, v in f.sources.items()})
+        law = _law(directory, parsed)
+        program = check(parsed, law)
+        tables = {name: load_table(name, directory / spec.decl.file, spec.scale)
+                  for name, spec in program.datasets.items()}
+        return cls(directory, program, tables)
+
+    # -------------------------------------------------------------- documents
+    def read(self, paths: Iterable[str | Path]) -> tuple[Document, ...]:
+        """Read and validate document files (directories are searched for .yaml/.yml/.json)."""
+        found = discover([Path(p) for p in paths])
+        if not found:
+            raise Failed([Diagnostic("D000", "no document files found", A.Span(" ".join(map(str, paths)), 1, 1, 1, 1),
+                                     "give YAML or JSON files, or a folder holding them")])
+        documents, problems = [], []
+        for path in found:
+            try:
+                documents.extend(self.reader.read(path))
+            except Failed as failure:
+                problems.append(failure)
+        if problems:
+            raise Failed([d for f in problems for d in f.diagnostics],
+                         {k: v for f in problems for k, v in f.sources.items()})
+        return tuple(documents)
+
+    def document(self, data: dict, source: str = "<data>") -> Document:
+        """Validate one document given as a Python mapping (as parsed from YAML or JSON)."""
+        return self.reader.from_data(data, source)
+
+    def schema(self, type_name: str) -> dict:
+        return self.reader.models.schema(type_name)
+
+    # -------------------------------------------------------------- cases
+    def case(self, documents: Iterable[Document], data_years: dict[str, int] | None = None,
+             parameters: dict[str, Any] | None = None) -> Case:
+        """Gather the facts, and fix the reference-data year of each dataset (and why)."""
+        documents = tuple(documents)
+        years, reasons = {}, {}
+        for name, table in self.tables.items():
+            stated = {d.data_years[name]: d for d in documents if name in d.data_years}
+            if data_years and name in data_years:
+                years[name], reasons[name] = data_years[name], "chosen for this check"
+            elif len(stated) > 1:
+                raise Failed([Diagnostic("D030", f"the documents disagree on the {name} data year: "
+                                                 + ", ".join(f"{y} in {d.label}" for y, d in stated.items()),
+                                         A.Span(next(iter(stated.values())).source, 1, 1, 1, 1),
+                                         "state one year, or choose one with --data-year")])
+            elif stated:
+                year, document = next(iter(stated.items()))
+                years[name], reasons[name] = year, f"stated in {document.label}"
+            else:
+                latest = table.latest_complete_year(self.program.participating)
+                if latest is not None:
+                    years[name] = latest
+                    reasons[name] = "latest year with a figure for every participating member state"
+        return Case(documents, years, reasons, dict(parameters or {}))
+
+    def evaluate(self, case: Case, trace: bool = True) -> Result:
+        return Result(case, tuple(Evaluator(self.program, self.tables, case, trace, self._shared).outcomes()))
+
+    def check(self, paths: Iterable[str | Path], data_years: dict[str, int] | None = None,
+              trace: bool = True) -> Result:
+        """Read, gather and evaluate in one call."""
+        return self.evaluate(self.case(self.read(paths), data_years), trace)
+
+
+def _law(directory: Path, files: list[A.RuleFile]) -> Law:
+    acts = [d for f in files for d in f.declarations if isinstance(d, A.Act)]
+    if not acts:
+        raise Failed([Diagnostic("E004", "no 'act' declaration: the rules do not say which act they encode",
+                                 A.Span(str(directory), 1, 1, 1, 1),
+                                 'declare it once: act "Regulation (EU) 2024/1351" law text "law"')])
+    text_dir = directory / (acts[0].law_text or "law")
+    if not (text_dir / "index.json").is_file():
+        raise Failed([Diagnostic("E005", f"the law text folder {text_dir} has no index.json", acts[0].span,
+                                 "ship the law text under rules/law/")])
+    return Law.load(text_dir)
+
+
+def _display(path: Path) -> Path:
+    """Paths in messages are relative to the working directory when possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path

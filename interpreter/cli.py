@@ -1,0 +1,249 @@
+"""The `ammr` command.
+
+Exit codes (also printed by `ammr --help`):
+  0  every applicable requirement is compliant
+  1  at least one requirement is non-compliant
+  2  the command line or a document is wrong (the message says where)
+  3  a rule file is wrong (the message says where)
+  4  nothing non-compliant, but information is missing for some requirement
+  5  nothing non-compliant or missing, but some requirement needs an authority's assessment
+  70 an internal error (a bug: please report it)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from .diagnostics import Failed
+
+EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 2, 3, 70
+
+_EPILOG = """\b
+Exit codes:
+  0  all applicable requirements compliant
+  1  some requirement non-compliant
+  2  bad command line or document
+  3  bad rule file
+  4  information missing (nothing non-compliant)
+  5  assessment needed (nothing non-compliant or missing)
+  70 internal error
+"""
+
+
+class _Exit(Exception):
+    def __init__(self, code: int):
+        self.code = code
+
+
+def _colour(ctx_colour: bool | None) -> bool:
+    if ctx_colour is not None:
+        return ctx_colour
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _report(failure: Failed, code: int, fmt: str = "text") -> None:
+    if fmt == "json":
+        click.echo(json.dumps({"errors": [d.to_json() for d in failure.diagnostics]}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(failure.render(), err=True)
+        count = len(failure.diagnostics)
+        click.echo(f"\n{count} error{'s' if count != 1 else ''}.", err=True)
+    raise _Exit(code)
+
+
+def _prepare(rules: Path | None, fmt: str = "text"):
+    from .api import RuleSet
+    try:
+        return RuleSet.prepare(rules)
+    except Failed as failure:
+        _report(failure, EXIT_RULES, fmt)
+
+
+def _data_years(values: tuple[str, ...]) -> dict[str, int]:
+    out = {}
+    for value in values:
+        name, sep, year = value.partition("=")
+        if not sep or not year.strip().isdigit():
+            raise click.BadParameter(f"'{value}': write DATASET=YEAR, e.g. population=2024", param_hint="--data-year")
+        out[name.strip()] = int(year)
+    return out
+
+
+def _result(rules, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str):
+    years = _data_years(data_years)
+    unknown = [name for name in years if name not in rules.tables]
+    if unknown:
+        raise click.BadParameter(f"no dataset '{unknown[0]}'; datasets: {', '.join(rules.tables)}",
+                                 param_hint="--data-year")
+    try:
+        return rules.check(paths, years)
+    except Failed as failure:
+        _report(failure, EXIT_USAGE, fmt)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from .files import write_atomic
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+_rules_option = click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
+                             help="Folder of rule files (default: the project's rules/).")
+_format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                              show_default=True, help="Output format.")
+_years_option = click.option("--data-year", "data_years", multiple=True, metavar="DATASET=YEAR",
+                             help="Eurostat reference year for a dataset, e.g. population=2024 "
+                                  "(default: the year the documents state, else the latest complete year).")
+_colour_option = click.option("--color/--no-color", "colour", default=None,
+                              help="Colour the verdicts (default: when writing to a terminal).")
+
+
+@click.group(epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ammr-rules")
+def main() -> None:
+    """Check documents of the EU Annual Solidarity Pool against Regulation (EU) 2024/1351 (AMMR),
+    and explain every verdict with the provision that decides it."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_rules_option
+@_format_option
+@_years_option
+@_colour_option
+def check(paths, rules_dir, fmt, data_years, colour) -> None:
+    """Check documents (YAML or JSON files, or folders of them) and print a verdict,
+    citation and reason for every applicable requirement."""
+    from .explain import render_check, render_json, view
+    rules = _prepare(rules_dir, fmt)
+    result = _result(rules, paths, data_years, fmt)
+    data = view(result, rules)
+    click.echo(render_json(data) if fmt == "json" else render_check(data, _colour(colour)), nl=False)
+    raise _Exit(result.exit_code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_rules_option
+@_format_option
+@_years_option
+@_colour_option
+@click.option("--requirement", "only", multiple=True, metavar="ID", help="Explain only these requirements.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+def explain(paths, rules_dir, fmt, data_years, colour, only, output) -> None:
+    """Explain every verdict: the provision quoted, interpretations, exceptions considered,
+    and the trace of every value used with its source."""
+    from .explain import render_explain, render_json, view
+    rules = _prepare(rules_dir, fmt)
+    known = {r.name for r in rules.program.requirements}
+    for name in only:
+        if name not in known:
+            from .diagnostics import did_you_mean
+            raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}", param_hint="--requirement")
+    result = _result(rules, paths, data_years, fmt)
+    data = view(result, rules, traces=True)
+    if only:
+        data["outcomes"] = [o for o in data["outcomes"] if o["id"] in only]
+        for g in data["groups"]:
+            g["outcomes"] = [o for o in g["outcomes"] if o["id"] in only]
+        data["groups"] = [g for g in data["groups"] if g["outcomes"]]
+    text = render_json(data) if fmt == "json" else render_explain(data, _colour(colour) and not output)
+    _emit(text, output)
+    raise _Exit(result.exit_code)
+
+
+@main.command()
+@click.argument("type_name", required=False)
+@_rules_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+def schema(type_name, rules_dir, output) -> None:
+    """Print the JSON Schema of a document type (without TYPE_NAME: list the types)."""
+    rules = _prepare(rules_dir)
+    documents = rules.program.documents
+    if type_name is None:
+        for name, spec in documents.items():
+            click.echo(f"{name:28} {spec.decl.description}")
+        return
+    if type_name not in rules.reader.models.models:
+        from .diagnostics import did_you_mean
+        raise click.BadParameter(f"no document type '{type_name}'. "
+                                 f"{did_you_mean(type_name, documents) or 'Types: ' + ', '.join(documents)}",
+                                 param_hint="TYPE_NAME")
+    _emit(json.dumps(rules.schema(type_name), indent=2, ensure_ascii=False) + "\n", output)
+
+
+@main.command("rules")
+@_rules_option
+@_format_option
+def rules_command(rules_dir, fmt) -> None:
+    """Check the rule files (names, types and units, citations, quotations, exceptions)
+    without evaluating anything."""
+    rules = _prepare(rules_dir, fmt)
+    p = rules.program
+    citations = sum(1 for _ in _all_citations(p))
+    summary = {
+        "files": [f.path for f in p.files], "requirements": len(p.requirements), "exceptions": len(p.exceptions),
+        "definitions": sum(1 for v in p.values.values() if v.kind == "definition"),
+        "constants": sum(1 for v in p.values.values() if v.kind == "constant"),
+        "documents": len(p.documents), "datasets": len(p.datasets), "citations": citations,
+        "interpretations": sum(len(d.meta.interpretations) for f in p.files for d in f.declarations),
+    }
+    if fmt == "json":
+        click.echo(json.dumps({"errors": [], **summary}, indent=2))
+        return
+    click.echo(f"{len(summary['files'])} rule files checked: no errors.")
+    click.echo(f"  {summary['requirements']} requirements, {summary['exceptions']} exceptions, "
+               f"{summary['definitions']} definitions, {summary['constants']} constants, "
+               f"{summary['documents']} document types, {summary['datasets']} datasets")
+    click.echo(f"  {summary['citations']} citations resolved against the law text; "
+               f"{summary['interpretations']} interpretation notes")
+
+
+def _all_citations(program):
+    for f in program.files:
+        for d in f.declarations:
+            yield from d.meta.citations
+
+
+def run(entry: Callable[..., None], args: list[str] | None = None) -> int:
+    """Run the command group and turn every outcome into an exit code, never a traceback."""
+    try:
+        entry.main(args=args, prog_name="ammr", standalone_mode=False)
+        return 0
+    except _Exit as done:
+        return done.code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as error:
+        error.show()
+        return EXIT_USAGE
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except Failed as failure:                   # a stage failed outside the paths above
+        click.echo(failure.render(), err=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:                  # a bug: say so plainly, keep the traceback for developers
+        if os.environ.get("AMMR_DEBUG"):
+            raise
+        click.echo(f"ammr: internal error: {type(error).__name__}: {error}\n"
+                   "This is a bug in ammr, not in your input. Run again with AMMR_DEBUG=1 to see the "
+                   "traceback, and report it.", err=True)
+        return EXIT_INTERNAL
+
+
+def main_entry() -> None:
+    sys.exit(run(main))

@@ -1,0 +1,621 @@
+"""Rule text -> typed syntax tree (`ast.py`), or positioned syntax errors.
+
+Lark's LALR parser with positions does the grammar work; a Transformer turns its
+parse tree into frozen dataclasses, and `_assemble` checks which clauses a
+declaration may carry, so that a misplaced clause reads as a sentence rather
+than as a list of expected tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from . import ast as A
+from .diagnostics import Collector, Diagnostic, Failed
+
+GRAMMAR = Path(__file__).with_name("grammar.lark")
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
+DECLARATION_KEYWORDS = ("act", "authority", "member state", "constant", "parameter", "dataset",
+                        "document", "record", "definition", "requirement", "exception")
+
+_comments: list[Token] = []
+
+
+@lru_cache(maxsize=1)
+def parser() -> Lark:
+    # cache=True keeps the LALR tables on disk between runs (start-up time matters for the CLI)
+    return Lark.open(str(GRAMMAR), parser="lalr", propagate_positions=True,
+                     maybe_placeholders=False, cache=True,
+                     lexer_callbacks={"COMMENT": _comments.append})
+
+
+def parse_file(path: str | Path) -> A.RuleFile:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise Failed([Diagnostic("E001", f"cannot read rule file: {error.strerror}",
+                                 A.Span(str(path), 1, 1, 1, 1))]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise Failed([Diagnostic("E002", "the file is not valid UTF-8 text",
+                                 A.Span(str(path), line, column, line, column + 1),
+                                 "save the rule file with UTF-8 encoding")]) from None
+    return parse_text(text, str(path))
+
+
+def parse_text(text: str, filename: str = "<rules>") -> A.RuleFile:
+    """Parse one rule file. Raises `Failed` with every syntax and structure error found."""
+    tree = _parse_tree(text, filename)
+    comments = tuple((c.line, str(c)) for c in _comments)
+    collector = Collector()
+    try:
+        declarations = _Builder(filename, text, collector).transform(tree)
+    except VisitError as error:          # a literal the grammar accepts but the calendar does not
+        if isinstance(error.orig_exc, Failed):
+            raise error.orig_exc from None
+        raise
+    if collector.errors:
+        raise Failed(collector.diagnostics, {filename: text})
+    return A.RuleFile(filename, text, tuple(declarations), comments)
+
+
+def _parse_tree(text: str, filename: str) -> Tree:
+    _comments.clear()
+    try:
+        return parser().parse(text)
+    except UnexpectedInput as first:
+        diagnostics = _recover(text, filename, first)
+        raise Failed(diagnostics, {filename: text}) from None
+
+
+def _recover(text: str, filename: str, first: UnexpectedInput) -> list[Diagnostic]:
+    """Report one syntax error per broken declaration, not just the first of the file.
+
+    Each declaration starts at the beginning of a line with its keyword; parsing each
+    alone (the rest blanked out, so positions stay true) finds the other errors.
+    """
+    diagnostics = [syntax_diagnostic(first, text, filename)]
+    starts = [m.start() for m in re.finditer(
+        r"^(?:%s)\b" % "|".join(k.replace(" ", r"\s+") for k in DECLARATION_KEYWORDS), text, re.M)]
+    if len(starts) > 200:                  # a pathological file: one message is enough
+        return diagnostics
+    bounds = list(zip(starts, starts[1:] + [len(text)]))
+    seen = {(diagnostics[0].span.line, diagnostics[0].span.column)}
+    for begin, end in bounds:
+        if begin <= getattr(first, "pos_in_stream", -1) < end:
+            continue
+        chunk = re.sub(r"[^\n]", " ", text[:begin]) + text[begin:end]
+        try:
+            parser().parse(chunk)
+        except UnexpectedInput as error:
+            diagnostic = syntax_diagnostic(error, text, filename)
+            key = (diagnostic.span.line, diagnostic.span.column)
+            if key not in seen:
+                seen.add(key)
+                diagnostics.append(diagnostic)
+    return sorted(diagnostics, key=lambda d: (d.span.line, d.span.column))
+
+
+# ------------------------------------------------------------ syntax errors
+
+_READABLE = {
+    "NAME": "a name", "STRING": "a quoted text", "CITATION": "a citation such as Art 12(2)(a)",
+    "NUMBER": "a number", "INT": "a whole number", "UNIT": "a unit (persons, EUR, days, ...)",
+    "MONTH": "a month", "ISO_DATE": "a date", "AGGREGATE": "sum(...), count(...), ...",
+    "MAGNITUDE": "million or billion", "YES_NO": "yes/no", "$END": "the end of the file",
+}
+
+
+def _describe(terminal: str) -> str:
+    if terminal in _READABLE:
+        return _READABLE[terminal]
+    for definition in parser().terminals:
+        if definition.name == terminal and definition.pattern.type == "str":
+            return f"'{definition.pattern.value}'"
+    return terminal.lower()
+
+
+def _expected(error: UnexpectedInput) -> str:
+    names = sorted({_describe(t) for t in (getattr(error, "expected", None) or getattr(error, "allowed", None) or ())})
+    if not names:
+        return ""
+    if len(names) > 8:
+        names = names[:8] + ["..."]
+    return "expected " + ", ".join(names)
+
+
+def syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diagnostic:
+    line, column = getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1
+    if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
+        lines = text.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+        return Diagnostic("E101", "the file ends in the middle of a declaration",
+                          A.Span(filename, line, column, line, column + 1), _expected(error))
+    if isinstance(error, UnexpectedCharacters):
+        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        span = A.Span(filename, line, column, line, column + 1)
+        if char == '"':
+            return Diagnostic("E102", "this quoted text is not closed on its line", span,
+                              'end the text with " on the same line; split a long text into several "..." pieces')
+        return Diagnostic("E103", f"unexpected character {char!r}", span, _expected(error))
+    token = error.token
+    width = max(1, len(str(token)))
+    span = A.Span(filename, line, column, line, column + width)
+    return Diagnostic("E104", f"unexpected {_token_words(token)}", span, _expected(error))
+
+
+def _token_words(token: Token) -> str:
+    if token.type == "NAME":
+        return f"name '{token}'"
+    if token.type == "STRING":
+        return "quoted text"
+    return f"'{token}'"
+
+
+# ---------------------------------------------------------------- builder
+
+def _span(filename: str, meta_or_token) -> A.Span:
+    m = meta_or_token
+    if getattr(m, "empty", False):
+        return A.NOWHERE
+    return A.Span(filename, m.line, m.column, m.end_line, m.end_column,
+                  getattr(m, "start_pos", 0) or 0, getattr(m, "end_pos", 0) or 0)
+
+
+def _number(token: Token) -> Fraction:
+    return Fraction(Decimal(re.sub(r"[ \u00a0\u202f]", "", str(token))))
+
+
+def _unquote(token: Token) -> str:
+    return re.sub(r"\\(.)", r"\1", str(token)[1:-1])
+
+
+@v_args(meta=True)
+class _Builder(Transformer):
+    """Parse tree -> ast. Clauses come back as (kind, payload, span) triples."""
+
+    def __init__(self, filename: str, text: str, collector: Collector):
+        super().__init__()
+        self._file = filename
+        self._source = text
+        self._collector = collector
+
+    def _sp(self, meta) -> A.Span:
+        return _span(self._file, meta)
+
+    def _tsp(self, token: Token) -> A.Span:
+        return _span(self._file, token)
+
+    # -- top level
+    def start(self, meta, children):
+        return children
+
+    def string(self, meta, tokens):
+        return " ".join(_unquote(t) for t in tokens), self._sp(meta)
+
+    # -- clauses
+    def cites(self, meta, tokens):
+        return ("cites", tuple(A.CitationNode(str(t), self._tsp(t)) for t in tokens), self._sp(meta))
+
+    def _note(kind):
+        def method(self, meta, children):
+            text, span = children[0]
+            return (kind, A.Note(text, span), self._sp(meta))
+        return method
+
+    interpretation = _note("interpretation")
+    source = _note("source")
+
+    def _plain(kind):
+        def method(self, meta, children):
+            value = children[0]
+            if isinstance(value, Token):
+                value = _unquote(value)
+            return (kind, value, self._sp(meta))
+        return method
+
+    file = _plain("file")
+    eli = _plain("eli")
+    url = _plain("url")
+    law_text = _plain("law_text")
+    scale = _plain("scale")
+    when = _plain("when")
+    unless = _plain("unless")
+    requires = _plain("requires")
+    then = _plain("then")
+
+    def priority(self, meta, children):
+        return ("priority", int(children[0]), self._sp(meta))
+
+    def for_each(self, meta, children):
+        name, source = children
+        return ("for_each", A.ForEach(str(name), source, self._sp(meta)), self._sp(meta))
+
+    def for_subject(self, meta, children):
+        return ("for", tuple(children), self._sp(meta))
+
+    def using(self, meta, children):
+        return ("using", tuple(children), self._sp(meta))
+
+    def notwithstanding(self, meta, children):
+        return ("notwithstanding", tuple((str(t), self._tsp(t)) for t in children), self._sp(meta))
+
+    def assessment(self, meta, children):
+        authority, (quote, _) = children
+        return ("assessment", A.Assessment(str(authority), quote, self._sp(meta), self._tsp(authority)),
+                self._sp(meta))
+
+    def outcome_not_applicable(self, meta, _):
+        return A.Outcome("not_applicable", span=self._sp(meta))
+
+    def outcome_compliant(self, meta, _):
+        return A.Outcome("compliant", span=self._sp(meta))
+
+    def outcome_assessment(self, meta, children):
+        return A.Outcome("assessment", assessment=children[0][1], span=self._sp(meta))
+
+    def outcome_requires(self, meta, children):
+        return A.Outcome("requires", condition=children[0], span=self._sp(meta))
+
+    def binding(self, meta, children):
+        name, type_ = children
+        return A.Binding(str(name), type_, self._sp(meta))
+
+    def parameters(self, meta, children):
+        return tuple(children)
+
+    # -- types
+    def quantity_type(self, meta, children):
+        unit = _canonical_unit(str(children[0]))
+        per = _canonical_unit(str(children[1])) if len(children) > 1 else None
+        return A.QuantityType(span=self._sp(meta), unit=unit, per=per)
+
+    def _simple(name):
+        def method(self, meta, children):
+            return A.SimpleType(span=self._sp(meta), name=name)
+        return method
+
+    share_type = _simple("share")
+    number_type = _simple("number")
+    date_type = _simple("date")
+    year_type = _simple("year")
+    bool_type = _simple("yes/no")
+    text_type = _simple("text")
+    member_state_type = _simple("member state")
+
+    def named_type(self, meta, children):
+        return A.NamedType(span=self._sp(meta), name=str(children[0]))
+
+    def table_type(self, meta, children):
+        return A.TableType(span=self._sp(meta), value=children[0])
+
+    def list_type(self, meta, children):
+        return A.ListType(span=self._sp(meta), item=str(children[0]))
+
+    # -- expressions
+    def number(self, meta, children):
+        token = children[0]
+        return A.Number(span=self._sp(meta), value=_number(token), text=str(token))
+
+    def quantity(self, meta, children):
+        token, unit = children
+        return A.Quantity(span=self._sp(meta), value=_number(token), unit=_canonical_unit(str(unit)),
+                          text=f"{token} {unit}")
+
+    def percent(self, meta, children):
+        return A.Percent(span=self._sp(meta), value=_number(children[0]) / 100, text=f"{children[0]} %")
+
+    def money(self, meta, children):
+        value = _number(children[0])
+        text = f"EUR {children[0]}"
+        if len(children) > 1:
+            value *= MAGNITUDES[str(children[1])]
+            text += f" {children[1]}"
+        return A.Money(span=self._sp(meta), value=value, text=text)
+
+    def date_words(self, meta, children):
+        day, month, year = children
+        return A.DateLiteral(span=self._sp(meta), value=self._date(int(_number(year)), MONTHS.index(str(month)) + 1,
+                                                                     int(_number(day)), meta))
+
+    def date_iso(self, meta, children):
+        y, m, d = (int(p) for p in str(children[0]).split("-"))
+        return A.DateLiteral(span=self._sp(meta), value=self._date(y, m, d, meta))
+
+    def _date(self, year: int, month: int, day: int, meta) -> date:
+        try:
+            return date(year, month, day)
+        except ValueError as error:
+            self._collector.error("E105", f"not a calendar date: {error}", self._sp(meta))
+            return date(1970, 1, 1)
+
+    def date_in_year(self, meta, children):
+        day, month, year = children
+        day_number, month_number = int(_number(day)), MONTHS.index(str(month)) + 1
+        self._date(2024, month_number, day_number, meta)       # leap year: 29 February is allowed
+        return A.DateInYear(span=self._sp(meta), day=day_number, month=month_number, year=year)
+
+    def none(self, meta, _):
+        return A.NoItems(span=self._sp(meta))
+
+    def yes(self, meta, _):
+        return A.Bool(span=self._sp(meta), value=True)
+
+    def no(self, meta, _):
+        return A.Bool(span=self._sp(meta), value=False)
+
+    def text(self, meta, children):
+        return A.Text(span=self._sp(meta), value=_unquote(children[0]))
+
+    def name(self, meta, children):
+        return A.Name(span=self._sp(meta), name=str(children[0]))
+
+    def participating(self, meta, _):
+        return A.Participating(span=self._sp(meta))
+
+    def field_access(self, meta, children):
+        target, name = children
+        return A.FieldAccess(span=self._sp(meta), target=target, name=str(name))
+
+    def index(self, meta, children):
+        target, key = children
+        return A.Index(span=self._sp(meta), target=target, key=key)
+
+    def call(self, meta, children):
+        name, *args = children
+        return A.Call(span=self._sp(meta), name=str(name), args=tuple(args))
+
+    def aggregate(self, meta, children):
+        kind, body, var, source, *where = children
+        return A.Aggregate(span=self._sp(meta), kind=str(kind), body=body, var=str(var), source=source,
+                           where=where[0] if where else None)
+
+    def neg(self, meta, children):
+        return A.Unary(span=self._sp(meta), op="-", operand=children[0])
+
+    def not_(self, meta, children):
+        return A.Unary(span=self._sp(meta), op="not", operand=children[0])
+
+    def _binary(op):
+        def method(self, meta, children):
+            left, right = children
+            return A.Binary(span=self._sp(meta), op=op, left=left, right=right)
+        return method
+
+    add, sub, mul, div = _binary("+"), _binary("-"), _binary("*"), _binary("/")
+    and_, or_ = _binary("and"), _binary("or")
+
+    def compare(self, meta, children):
+        left, op, right = children
+        wording = " ".join(self._source[left.span.end:right.span.start].split())
+        return A.Compare(span=self._sp(meta), op=op, left=left, right=right, wording=wording)
+
+    def op_ge(self, meta, _): return ">="
+    def op_le(self, meta, _): return "<="
+    def op_gt(self, meta, _): return ">"
+    def op_lt(self, meta, _): return "<"
+    def op_eq(self, meta, _): return "="
+    def op_ne(self, meta, _): return "!="
+
+    def is_given(self, meta, children):
+        return A.IsGiven(span=self._sp(meta), operand=children[0], negated=False)
+
+    def is_not_given(self, meta, children):
+        return A.IsGiven(span=self._sp(meta), operand=children[0], negated=True)
+
+    def member_of(self, meta, children):
+        return A.MemberOf(span=self._sp(meta), item=children[0], collection=children[1])
+
+    def not_member_of(self, meta, children):
+        return A.MemberOf(span=self._sp(meta), item=children[0], collection=children[1], negated=True)
+
+    def if_expr(self, meta, children):
+        condition, then, otherwise = children
+        return A.If(span=self._sp(meta), condition=condition, then=then, otherwise=otherwise)
+
+    # -- declarations
+    def act(self, meta, children):
+        (title, _), *clauses = children
+        c = self._clauses("act", clauses, {"eli", "url", "law_text"})
+        return A.Act(name=title, span=self._sp(meta), name_span=self._sp(meta), meta=c.meta,
+                     eli=c.one("eli") or "", url=c.one("url") or "", law_text=c.one("law_text") or "")
+
+    def authority(self, meta, children):
+        name, (description, _), *clauses = children
+        c = self._clauses("authority", clauses, set())
+        return A.Authority(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
+                           description=description)
+
+    def participates(self, meta, children):
+        return ("participates", children[0].value if children else None)
+
+    def not_participating(self, meta, _):
+        return ("does not participate", None)
+
+    def member_state(self, meta, children):
+        code, (country, _), (status, since), *clauses = children
+        c = self._clauses("member state", clauses, set())
+        return A.MemberState(name=str(code), span=self._sp(meta), name_span=self._tsp(code), meta=c.meta,
+                             country=country, participates=status == "participates", since=since)
+
+    def constant(self, meta, children):
+        name, *rest = children
+        declared = rest.pop(0) if isinstance(rest[0], A.TypeExpr) else None
+        value, *clauses = rest
+        c = self._clauses("constant", clauses, set())
+        return A.Constant(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
+                          declared=declared, value=value)
+
+    def parameter(self, meta, children):
+        name, declared, default, *clauses = children
+        c = self._clauses("parameter", clauses, set())
+        return A.Parameter(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
+                           declared=declared, default=default)
+
+    def dataset(self, meta, children):
+        name, declared, *rest = children
+        description = rest.pop(0)[0] if rest and _is_string(rest[0]) else ""
+        c = self._clauses("dataset", rest, {"file", "scale"})
+        if not c.one("file"):
+            self._collector.error("E110", f"dataset '{name}' names no file", self._sp(meta),
+                                 'add: file "data/<name>.csv"')
+        return A.Dataset(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
+                         declared=declared, description=description, file=c.one("file") or "",
+                         scale=c.one("scale"))
+
+    def field(self, meta, children):
+        name, type_, *rest = children
+        description = rest.pop(0)[0] if rest and _is_string(rest[0]) else ""
+        default, citations = None, ()
+        for option in rest:
+            if isinstance(option, tuple) and option[0] == "cites":
+                citations += option[1]
+            else:
+                default = option
+        return A.Field(str(name), type_, description, default, citations, self._sp(meta))
+
+    def field_default(self, meta, children):
+        return children[0]
+
+    def field_option(self, meta, children):
+        return children[0]
+
+    def _structure(self, meta, children, is_document):
+        name, *rest = children
+        description = rest.pop(0)[0] if rest and _is_string(rest[0]) else ""
+        fields = tuple(r for r in rest if isinstance(r, A.Field))
+        clauses = [r for r in rest if not isinstance(r, A.Field)]
+        c = self._clauses("document" if is_document else "record", clauses, set())
+        return A.Structure(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
+                           is_document=is_document, description=description, fields=fields)
+
+    def document(self, meta, children):
+        return self._structure(meta, children, True)
+
+    def record(self, meta, children):
+        return self._structure(meta, children, False)
+
+    def definition(self, meta, children):
+        name, *rest = children
+        params = rest.pop(0) if rest and isinstance(rest[0], tuple) and rest[0] and isinstance(rest[0][0], A.Binding) else ()
+        declared = rest.pop(0) if rest and isinstance(rest[0], A.TypeExpr) else None
+        body, *clauses = rest
+        c = self._clauses("definition", clauses, set())
+        return A.Definition(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
+                            params=params, declared=declared, body=body)
+
+    def requirement(self, meta, children):
+        name, (title, _), *clauses = children
+        c = self._clauses("requirement", clauses,
+                          {"for", "using", "for_each", "when", "unless", "requires", "assessment"},
+                          repeatable={"unless"})
+        span = self._sp(meta)
+        if c.one("requires") is None and c.one("assessment") is None:
+            self._collector.error("E111", f"requirement '{name}' says neither what it requires nor who assesses it",
+                                 self._tsp(name), "add a 'requires <condition>' or a 'needs assessment by <authority> \"<quoted words>\"' clause")
+        if c.one("requires") is not None and c.one("assessment") is not None:
+            self._collector.error("E112", f"requirement '{name}' both requires a condition and leaves it to assessment",
+                                 self._tsp(name), "split it into two requirements, one per duty")
+        self._require_citation("requirement", name, c)
+        return A.Requirement(name=str(name), span=span, name_span=self._tsp(name), meta=c.meta, title=title,
+                             subjects=c.one("for") or (), using=c.one("using") or (),
+                             for_each=c.one("for_each"), when=c.one("when"), unless=tuple(c.all("unless")),
+                             requires=c.one("requires"), assessment=c.one("assessment"))
+
+    def exception(self, meta, children):
+        name, (title, _), *clauses = children
+        c = self._clauses("exception", clauses, {"for", "using", "notwithstanding", "priority", "when", "then"})
+        for needed, hint in (("notwithstanding", "name the requirements it sets aside: 'notwithstanding <requirement>'"),
+                             ("priority", "give it a priority: 'priority 1' (higher wins over lower)"),
+                             ("then", "say what happens: 'then not applicable', 'then needs assessment by ...'")):
+            if c.one(needed) is None:
+                self._collector.error("E113", f"exception '{name}' has no '{needed}' clause", self._tsp(name), hint)
+        self._require_citation("exception", name, c)
+        return A.Exception_(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
+                            title=title, subjects=c.one("for") or (), using=c.one("using") or (),
+                            targets=c.one("notwithstanding") or (), priority=c.one("priority"),
+                            when=c.one("when"), outcome=c.one("then"))
+
+    def _require_citation(self, kind: str, name: Token, c: "_Clauses") -> None:
+        if not c.meta.citations:
+            self._collector.error("E114", f"{kind} '{name}' cites no provision", self._tsp(name),
+                                 "every rule says which provision it encodes: add 'cites Art <n>(<paragraph>)'")
+
+    def _clauses(self, kind: str, clauses: list, allowed: set[str], repeatable: set[str] = frozenset()) -> "_Clauses":
+        return _Clauses(kind, clauses, allowed, repeatable, self._collector)
+
+
+def _is_string(value) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], A.Span)
+
+
+_CLAUSE_WORDS = {"for_each": "for each", "for": "for", "law_text": "law text", "assessment": "needs assessment by",
+                 "then": "then", "notwithstanding": "notwithstanding"}
+
+
+class _Clauses:
+    """The clauses of one declaration, sorted by kind, with misplaced ones reported."""
+
+    def __init__(self, kind, clauses, allowed, repeatable, collector: Collector):
+        self.by_kind: dict[str, list] = {}
+        citations, interpretations, sources = [], [], []
+        for clause_kind, payload, span in clauses:
+            if clause_kind == "cites":
+                citations.extend(payload)
+            elif clause_kind == "interpretation":
+                interpretations.append(payload)
+            elif clause_kind == "source":
+                sources.append(payload)
+            elif clause_kind not in allowed:
+                word = _CLAUSE_WORDS.get(clause_kind, clause_kind)
+                collector.error("E106", f"'{word}' does not belong in {_article(kind)} {kind}", span,
+                                _placement_hint(clause_kind))
+            elif clause_kind in self.by_kind and clause_kind not in repeatable:
+                word = _CLAUSE_WORDS.get(clause_kind, clause_kind)
+                collector.error("E107", f"'{word}' is given twice", span,
+                                "combine the conditions with 'and', or remove one")
+            else:
+                self.by_kind.setdefault(clause_kind, []).append(payload)
+        self.meta = A.Meta(tuple(citations), tuple(interpretations), tuple(sources))
+
+    def one(self, kind):
+        values = self.by_kind.get(kind)
+        return values[0] if values else None
+
+    def all(self, kind):
+        return self.by_kind.get(kind, [])
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def _placement_hint(kind: str) -> str:
+    return {
+        "priority": "priorities order exceptions; put it in the exception that sets this rule aside",
+        "notwithstanding": "write the derogation as its own 'exception' declaration",
+        "then": "'then' says what an exception does; requirements say 'requires'",
+        "requires": "definitions and constants give their value after '='",
+        "for_each": "only requirements are checked once per item",
+        "file": "only datasets name a file",
+        "scale": "only datasets have a scale",
+    }.get(kind, "")
+
+
+def _canonical_unit(unit: str) -> str:
+    return {"person": "persons", "day": "days", "week": "weeks", "month": "months"}.get(unit, unit)
