@@ -80,10 +80,11 @@ class RuleSet:
 
     # -------------------------------------------------------------- prepare
     @classmethod
-    def prepare(cls, directory: str | Path | None = None) -> "RuleSet":
-        """Parse and check every rule file of `directory`. Raises `Failed` with all errors."""
+    def prepare(cls, directory: str | Path | None = None, extra: Iterable[str | Path] = ()) -> "RuleSet":
+        """Parse and check every rule file of `directory` (and the `extra` files, checked together
+        with them). Raises `Failed` with all errors."""
         directory = Path(directory) if directory is not None else rules_directory()
-        files = sorted(directory.glob("*.rules"))
+        files = sorted(directory.glob("*.rules")) + [Path(p) for p in extra]
         if not files:
             raise Failed([Diagnostic("E003", f"no rule files (*.rules) in {directory}", A.Span(str(directory), 1, 1, 1, 1),
                                      "point --rules at the project's rules/ folder")])
@@ -152,8 +153,11 @@ class RuleSet:
                     reasons[name] = "latest year with a figure for every participating member state"
         return Case(documents, years, reasons, dict(parameters or {}))
 
-    def evaluate(self, case: Case, trace: bool = True) -> Result:
-        return Result(case, tuple(Evaluator(self.program, self.tables, case, trace, self._shared).outcomes()))
+    def evaluate(self, case: Case, trace: bool = True, only: Iterable[str] | None = None) -> Result:
+        """Every requirement's verdicts for the case (or only those named). With `trace=False`
+        verdicts and missing facts are the same, but no steps are recorded (faster)."""
+        chosen = frozenset(only) if only is not None else None
+        return Result(case, tuple(Evaluator(self.program, self.tables, case, trace, self._shared).outcomes(chosen)))
 
     def check(self, paths: Iterable[str | Path], data_years: dict[str, int] | None = None,
               trace: bool = True) -> Result:

@@ -312,7 +312,7 @@ class _Checker:
             whole = text.replace(".", " ")
             self.out.error("E310", f"'{text}' is ambiguous: a decimal point, or a thousands separator?", span,
                            f"write {whole} for the whole number (thousands are grouped with spaces), "
-                           f"or {Decimal(text).normalize()} for the decimal number")
+                           f"or {format(Decimal(text).normalize(), 'f')} for the decimal number")
 
     def _e_DateLiteral(self, e: A.DateLiteral, scope) -> ir.Node:
         return ir.Const(T.DATE, e.span, e.value, e.value.isoformat())

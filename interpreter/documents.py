@@ -402,8 +402,10 @@ class DocumentReader:
             bad = str(error.get("input"))
             hint = {"GR": "Greece is EL in Eurostat codes", "UK": "the United Kingdom is not a member state"}.get(bad) \
                 or did_you_mean(bad, self.member_states) or "use a two-letter Eurostat country code"
-            return Diagnostic("D021", f"{field_path}: '{bad}' is not a member state code", where(loc + ("<key>",)) if
-                              (loc + ("<key>",)) in _positions_of(where) else where(loc), hint)
+            is_key = loc[-1] == "[key]"
+            place = loc[:-1] + ("<key>",) if is_key else loc
+            shown = ".".join(str(p) for p in (loc[:-1] if is_key else loc))
+            return Diagnostic("D021", f"{shown}: '{bad}' is not a member state code", where(place), hint)
         message = error["msg"]
         hint = _HINTS.get(kind, "")
         if kind.startswith("decimal") and "decimal places" in message:
@@ -423,10 +425,6 @@ class DocumentReader:
             else:
                 return None
         return self.structs.get(t.name) if isinstance(t, T.Record) else spec
-
-
-def _positions_of(where) -> set:
-    return set()
 
 
 def _trim(loc: tuple) -> tuple:

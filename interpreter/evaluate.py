@@ -58,10 +58,11 @@ class Evaluator:
         }
 
     # ------------------------------------------------------------ verdicts
-    def outcomes(self) -> list[Outcome]:
+    def outcomes(self, only: frozenset[str] | None = None) -> list[Outcome]:
         out: list[Outcome] = []
         for requirement in self.program.requirements:
-            out.extend(self.requirement(requirement))
+            if only is None or requirement.name in only:
+                out.extend(self.requirement(requirement))
         return out
 
     def requirement(self, r: ir.RequirementSpec) -> list[Outcome]:
@@ -340,7 +341,8 @@ class Evaluator:
             if self.tracing:
                 children = tuple(self.steps.pop())
                 if value is not _NO_VALUE:
-                    self._record(Step("item", key, value, node.body.type, node.body.span, children=children))
+                    self._record(Step("item", key, value, node.body.type, node.body.span, detail=node.var,
+                                      children=children))
         result = self._combine(node, values, gaps)
         if self.tracing:
             children = tuple(self.steps.pop())

@@ -156,7 +156,27 @@ def syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diagn
     token = error.token
     width = max(1, len(str(token)))
     span = A.Span(filename, line, column, line, column + width)
+    citation = _citation_cut_short(error, text, filename)
+    if citation is not None:
+        return citation
     return Diagnostic("E104", f"unexpected {_token_words(token)}", span, _expected(error))
+
+
+def _citation_cut_short(error: UnexpectedToken, text: str, filename: str) -> Diagnostic | None:
+    """A citation the grammar read only in part ("Art 12, paragraph 2"): let the citation
+    reader say what is wrong with the whole of it."""
+    previous = (getattr(error, "token_history", None) or [None])[-1]
+    if previous is None or previous.type != "CITATION":
+        return None
+    from .law import CitationSyntaxError, parse_citation
+    rest = text[previous.start_pos:].split("\n", 1)[0]
+    written = re.split(r"\s+and\s+|\s+(?=(?:for|requires|when|unless|interpretation|source)\b)", rest)[0].rstrip()
+    try:
+        parse_citation(written)
+    except CitationSyntaxError as problem:
+        span = A.Span(filename, previous.line, previous.column, previous.line, previous.column + len(written))
+        return Diagnostic("E400", f"cannot read the citation '{written}': {problem.message}", span, problem.hint)
+    return None
 
 
 def _token_words(token: Token) -> str:

@@ -7,6 +7,8 @@ gap that would have to close ("1 person short", "27 days late").
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import date
 from fractions import Fraction
 
@@ -99,13 +101,29 @@ def _gap(wording: str, left: Step, right: Step) -> str:
     t = left.type if isinstance(left.type, T.Quantity) else right.type
     if not isinstance(t, T.Quantity):
         return ""
+    strict = "more" in wording or "less" in wording
     if "least" in wording or "more" in wording:
-        return f"{V.show(b - a, t)} short"
+        return f"{V.show(_smallest_step(b - a, t, strict), t)} short"
     if "most" in wording or "less" in wording:
-        return f"{V.show(a - b, t)} too much"
+        return f"{V.show(_smallest_step(a - b, t, strict), t)} too much"
     if wording == "equals":
         return f"off by {V.show(abs(a - b), t)}"
     return ""
+
+
+def _smallest_step(gap: Fraction, t: T.Quantity, strict: bool) -> Fraction:
+    """A gap as the document would have to close it: whole persons, whole cents.
+
+    A fair share of 1 562.22 persons is not met by 1 562 persons: one more person is
+    needed, so a gap of 0.22 person reads "1 person short" and one of EUR 0.0013
+    reads "EUR 0.01 short"."""
+    dim = dict(t.dim)
+    unit = {"persons": Fraction(1), "EUR": Fraction(1, 100)}.get(next(iter(dim), ""), None) \
+        if len(dim) == 1 and next(iter(dim.values())) == 1 else None
+    if unit is None:
+        return gap
+    steps = math.floor(gap / unit) + 1 if strict else math.ceil(gap / unit)
+    return steps * unit
 
 
 def _logic(step: Step) -> str:
@@ -117,9 +135,10 @@ def _logic(step: Step) -> str:
 
 def _aggregate(step: Step) -> str:
     items = [c for c in step.children if c.kind == "item"]
+    if not items and isinstance(step.value, bool):
+        return "nothing to check: no items"
     if step.value is False or step.value is True:
-        wanted = not step.value if step.label.startswith("all") else step.value
-        chosen = [c for c in items if c.value is wanted]
+        chosen = [c for c in items if c.value is step.value]
         shown = "; ".join(f"{c.label}: {_item(c)}" for c in chosen[:_MAX_ITEMS])
         more = len(chosen) - _MAX_ITEMS
         head = "fails for" if step.value is False and step.label.startswith("all") else "holds for"
@@ -129,4 +148,6 @@ def _aggregate(step: Step) -> str:
 
 def _item(step: Step) -> str:
     inner = [c for c in step.children if c.kind in ("compare", "logic", "given", "not", "aggregate", "member")]
-    return describe(inner[-1]) if inner else V.show(step.value, step.type)
+    text = describe(inner[-1]) if inner else V.show(step.value, step.type)
+    # the rule says "ms"; the reader wants to see which member state
+    return re.sub(rf"\b{re.escape(step.detail)}\b", step.label, text) if step.detail else text
