@@ -66,7 +66,7 @@ class TableType(TypeExpr):
 
 @dataclass(frozen=True)
 class ListType(TypeExpr):
-    item: str = ""
+    item: TypeExpr = field(default_factory=TypeExpr)
 
 
 # ------------------------------------------------------------ expressions
@@ -354,6 +354,16 @@ class Exception_(Declaration):
     priority: int | None = None
     when: Expr | None = None
     outcome: Outcome | None = None
+
+
+@dataclass(frozen=True)
+class Coverage(Declaration):
+    """`coverage Art 9(1) not checkable "..."` or `coverage Art 59(4) needs assessment by ...`:
+    what becomes of a provision no requirement checks. Its name is the citation as written."""
+    citation: CitationNode = field(default_factory=lambda: CitationNode(""))
+    status: str = "not_checkable"          # not_checkable | needs_assessment
+    reason: str = ""                       # why it is not checkable
+    assessment: Assessment | None = None
 
 
 @dataclass(frozen=True)

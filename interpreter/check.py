@@ -18,17 +18,8 @@ from . import ast as A
 from . import ir
 from . import types as T
 from .diagnostics import Collector, Failed, did_you_mean
+from .builtins import FUNCTIONS as BUILTINS
 from .law import CitationSyntaxError, Law, Provision, UnresolvedCitation
-
-BUILTINS = {
-    # name: (number of arguments, description for hints)
-    "min": (2, "the smaller of two values"),
-    "max": (2, "the larger of two values"),
-    "abs": (1, "the absolute value"),
-    "floor": (1, "rounded down to a whole number"),
-    "ceiling": (1, "rounded up to a whole number"),
-    "year": (1, "the calendar year of a date"),
-}
 
 _SIMPLE_TYPES = {"share": T.SHARE, "number": T.SHARE, "date": T.DATE, "year": T.YEAR,
                  "yes/no": T.BOOL, "text": T.TEXT, "member state": T.MEMBER_STATE}
@@ -47,7 +38,7 @@ class Program:
     datasets: dict[str, ir.DatasetSpec]
     requirements: tuple[ir.RequirementSpec, ...]
     exceptions: tuple[ir.ExceptionSpec, ...]
-    warnings: tuple = ()
+    coverage: tuple[ir.CoverageSpec, ...] = ()
 
     @property
     def participating(self) -> tuple[str, ...]:
@@ -84,6 +75,7 @@ class _Checker:
         self.authorities: dict[str, A.Authority] = {}
         self.member_states: dict[str, A.MemberState] = {}
         self.act: A.Act | None = None
+        self.coverage_decl: list[A.Coverage] = []
         self.structs: dict[str, ir.StructSpec] = {}
         self.values: dict[str, ir.Value] = {}
         self.value_types: dict[str, T.Type] = {}
@@ -109,8 +101,29 @@ class _Checker:
             self._citations(decl.meta.citations)
         if self.act:
             self._citations(self.act.meta.citations)
+        coverage = self._coverage()
         return Program(self.files, self.law, self.act, self.authorities, self.member_states, self.structs,
-                       self.values, self.datasets, requirements, exceptions)
+                       self.values, self.datasets, requirements, exceptions, coverage)
+
+    def _coverage(self) -> tuple[ir.CoverageSpec, ...]:
+        out, seen = [], {}
+        for decl in self.coverage_decl:
+            extra = self._citations(decl.meta.citations[1:])
+            provision = self._citation(decl.citation)
+            if provision is None:
+                continue
+            if provision.citation in seen:
+                self.out.error("E214", f"the coverage of {provision.citation.short()} is declared twice", decl.citation.span,
+                               f"it was first declared at {seen[provision.citation]}")
+                continue
+            seen[provision.citation] = decl.citation.span
+            if decl.assessment is not None:
+                outcome = self._assessment(decl.assessment, (provision, *extra), ())
+                out.append(ir.CoverageSpec(provision, "needs_assessment", decl, authority=outcome.authority,
+                                           quote=outcome.quote))
+            else:
+                out.append(ir.CoverageSpec(provision, "not_checkable", decl, reason=decl.reason))
+        return tuple(out)
 
     def _collect(self) -> None:
         for file in self.files:
@@ -122,6 +135,8 @@ class _Checker:
                     self.act = decl
                 elif isinstance(decl, A.Authority):
                     self._declare(self.authorities, decl, "authority")
+                elif isinstance(decl, A.Coverage):
+                    self.coverage_decl.append(decl)
                 elif isinstance(decl, A.Structure):
                     self._declare(self.structs_decl, decl, "document or record type")
                 elif isinstance(decl, (A.Requirement, A.Exception_)):
@@ -155,7 +170,7 @@ class _Checker:
             value = self._type(texpr.value)
             return T.Table(value)
         if isinstance(texpr, A.ListType):
-            return T.List(self._named(texpr.item, texpr.span))
+            return T.List(self._type(texpr.item))
         if isinstance(texpr, A.NamedType):
             return self._named(texpr.name, texpr.span)
         return T.UNKNOWN
@@ -418,22 +433,18 @@ class _Checker:
         return ir.Ref(result, e.span, "definition", e.name, args)
 
     def _builtin(self, e: A.Call, args: tuple[ir.Node, ...]) -> ir.Node:
-        arity, _ = BUILTINS[e.name]
-        if len(args) != arity:
-            self.out.error("E304", f"'{e.name}' takes {arity} argument(s), {len(args)} given", e.span, "")
+        function = BUILTINS[e.name]
+        if len(args) != len(function.params):
+            self.out.error("E304", f"'{e.name}' takes {len(function.params)} argument(s), {len(args)} given", e.span,
+                           f"write {e.name}({', '.join(function.params)}): {function.description}")
             return ir.Node(T.UNKNOWN, e.span)
-        if e.name == "year":
-            if args[0].type not in (T.DATE, T.UNKNOWN):
-                self.out.error("E302", f"year(...) takes a date, not {args[0].type}", args[0].span, "")
-            return ir.Builtin(T.YEAR, e.span, "year", args)
-        for a in args:
-            if not isinstance(a.type, (T.Quantity, T.Unknown)):
-                self.out.error("E302", f"{e.name}(...) takes quantities, not {a.type}", a.span, "")
-                return ir.Node(T.UNKNOWN, e.span)
-        if arity == 2 and not T.compatible(args[0].type, args[1].type):
-            self.out.error("E301", f"{e.name}(...) of {args[0].type} and {args[1].type}", e.span,
-                           _unit_hint(args[0].type, args[1].type))
-        return ir.Builtin(args[0].type, e.span, e.name, args)
+        if any(isinstance(a.type, T.Unknown) for a in args):
+            return ir.Node(T.UNKNOWN, e.span)
+        result = function.result([a.type for a in args])
+        if isinstance(result, str):
+            self.out.error("E302", f"{e.name}(...) {result}", e.span, f"{e.name}: {function.description}")
+            return ir.Node(T.UNKNOWN, e.span)
+        return ir.Builtin(result, e.span, e.name, args)
 
     def _e_Aggregate(self, e: A.Aggregate, scope) -> ir.Node:
         source = self._expr(e.source, scope)
@@ -511,9 +522,12 @@ class _Checker:
         if isinstance(collection.type, (T.Table, T.MemberStates)):
             if item.type not in (T.MEMBER_STATE, T.UNKNOWN):
                 self.out.error("E302", f"only a member state can be 'in' {collection.type}", e.item.span, "")
+        elif isinstance(collection.type, T.List) and isinstance(collection.type.item, T.Scalar):
+            if not T.compatible(collection.type.item, item.type):
+                self.out.error("E302", f"a {item.type} cannot be in a {collection.type}", e.item.span, "")
         elif not isinstance(collection.type, T.Unknown):
-            self.out.error("E302", f"'in' needs a table by member state or participating member states, "
-                                   f"not {collection.type}", e.collection.span, "")
+            self.out.error("E302", f"'in' needs a table by member state, a list of member states or "
+                                   f"participating member states, not {collection.type}", e.collection.span, "")
         return ir.MemberOf(T.BOOL, e.span, item, collection, e.negated)
 
     def _e_If(self, e: A.If, scope) -> ir.Node:

@@ -9,7 +9,6 @@ missing fact could change it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -17,6 +16,7 @@ from typing import Any, Callable
 
 from . import ir
 from . import types as T
+from .builtins import FUNCTIONS as BUILTINS
 from .check import Program
 from .data import Table
 from .documents import UNDISCLOSED, Document, ListValue, RecordValue, TableValue
@@ -109,8 +109,8 @@ class Evaluator:
         if isinstance(source, dict):
             order = {code: i for i, code in enumerate(self.program.member_states)}
             return [(k, k) for k in sorted(source, key=lambda c: order.get(c, len(order)))]
-        if isinstance(source, tuple) and source and isinstance(source[0], str) and not isinstance(source, ListValue):
-            return [(k, k) for k in source]
+        if isinstance(source, tuple) and source and isinstance(source[0], str):
+            return [(k, k) for k in source]          # member states: the code is the item's name
         return [(f"{getattr(item, 'path', i) or i}", item) for i, item in enumerate(source)]
 
     def _instance(self, r: ir.RequirementSpec, document, env: dict, key: str | None) -> Outcome:
@@ -312,18 +312,10 @@ class Evaluator:
         args = [self.eval(a, env) for a in node.args]
         if any(isinstance(a, Missing) for a in args):
             return merge_missing(*args)
-        f = node.function
-        if f == "min":
-            return min(args)
-        if f == "max":
-            return max(args)
-        if f == "abs":
-            return abs(args[0])
-        if f == "floor":
-            return Fraction(math.floor(args[0]))
-        if f == "ceiling":
-            return Fraction(math.ceil(args[0]))
-        return args[0].year                                          # year(date)
+        try:
+            return BUILTINS[node.function].run(*args)
+        except (ValueError, ArithmeticError) as error:
+            return Missing.of(f"undefined: {node.function}(...) at {node.span}: {error}")
 
     def _aggregate(self, node: ir.Aggregate, env) -> Any:
         source = self.eval(node.source, env)

@@ -243,3 +243,14 @@ class RequirementSpec:
     @property
     def title(self) -> str:
         return self.decl.title
+
+
+@dataclass(frozen=True)
+class CoverageSpec:
+    """A provision declared not checkable, or left to an authority, for the coverage map."""
+    provision: Any                 # law.Provision
+    status: str                    # not_checkable | needs_assessment
+    decl: A.Coverage
+    reason: str = ""
+    authority: str = ""
+    quote: str = ""

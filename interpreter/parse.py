@@ -27,7 +27,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
 DECLARATION_KEYWORDS = ("act", "authority", "member state", "constant", "parameter", "dataset",
-                        "document", "record", "definition", "requirement", "exception")
+                        "document", "record", "definition", "requirement", "exception", "coverage")
 
 _comments: list[Token] = []
 
@@ -325,7 +325,7 @@ class _Builder(Transformer):
         return A.TableType(span=self._sp(meta), value=children[0])
 
     def list_type(self, meta, children):
-        return A.ListType(span=self._sp(meta), item=str(children[0]))
+        return A.ListType(span=self._sp(meta), item=children[0])
 
     # -- expressions
     def number(self, meta, children):
@@ -529,6 +529,22 @@ class _Builder(Transformer):
 
     def record(self, meta, children):
         return self._structure(meta, children, False)
+
+    def not_checkable(self, meta, children):
+        return ("not_checkable", children[0][0])
+
+    def left_to_assessment(self, meta, children):
+        return ("needs_assessment", children[0][1])
+
+    def coverage(self, meta, children):
+        token, (status, payload), *clauses = children
+        c = self._clauses("coverage", clauses, set())
+        citation = A.CitationNode(str(token), self._tsp(token))
+        return A.Coverage(name=str(token), span=self._sp(meta), name_span=self._tsp(token),
+                          meta=A.Meta((citation, *c.meta.citations), c.meta.interpretations, c.meta.sources),
+                          citation=citation, status=status,
+                          reason=payload if status == "not_checkable" else "",
+                          assessment=payload if status == "needs_assessment" else None)
 
     def definition(self, meta, children):
         name, *rest = children
