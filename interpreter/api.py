@@ -153,16 +153,29 @@ class RuleSet:
                     reasons[name] = "latest year with a figure for every participating member state"
         return Case(documents, years, reasons, dict(parameters or {}))
 
-    def evaluate(self, case: Case, trace: bool = True, only: Iterable[str] | None = None) -> Result:
+    def evaluate(self, case: Case, trace: bool = True, only: Iterable[str] | None = None,
+                 engine: str = "reference") -> Result:
         """Every requirement's verdicts for the case (or only those named). With `trace=False`
-        verdicts and missing facts are the same, but no steps are recorded (faster)."""
+        verdicts and missing facts are the same, but no steps are recorded (faster).
+
+        `engine` names the evaluator: "reference" is the tree-walking evaluator of evaluate.py,
+        the definition of what the rules mean; any other engine must agree with it exactly."""
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine '{engine}': one of {', '.join(ENGINES)}")
         chosen = frozenset(only) if only is not None else None
-        return Result(case, tuple(Evaluator(self.program, self.tables, case, trace, self._shared).outcomes(chosen)))
+        return Result(case, tuple(ENGINES[engine](self, case, trace, chosen)))
 
     def check(self, paths: Iterable[str | Path], data_years: dict[str, int] | None = None,
               trace: bool = True) -> Result:
         """Read, gather and evaluate in one call."""
         return self.evaluate(self.case(self.read(paths), data_years), trace)
+
+
+def _reference(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:
+    return Evaluator(rules.program, rules.tables, case, trace, rules._shared).outcomes(only)
+
+
+ENGINES = {"reference": _reference}
 
 
 def _law(directory: Path, files: list[A.RuleFile]) -> Law:

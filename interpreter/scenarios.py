@@ -69,14 +69,15 @@ def discover(directory: str | Path) -> list[Scenario]:
     return [s for p in sorted(Path(directory).rglob("*.yaml")) for s in load(p)]
 
 
-def run(rules: RuleSet, scenario: Scenario) -> tuple[Result | None, list[str]]:
-    """Evaluate a scenario. Returns the result and the list of mismatches (empty: it passed)."""
+def run(rules: RuleSet, scenario: Scenario, engine: str = "reference") -> tuple[Result | None, list[str]]:
+    """Evaluate a scenario with the named engine. Returns the result and the list of
+    mismatches (empty: it passed)."""
     try:
         documents = [rules.document(d, f"{scenario.id}#{i + 1}") for i, d in enumerate(scenario.documents)]
         case = rules.case(documents, scenario.data_years)
     except Failed as failure:
         return None, [f"the scenario's documents are invalid:\n{failure.render()}"]
-    result = rules.evaluate(case)
+    result = rules.evaluate(case, engine=engine)
     problems: list[str] = []
     for expectation in scenario.expect:
         problems.extend(_check_outcome(rules, result, expectation))
