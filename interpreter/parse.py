@@ -373,8 +373,8 @@ def _unknown_word(label: str, error: UnexpectedInput, text: str, filename: str) 
     if token is None or token.type != "NAME":
         return None
     word, span = str(token), _error_span(error, text, filename)
-    at_line_start = _column_of(text, token.start_pos) == 1
-    if label == "declaration" or at_line_start:
+    expected = set(getattr(error, "expected", None) or ())
+    if _column_of(text, token.start_pos) == 1 or "CITES" not in expected:
         hint = did_you_mean(word, DECLARATION_KEYWORDS) or "a declaration starts with one of: " + ", ".join(DECLARATION_KEYWORDS)
         return Diagnostic("E125", f"'{word}' does not start a declaration", span, hint)
     hint = did_you_mean(word, CLAUSE_WORDS) or \
