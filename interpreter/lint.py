@@ -38,11 +38,19 @@ class Check:
 # The E-codes are the checker's; the W-codes are found here.
 CHECKS = {c.code: c for c in (
     Check("E102", "a quoted text not closed on its line"),
+    Check("E108", "an expression nested more than 100 levels deep"),
+    Check("E109", "a number of more than 40 digits"),
     Check("E114", "a requirement or exception that cites no provision"),
     Check("E120", "'cites' with no citation after it"),
     Check("E121", "a decimal comma (0,5)"),
     Check("E122", "thousands grouped with commas or points (30,000; 1.000.000)"),
     Check("E123", "a keyword where a condition or a name belongs"),
+    Check("E124", "a requirement, exception, authority or member state without its quoted title"),
+    Check("E125", "a word that starts no declaration (with the keyword it may have meant)"),
+    Check("E126", "a word that starts no clause (with the keyword it may have meant)"),
+    Check("E127", "a document or parameter bound without its type"),
+    Check("E128", "an operator of programming languages (==, &&, ||, !, single quotes)"),
+    Check("E129", "a clause left incomplete (an assessment without the law's words, 'then' without outcome, ...)"),
     Check("E203", "an unknown or misspelt name (with the names it may have meant)"),
     Check("E205", "an unknown or misspelt field of a document"),
     Check("E209", "two exceptions setting aside the same requirement at the same priority"),
@@ -255,10 +263,14 @@ def _unused_bindings(program) -> Iterator[Diagnostic]:
         used = {n.name for n in _walk_all(nodes) if isinstance(n, ir.Local)}
         for binding in (*decl.subjects, *decl.using):
             if binding.name not in used:
+                if what == "exception":
+                    why = "the exception sees the documents of the requirements it sets aside without it"
+                elif binding in decl.subjects:
+                    why = "the requirement is checked for each such document all the same"
+                else:
+                    why = "it makes the verdict wait for a document it does not read"
                 yield _warning("W204", f"'{binding.name}' is bound but the {what} never uses it", binding.span,
-                               "remove the binding" + (": the requirement is checked for each such document all the same"
-                                                       if binding in decl.subjects else
-                                                       ": it makes the verdict wait for a document it does not read"))
+                               f"remove the binding: {why}")
         if isinstance(decl, A.Requirement) and decl.for_each is not None:
             weighed = [n for x in spec.exceptions for n in (x.when, x.outcome.condition)]
             inner = {n.name for n in _walk_all(n for n in (spec.when, *spec.unless, spec.requires, *weighed)

@@ -295,10 +295,10 @@ def _parse_example(example: str):
 def _known_mistake(error: UnexpectedInput, text: str, filename: str) -> Diagnostic | None:
     if getattr(error, "state", None) is None:
         return None
-    label = error.match_examples(_parse_example, {k: v for k, v in _MISTAKES.items()}, use_accepts=True)
+    label = error.match_examples(_parse_example, _MISTAKES, use_accepts=True)
     if label is None:
         return None
-    span = _error_span(error, text, filename)
+    span = _missing_span(error, text, filename)
     if label == "citation":
         return _no_citation(error, text, filename)
     if label in ("declaration", "clause"):
@@ -343,6 +343,17 @@ def _error_span(error: UnexpectedInput, text: str, filename: str) -> A.Span:
         end = last.end_pos if last is not None and last.end_pos is not None else len(text.rstrip())
         return _span_at(filename, text, end, 1)
     return A.Span(filename, token.line, token.column, token.line, token.column + len(str(token).split("\n")[0]))
+
+
+def _missing_span(error: UnexpectedInput, text: str, filename: str) -> A.Span:
+    """Something is missing: point just after the last word read when the next one is on a
+    later line (it belongs to the next clause), else at the word that stands in its place."""
+    token = getattr(error, "token", None)
+    last = (getattr(error, "token_history", None) or [None])[-1]
+    if token is not None and token.type != "$END" and last is not None and last.end_pos is not None \
+            and token.line > last.end_line:
+        return _span_at(filename, text, last.end_pos, 1)
+    return _error_span(error, text, filename)
 
 
 def _no_citation(error: UnexpectedInput, text: str, filename: str) -> Diagnostic:

@@ -1,0 +1,119 @@
+"""`ammr lint`: every check has a file that trips it (tests/lint/bad/) and the same file
+corrected (tests/lint/good/), each with the exact output expected (.expected files beside
+them). Each file is linted together with the shipped rules, as `ammr lint FILE` does.
+
+After an intended change of wording, regenerate and review the diff:
+    AMMR_REGENERATE=1 pytest tests/test_lint.py
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from interpreter import cli
+from interpreter.lint import CHECKS, lint
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).parent / "lint"
+BAD = sorted((HERE / "bad").glob("*.rules"))
+GOOD = sorted((HERE / "good").glob("*.rules"))
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)          # messages name files relative to the working directory
+
+
+def _rendered(path: Path) -> tuple[str, set[str]]:
+    report = lint([path.relative_to(ROOT)])
+    assert all(d.span.file.endswith(path.name) for d in report.diagnostics), report.render()
+    return (report.render() or "(no problems)") + "\n", {d.code for d in report.diagnostics}
+
+
+def _compare(path: Path, rendered: str) -> None:
+    expected = path.with_suffix(".expected")
+    if os.environ.get("AMMR_REGENERATE"):
+        expected.write_text(rendered, encoding="utf-8")
+    assert expected.exists(), f"no {expected.name}: run with AMMR_REGENERATE=1 and review it"
+    assert rendered == expected.read_text(encoding="utf-8")
+
+
+def test_every_check_has_a_bad_and_a_good_file():
+    for kind, files in (("bad", BAD), ("good", GOOD)):
+        covered = {p.name[:4] for p in files}
+        assert set(CHECKS) <= covered, f"checks without a {kind} file: {sorted(set(CHECKS) - covered)}"
+        assert covered <= set(CHECKS), f"{kind} files for unknown codes: {sorted(covered - set(CHECKS))}"
+
+
+@pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
+def test_bad_file_is_reported_with_its_code(path):
+    rendered, codes = _rendered(path)
+    assert path.name[:4] in codes, rendered
+    _compare(path, rendered)
+
+
+@pytest.mark.parametrize("path", GOOD, ids=[p.stem for p in GOOD])
+def test_corrected_file_is_clean(path):
+    rendered, codes = _rendered(path)
+    assert not codes, rendered
+    _compare(path, rendered)
+
+
+def test_the_shipped_rules_have_no_errors():
+    report = lint()
+    assert not report.errors, report.render()
+    assert {Path(f).name for f in report.files} >= {"art-012.rules", "art-057.rules", "regulation.rules"}
+
+
+def test_a_warning_weighed_and_accepted_is_silenced_where_it_is_raised(tmp_path):
+    bad = (HERE / "bad" / "W201_unused_constant.rules").read_text()
+    allowed = tmp_path / "allowed.rules"
+    allowed.write_text(bad.replace("constant lint_ceiling",
+                                   "# lint: allow W201 kept for the explanation of Art 12(3)\n"
+                                   "# (a second line of comment)\nconstant lint_ceiling"))
+    assert [d.code for d in lint([allowed]).diagnostics] == []
+    other_code = tmp_path / "other.rules"
+    other_code.write_text(bad.replace("constant lint_ceiling", "# lint: allow W202\nconstant lint_ceiling"))
+    assert [d.code for d in lint([other_code]).diagnostics] == ["W201"]
+    far = tmp_path / "far.rules"
+    far.write_text("# lint: allow W201\n\n" + bad)
+    assert [d.code for d in lint([far]).diagnostics] == ["W201"]
+
+
+def test_only_the_named_file_is_reported_and_a_folder_is_a_rule_set(tmp_path):
+    report = lint([HERE / "bad" / "W201_unused_constant.rules"])
+    assert [d.code for d in report.diagnostics] == ["W201"]
+    assert report.files == ("tests/lint/bad/W201_unused_constant.rules",)
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "only.rules").write_text('constant c = 1\n')
+    report = lint([folder])
+    assert [d.code for d in report.errors] == ["E004"]          # a rule set of its own needs its act
+
+
+def ammr(capsys, *args):
+    code = cli.run(cli.main, list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_exit_codes_and_formats(capsys):
+    code, _, err = ammr(capsys, "lint", str(HERE / "good" / "W201_unused_constant.rules"))
+    assert code == 0 and "0 errors, 0 warnings" in err
+    code, _, err = ammr(capsys, "lint", str(HERE / "bad" / "W201_unused_constant.rules"))
+    assert code == 0 and "warning[W201]" in err and "1 warning." in err
+    code, _, _ = ammr(capsys, "lint", "--strict", str(HERE / "bad" / "W201_unused_constant.rules"))
+    assert code == 1
+    code, out, _ = ammr(capsys, "lint", "--format", "json", str(HERE / "bad" / "E203_misspelt_name.rules"))
+    data = json.loads(out)
+    assert code == 3 and data["schema"] == "ammr-lint/1" and data["errors"] == 1
+    assert data["diagnostics"][0]["code"] == "E203" and "did you mean 'minimum_relocations'" in data["diagnostics"][0]["hint"]
+    code, out, _ = ammr(capsys, "lint", "--list")
+    assert code == 0 and all(c in out for c in CHECKS)
+
+
+def test_help_says_what_warnings_do(capsys):
+    code, out, _ = ammr(capsys, "lint", "--help")
+    assert code == 0 and "warnings are printed but do not fail, unless --strict" in " ".join(out.split())
