@@ -162,6 +162,8 @@ def _expression(e: A.Expr):
     if isinstance(e, A.Unary):
         if e.op == "not":
             return _concat("not ", expression(e.operand, _NOT))
+        if isinstance(e.operand, A.Unary) and e.operand.op == "-":
+            return _concat("-(", expression(e.operand), ")")       # not "--x"
         return _concat("-", expression(e.operand, _UNARY))
     if isinstance(e, A.If):
         return Group(Align(_concat("if ", expression(e.condition, _OR), LINE, "then ", expression(e.then, _OR),
