@@ -48,7 +48,7 @@ def parse_file(path: str | Path) -> A.RuleFile:
         raise Failed([Diagnostic("E001", f"cannot read rule file: {error.strerror}",
                                  A.Span(str(path), 1, 1, 1, 1))]) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")       # a byte order mark, as some editors write, is not text
     except UnicodeDecodeError as error:
         line = raw[:error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
