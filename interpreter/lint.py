@@ -164,8 +164,8 @@ def warnings_of(rules: RuleSet) -> list[Diagnostic]:
     program = rules.program
     fold = _Folder(rules)
     return [*_unused_values(program), *_unused_structures(program), *_unused_bindings(program),
-            *_uncited(program), *_decimal_commas(program), *_never_apply(program, fold),
-            *_never_fail(program, fold), *_required_and_exempted(program)]
+            *_uncited(program), *_decimal_commas(program), *_foregone(program, fold),
+            *_required_and_exempted(program)]
 
 
 def _warning(code: str, message: str, span: A.Span, hint: str) -> Diagnostic:
@@ -332,27 +332,24 @@ def _decimal_commas(program) -> Iterator[Diagnostic]:
                                    f"if two arguments, write '{a.text}, {b.text}'")
 
 
-def _never_apply(program, fold: "_Folder") -> Iterator[Diagnostic]:
-    for x in program.exceptions:
-        if x.when is not None and fold.value(x.when) is False:
-            yield _warning("W501", f"the exception '{x.name}' can never apply: its condition is no whatever the facts",
-                           x.decl.when.span, "compare the condition with the provision it cites")
-    for r in program.requirements:
-        if r.when is not None and fold.value(r.when) is False:
-            yield _warning("W504", f"the requirement '{r.name}' never applies: its 'when' is no whatever the facts",
-                           r.decl.when.span, "compare the condition with the provision it cites")
-        for node, written in zip(r.unless, r.decl.unless):
-            if fold.value(node) is True:
-                yield _warning("W504", f"the requirement '{r.name}' never applies: this 'unless' is yes whatever "
-                                       f"the facts", written.span, "compare the condition with the provision it cites")
+_FOREGONE_HINT = {"W503": "a requirement that always holds checks nothing: compare the condition with the "
+                           "provision it cites"}
 
 
-def _never_fail(program, fold: "_Folder") -> Iterator[Diagnostic]:
+def _foregone(program, fold: "_Folder") -> Iterator[Diagnostic]:
+    """Conditions whose answer does not depend on the facts."""
+    checks = [("W501", x.when, x.decl.when, False, f"the exception '{x.name}' can never apply: its condition is no")
+              for x in program.exceptions]
     for r in program.requirements:
-        if r.requires is not None and fold.value(r.requires) is True:
-            yield _warning("W503", f"the requirement '{r.name}' can never fail: its condition is yes whatever the facts",
-                           r.decl.requires.span, "a requirement that always holds checks nothing: compare the "
-                                                 "condition with the provision it cites")
+        checks.append(("W504", r.when, r.decl.when, False, f"the requirement '{r.name}' never applies: its 'when' is no"))
+        checks += [("W504", node, written, True, f"the requirement '{r.name}' never applies: this 'unless' is yes")
+                   for node, written in zip(r.unless, r.decl.unless)]
+        checks.append(("W503", r.requires, r.decl.requires, True,
+                       f"the requirement '{r.name}' can never fail: its condition is yes"))
+    for code, node, written, answer, message in checks:
+        if node is not None and fold.value(node) is answer:
+            yield _warning(code, message + " whatever the facts", written.span,
+                           _FOREGONE_HINT.get(code, "compare the condition with the provision it cites"))
 
 
 def _required_and_exempted(program) -> Iterator[Diagnostic]:

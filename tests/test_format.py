@@ -6,12 +6,11 @@ After an intended change of layout, regenerate and review the diff:
     AMMR_REGENERATE=1 pytest tests/test_format.py
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
-from interpreter import cli, files
+from interpreter import files
 from interpreter.diagnostics import Failed
 from interpreter.format import FormatError, format_text, without_spans
 from interpreter.parse import parse_text
@@ -22,12 +21,10 @@ BEFORE = sorted((HERE / "before").glob("*.rules"))
 
 
 @pytest.mark.parametrize("path", BEFORE, ids=[p.stem for p in BEFORE])
-def test_before_formats_to_after(path):
+def test_before_formats_to_after(path, golden):
     formatted = format_text(path.read_text(encoding="utf-8"), path.name)
     after = HERE / "after" / path.name
-    if os.environ.get("AMMR_REGENERATE"):
-        after.write_text(formatted, encoding="utf-8")
-    assert formatted == after.read_text(encoding="utf-8")
+    golden(after, formatted)
     assert format_text(formatted, path.name) == formatted            # idempotent
     said = [without_spans(parse_text(p.read_text(), p.name).declarations) for p in (path, after)]
     assert said[0] == said[1]
@@ -67,72 +64,66 @@ def test_a_text_that_does_not_parse_is_a_positioned_error():
     assert failure.value.diagnostics[0].code == "E120"
 
 
-def ammr(capsys, *args):
-    code = cli.run(cli.main, list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def _copy(tmp_path, name):
     target = tmp_path / name
     target.write_text((HERE / "before" / name).read_text())
     return target
 
 
-def test_cli_check_lists_files_and_changes_nothing(capsys, tmp_path):
+def test_cli_check_lists_files_and_changes_nothing(ammr, tmp_path):
     messy = _copy(tmp_path, "clause_order.rules")
     tidy = tmp_path / "tidy.rules"
     tidy.write_text((HERE / "after" / "fields.rules").read_text())
     before = messy.read_text()
-    code, out, err = ammr(capsys, "fmt", "--check", str(tmp_path))
+    code, out, err = ammr("fmt", "--check", str(tmp_path))
     assert code == 1 and f"would reformat {messy}" in err and "tidy.rules" not in err
     assert "1 would be reformatted, 1 already formatted" in err
     assert messy.read_text() == before and out == ""
-    code, out, _ = ammr(capsys, "fmt", "--check", "--diff", str(messy))
+    code, out, _ = ammr("fmt", "--check", "--diff", str(messy))
     assert code == 1 and out.startswith(f"--- {messy} (as it is)\n+++ {messy} (formatted)\n")
     assert messy.read_text() == before
 
 
-def test_cli_formats_in_place_and_then_has_nothing_to_do(capsys, tmp_path):
+def test_cli_formats_in_place_and_then_has_nothing_to_do(ammr, tmp_path):
     messy = _copy(tmp_path, "long_expressions.rules")
-    code, _, err = ammr(capsys, "fmt", str(messy))
+    code, _, err = ammr("fmt", str(messy))
     assert code == 0 and f"reformatted {messy}" in err
     assert messy.read_text() == (HERE / "after" / "long_expressions.rules").read_text()
     assert [p.name for p in tmp_path.iterdir()] == ["long_expressions.rules"]       # no temporary file left
-    code, _, err = ammr(capsys, "fmt", "--check", str(messy))
+    code, _, err = ammr("fmt", "--check", str(messy))
     assert code == 0 and "0 would be reformatted, 1 already formatted" in err
 
 
-def test_cli_leaves_a_broken_file_as_it_is(capsys, tmp_path):
+def test_cli_leaves_a_broken_file_as_it_is(ammr, tmp_path):
     broken = tmp_path / "broken.rules"
     broken.write_text('requirement r "t"\n  cites\n')
     messy = _copy(tmp_path, "one_liners.rules")
-    code, _, err = ammr(capsys, "fmt", str(tmp_path))
+    code, _, err = ammr("fmt", str(tmp_path))
     assert code == 3 and "error[E120]" in err and "1 with errors (left as they are)" in err
     assert broken.read_text() == 'requirement r "t"\n  cites\n'
     assert messy.read_text() == (HERE / "after" / "one_liners.rules").read_text()
-    code, _, err = ammr(capsys, "fmt", str(tmp_path / "missing.rules"))
+    code, _, err = ammr("fmt", str(tmp_path / "missing.rules"))
     assert code == 2 and "no such file or folder" in err
 
 
-def test_a_failed_write_leaves_the_file_whole(capsys, tmp_path, monkeypatch):
+def test_a_failed_write_leaves_the_file_whole(ammr, tmp_path, monkeypatch):
     messy = _copy(tmp_path, "literals.rules")
     before = messy.read_text()
 
     def fail(*_):
         raise OSError("disk full")
     monkeypatch.setattr(files.os, "replace", fail)
-    code, _, err = ammr(capsys, "fmt", str(messy))
+    code, _, err = ammr("fmt", str(messy))
     assert code == 70 and "disk full" in err
     assert messy.read_text() == before and [p.name for p in tmp_path.iterdir()] == ["literals.rules"]
 
 
-def test_formatting_that_would_change_the_rules_is_refused(monkeypatch, capsys, tmp_path):
+def test_formatting_that_would_change_the_rules_is_refused(monkeypatch, ammr, tmp_path):
     from interpreter import format as F
     messy = _copy(tmp_path, "literals.rules")
     before = messy.read_text()
     monkeypatch.setattr(F, "format_rule_file", lambda rule_file: "constant x = 1 cites Art 1\n")
     with pytest.raises(FormatError):
         format_text(before)
-    code, _, err = ammr(capsys, "fmt", str(messy))
+    code, _, err = ammr("fmt", str(messy))
     assert code == 70 and "formatting would change what the rules say" in err and messy.read_text() == before

@@ -24,7 +24,7 @@ from interpreter import cli
 from interpreter.diagnostics import Failed
 from interpreter.explain import render_check, render_json, view
 
-from test_fuzz_rules import watchdog
+from test_fuzz_rules import mutated, watchdog, written
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("AMMR_FUZZ_EXAMPLES", "150"))
@@ -34,6 +34,8 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
 EXAMPLE_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples" / "2026").glob("*.yaml"))]
 TOKEN = re.compile(r"\w+|\s+|.", re.S)
 CODES = ["DE", "FR", "EL", "GR", "DK", "XX"]
+YAML_WORDS = [":", "-", "[", "{", "&a", "*a", "!!binary", "9" * 60, "1e999", "\n", "  ", "'", "undisclosed", "GR", "yes",
+              "~", "<<"]
 
 
 def check_file(rules, path: Path) -> None:
@@ -57,12 +59,7 @@ def _check_file(rules, path: Path) -> None:
 
 def check_text(rules, text: str | bytes, suffix: str = ".yaml") -> None:
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"fuzzed{suffix}"
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
-        check_file(rules, path)
+        check_file(rules, written(folder, f"fuzzed{suffix}", text))
 
 
 def values(field_names):
@@ -87,26 +84,6 @@ def documents(draw, rules):
     return text, ".json" if as_json else ".yaml"
 
 
-@st.composite
-def mutated(draw) -> str:
-    tokens = TOKEN.findall(draw(st.sampled_from(EXAMPLE_TEXTS)))
-    for _ in range(draw(st.integers(1, 4))):
-        i = draw(st.integers(0, len(tokens) - 1))
-        action = draw(st.sampled_from(["delete", "insert", "swap", "replace"]))
-        word = draw(st.sampled_from([":", "-", "[", "{", "&a", "*a", "!!binary", "9" * 60, "1e999", "\n", "  ", "'",
-                                     "undisclosed", "GR", "yes", "~", "<<"]) | st.text(max_size=3))
-        if action == "delete":
-            del tokens[i]
-        elif action == "insert":
-            tokens.insert(i, word)
-        elif action == "swap":
-            j = draw(st.integers(0, len(tokens) - 1))
-            tokens[i], tokens[j] = tokens[j], tokens[i]
-        else:
-            tokens[i] = word
-    return "".join(tokens)
-
-
 @SETTINGS
 @given(st.data())
 def test_generated_documents(rules, data):
@@ -115,7 +92,7 @@ def test_generated_documents(rules, data):
 
 
 @SETTINGS
-@given(mutated())
+@given(mutated(EXAMPLE_TEXTS, YAML_WORDS, TOKEN))
 def test_mutated_example_documents(rules, text):
     check_text(rules, text)
 
@@ -155,11 +132,7 @@ EXTREMES = {
 @pytest.mark.parametrize("text", EXTREMES.values(), ids=EXTREMES.keys())
 def test_extremes_through_the_command(text, capsys):
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "extreme.yaml"
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
+        path = written(folder, "extreme.yaml", text)
         code = cli.run(cli.main, ["check", str(path), "--format", "json"])
         out, err = capsys.readouterr()
     assert code in (0, 1, 2, 4, 5), err

@@ -67,8 +67,7 @@ def _through_everything(text: str) -> None:
     formatted = format_text(text, name)           # FormatError (a bug) is not caught
     assert without_spans(parse_text(formatted, name).declarations) == without_spans(parsed.declarations)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        path.write_text(text, encoding="utf-8")
+        path = written(folder, name, text)
         report = lint([path])
         for d in report.diagnostics:
             assert d.span.line >= 1 and d.span.column >= 1, d
@@ -106,27 +105,38 @@ def watchdog():
 
 
 @st.composite
-def mutated(draw) -> str:
-    tokens = TOKEN.findall(draw(st.sampled_from(SOURCES)))
+def mutated(draw, sources, vocabulary, token=TOKEN) -> str:
+    """One of the texts with 1 to 4 tokens deleted, inserted, swapped, duplicated or replaced."""
+    tokens = token.findall(draw(st.sampled_from(sources)))
     for _ in range(draw(st.integers(1, 4))):
         i = draw(st.integers(0, len(tokens) - 1))
         action = draw(st.sampled_from(["delete", "insert", "swap", "duplicate", "replace"]))
+        word = draw(st.sampled_from(vocabulary) | st.text(max_size=3))
         if action == "delete":
             del tokens[i]
         elif action == "insert":
-            tokens.insert(i, draw(st.sampled_from(VOCABULARY) | st.text(max_size=3)))
+            tokens.insert(i, word)
         elif action == "swap":
             j = draw(st.integers(0, len(tokens) - 1))
             tokens[i], tokens[j] = tokens[j], tokens[i]
         elif action == "duplicate":
             tokens.insert(i, tokens[i])
         else:
-            tokens[i] = draw(st.sampled_from(VOCABULARY) | st.text(max_size=3))
+            tokens[i] = word
     return "".join(tokens)
 
 
+def written(folder: str, name: str, content: str | bytes) -> Path:
+    path = Path(folder) / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
 @SETTINGS
-@given(mutated())
+@given(mutated(SOURCES, VOCABULARY))
 def test_mutated_rule_files(text):
     through_everything(text)
 
@@ -141,8 +151,7 @@ def test_random_text(text):
 @given(st.binary(max_size=400))
 def test_random_bytes(data):
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bytes.rules"
-        path.write_bytes(data)
+        path = written(folder, "bytes.rules", data)
         try:
             with watchdog():
                 parse_file(path)
@@ -179,8 +188,7 @@ def test_nesting_up_to_the_limit_goes_through_every_stage():
     text = HEAD + "(1 person + " * depth + "proposal.relocations" + ")" * depth + " is at least 1 person\n"
     through_everything(text)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "deep.rules"
-        path.write_text(text)
+        path = written(folder, "deep.rules", text)
         rules = RuleSet.prepare(extra=[path])
         from interpreter.explain import render_explain, view
         result = rules.check([ROOT / "examples" / "2026"])

@@ -7,12 +7,10 @@ After an intended change of wording, regenerate and review the diff:
 """
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from interpreter import cli
 from interpreter.lint import CHECKS, lint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,14 +30,6 @@ def _rendered(path: Path) -> tuple[str, set[str]]:
     return (report.render() or "(no problems)") + "\n", {d.code for d in report.diagnostics}
 
 
-def _compare(path: Path, rendered: str) -> None:
-    expected = path.with_suffix(".expected")
-    if os.environ.get("AMMR_REGENERATE"):
-        expected.write_text(rendered, encoding="utf-8")
-    assert expected.exists(), f"no {expected.name}: run with AMMR_REGENERATE=1 and review it"
-    assert rendered == expected.read_text(encoding="utf-8")
-
-
 def test_every_check_has_a_bad_and_a_good_file():
     for kind, files in (("bad", BAD), ("good", GOOD)):
         covered = {p.name[:4] for p in files}
@@ -48,17 +38,17 @@ def test_every_check_has_a_bad_and_a_good_file():
 
 
 @pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
-def test_bad_file_is_reported_with_its_code(path):
+def test_bad_file_is_reported_with_its_code(path, golden):
     rendered, codes = _rendered(path)
     assert path.name[:4] in codes, rendered
-    _compare(path, rendered)
+    golden(path.with_suffix(".expected"), rendered)
 
 
 @pytest.mark.parametrize("path", GOOD, ids=[p.stem for p in GOOD])
-def test_corrected_file_is_clean(path):
+def test_corrected_file_is_clean(path, golden):
     rendered, codes = _rendered(path)
     assert not codes, rendered
-    _compare(path, rendered)
+    golden(path.with_suffix(".expected"), rendered)
 
 
 def test_the_shipped_rules_have_no_errors():
@@ -93,27 +83,21 @@ def test_only_the_named_file_is_reported_and_a_folder_is_a_rule_set(tmp_path):
     assert [d.code for d in report.errors] == ["E004"]          # a rule set of its own needs its act
 
 
-def ammr(capsys, *args):
-    code = cli.run(cli.main, list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def test_cli_exit_codes_and_formats(capsys):
-    code, _, err = ammr(capsys, "lint", str(HERE / "good" / "W201_unused_constant.rules"))
+def test_cli_exit_codes_and_formats(ammr):
+    code, _, err = ammr("lint", str(HERE / "good" / "W201_unused_constant.rules"))
     assert code == 0 and "0 errors, 0 warnings" in err
-    code, _, err = ammr(capsys, "lint", str(HERE / "bad" / "W201_unused_constant.rules"))
+    code, _, err = ammr("lint", str(HERE / "bad" / "W201_unused_constant.rules"))
     assert code == 0 and "warning[W201]" in err and "1 warning." in err
-    code, _, _ = ammr(capsys, "lint", "--strict", str(HERE / "bad" / "W201_unused_constant.rules"))
+    code, _, _ = ammr("lint", "--strict", str(HERE / "bad" / "W201_unused_constant.rules"))
     assert code == 1
-    code, out, _ = ammr(capsys, "lint", "--format", "json", str(HERE / "bad" / "E203_misspelt_name.rules"))
+    code, out, _ = ammr("lint", "--format", "json", str(HERE / "bad" / "E203_misspelt_name.rules"))
     data = json.loads(out)
     assert code == 3 and data["schema"] == "ammr-lint/1" and data["errors"] == 1
     assert data["diagnostics"][0]["code"] == "E203" and "did you mean 'minimum_relocations'" in data["diagnostics"][0]["hint"]
-    code, out, _ = ammr(capsys, "lint", "--list")
+    code, out, _ = ammr("lint", "--list")
     assert code == 0 and all(c in out for c in CHECKS)
 
 
-def test_help_says_what_warnings_do(capsys):
-    code, out, _ = ammr(capsys, "lint", "--help")
+def test_help_says_what_warnings_do(ammr):
+    code, out, _ = ammr("lint", "--help")
     assert code == 0 and "warnings are printed but do not fail, unless --strict" in " ".join(out.split())

@@ -37,7 +37,6 @@ import sys  # noqa: E402
 
 import pytest  # noqa: E402
 
-from interpreter import cli  # noqa: E402
 from interpreter.diagnostics import Failed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,26 +108,20 @@ def test_scenario_files_are_checked_before_they_run(tmp_path, text, code):
     assert failure.value.diagnostics[0].code == code and failure.value.diagnostics[0].span.line >= 1
 
 
-def ammr(capsys, *args):
-    code = cli.run(cli.main, list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def test_ammr_test_runs_the_scenarios_for_legal_staff(capsys, tmp_path, monkeypatch):
+def test_ammr_test_runs_the_scenarios_for_legal_staff(ammr, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    code, out, _ = ammr(capsys, "test")
+    code, out, _ = ammr("test")
     assert code == 0 and f"{len(SCENARIOS)} scenarios: {len(SCENARIOS)} passed, 0 failed." in out
     assert "tests/scenarios/art-012.yaml\n  ✔ pass  the minimums exactly met, on the last day" in out
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(WRONG)
-    code, out, _ = ammr(capsys, "test", str(wrong))
+    code, out, _ = ammr("test", str(wrong))
     assert code == 1 and "2 scenarios: 1 passed, 1 failed." in out
     assert "  ✘ FAIL  a proposal short of relocations" in out and "-verdict: compliant" in out
-    code, out, _ = ammr(capsys, "test", str(wrong), "-k", "in time")
+    code, out, _ = ammr("test", str(wrong), "-k", "in time")
     assert code == 0 and "1 scenario: 1 passed, 0 failed." in out
     wrong.write_text("scenarios: [{name: a}]\n")
-    code, _, err = ammr(capsys, "test", str(wrong))
+    code, _, err = ammr("test", str(wrong))
     assert code == 2 and "error[S003]" in err
-    code, _, err = ammr(capsys, "test", str(tmp_path / "missing"))
+    code, _, err = ammr("test", str(tmp_path / "missing"))
     assert code == 2 and "no such file or folder" in err
