@@ -298,28 +298,26 @@ def _known_mistake(error: UnexpectedInput, text: str, filename: str) -> Diagnost
     label = error.match_examples(_parse_example, _MISTAKES, use_accepts=True)
     if label is None:
         return None
-    span = _missing_span(error, text, filename)
     if label == "citation":
         return _no_citation(error, text, filename)
     if label in ("declaration", "clause"):
         return _unknown_word(label, error, text, filename)
-    kind = _declaration_before(text, getattr(error, "pos_in_stream", len(text)) or 0) or "declaration"
+    span = _missing_span(error, text, filename)
+    pos = getattr(error, "pos_in_stream", None) or len(text)
     if label == "binding type":
-        name = _last_word(text, getattr(error, "pos_in_stream", len(text)) or 0) or "the name"
-        message, what = _MISTAKE_MESSAGES[label].format(name=name), ""
+        name = _last_word(text, pos) or "the name"
         token = getattr(error, "token", None)
         if token is not None and token.type == "NAME" and str(token)[:1].isupper():
-            return Diagnostic("E127", f"a colon is missing between '{name}' and its type", span,
-                              f"write {name}: {token}")
-        return Diagnostic("E127", message, span, _MISTAKE_HINTS[label])
-    else:
-        kind = _declaration_before(text, getattr(error, "pos_in_stream", len(text)) or 0) or "declaration"
+            return Diagnostic("E127", f"a colon is missing between '{name}' and its type", span, f"write {name}: {token}")
+        return Diagnostic("E127", _MISTAKE_MESSAGES[label].format(name=name), span, _MISTAKE_HINTS[label])
+    kind = _declaration_before(text, pos) or "declaration"
+    if label == "title":
         what = {"authority": "description", "member state": "country name"}.get(kind, "title")
-        message = _MISTAKE_MESSAGES[label].format(kind=kind, what=what)
-    hint = _MISTAKE_HINTS[label].format(an=_article(what if label == "title" else kind), what=what if label == "title" else "",
-                                        example=_EXAMPLES.get(kind, _EXAMPLES["requirement"]) if label == "title"
-                                        else _VALUE_EXAMPLES.get(kind, _VALUE_EXAMPLES["constant"]))
-    return Diagnostic("E129" if label != "title" else "E124", message, span, hint)
+        hint = _MISTAKE_HINTS[label].format(an=_article(what), what=what,
+                                            example=_EXAMPLES.get(kind, _EXAMPLES["requirement"]))
+        return Diagnostic("E124", _MISTAKE_MESSAGES[label].format(kind=kind, what=what), span, hint)
+    hint = _MISTAKE_HINTS[label].format(example=_VALUE_EXAMPLES.get(kind, _VALUE_EXAMPLES["constant"]))
+    return Diagnostic("E129", _MISTAKE_MESSAGES[label].format(kind=kind), span, hint)
 
 
 _EXAMPLES = {"requirement": 'requirement proposal_minimum_relocations "At least 30 000 relocations"',
@@ -400,14 +398,14 @@ def _keyword_out_of_place(error: UnexpectedInput, text: str, filename: str) -> D
     as a name, and the parser trips only on the word after it. Point at the keyword."""
     if not isinstance(error, UnexpectedToken) or error.token.type == "$END":
         return None
-    before = text[:error.token.start_pos]
-    match = re.search(r"\b([a-z]+)\s+([a-z]+)\s*$", before)
+    window = max(0, error.token.start_pos - _LOOK_BACK)
+    match = re.search(r"\b([a-z]+)\s+([a-z]+)\s*$", text[window:error.token.start_pos])
     if not match:
         return None
     clause, word = match.groups()
     if clause not in _TAKES_A_VALUE or word not in DECLARATION_WORDS + CLAUSE_WORDS:
         return None
-    start = match.start(2)
+    start = window + match.start(2)
     line, column = _line_of(text, start), _column_of(text, start)
     return Diagnostic("E123", f"'{clause}' must be followed by {_TAKES_A_VALUE[clause]}, but '{word}' begins another "
                               f"{'declaration' if word in DECLARATION_WORDS else 'clause'}",
@@ -440,22 +438,26 @@ def _lexical_mistake(error: UnexpectedInput, text: str, filename: str) -> Diagno
             return Diagnostic("E121", f"'{written}' has a decimal comma", span,
                               f"write {whole.replace('.', ' ')}.{part}: decimals are written with a point "
                               f"(and thousands grouped with spaces)")
-    if isinstance(error, UnexpectedToken) and re.match(r"\d", text[pos]) and re.search(r"\d\.\d{3}\.$", text[:pos]):
-        start = re.search(r"[\d.]+$", text[:pos]).start()
+    if isinstance(error, UnexpectedToken) and text[pos].isdigit() and re.search(r"\d\.\d{3}\.$", around[:offset]):
+        start = pos - len(re.search(r"[\d.]+$", around[:offset]).group())
         written = text[start:pos] + re.match(r"\d+", text[pos:]).group()
         return Diagnostic("E122", f"'{written}' groups thousands with points", _span_at(filename, text, start, len(written)),
                           f"write {written.replace('.', ' ')}: thousands are grouped with spaces, as in the Official Journal")
-    operators = {"==": ("'=='", "write '=' or 'is'"), "&&": ("'&&'", "write 'and'"), "||": ("'||'", "write 'or'"),
-                 "&": ("'&'", "write 'and'"), "|": ("'|'", "write 'or'"), "'": ("a single quote", 'quote texts with double quotes: "..."'),
-                 "!": ("'!'", "write 'not', or '!=' for 'is not'"), "’": ("a typographic quote", 'quote texts with straight double quotes: "..."'),
-                 "“": ("a typographic quote", 'quote texts with straight double quotes: "..."')}
-    for written, (name, hint) in operators.items():
+    for written, (name, hint) in _FOREIGN_OPERATORS.items():
         start = pos - 1 if written == "==" else pos
         if written == "==" and (not isinstance(error, UnexpectedToken) or text[start - 1:start] in ("<", ">", "!")):
             continue
         if text.startswith(written, start):
             return Diagnostic("E128", f"{name} is not part of the rule language", _span_at(filename, text, start, len(written)), hint)
     return None
+
+
+_QUOTES = 'quote texts with straight double quotes: "..."'
+_FOREIGN_OPERATORS = {"==": ("'=='", "write '=' or 'is'"), "&&": ("'&&'", "write 'and'"), "||": ("'||'", "write 'or'"),
+                      "&": ("'&'", "write 'and'"), "|": ("'|'", "write 'or'"), "!": ("'!'", "write 'not', or '!=' for 'is not'"),
+                      "'": ("a single quote", _QUOTES), "\u2019": ("a typographic quote", _QUOTES),
+                      "\u201c": ("a typographic quote", _QUOTES)}
+_LOOK_BACK = 200          # how far back a message looks for the words before an error
 
 
 def _digits_after(text: str, pos: int) -> str:
@@ -476,7 +478,7 @@ def _column_of(text: str, pos: int) -> int:
 
 
 def _last_word(text: str, pos: int) -> str:
-    match = re.search(r"([A-Za-z_]\w*)\s*$", text[:pos])
+    match = re.search(r"([A-Za-z_]\w*)\s*$", text[max(0, pos - _LOOK_BACK):pos])
     return match.group(1) if match else ""
 
 
