@@ -499,29 +499,32 @@ def _lay_out(d: A.Declaration, w: _Written | None) -> list[str]:
             return [line + (f"  {trailing[0].text}" if trailing else "")] + [" " * INDENT + c for c in after]
     leading: dict[tuple, list[str]] = {}
     beside: dict[tuple[tuple, int], str] = {}
+    ending: list[str] = []
     for c in inside:
-        _attach(c, units, w, leading, beside, after)
+        _attach(c, units, w, leading, beside, ending)
     out = []
     for i, unit in enumerate(units):
         pad = "" if i == 0 else " " * INDENT
         out += [pad + text for text in leading.get(unit.key, [])]
         for j, line in enumerate(unit.lines):
             note = beside.get((unit.key, j))
-            out.append(pad + line + (f"  {note}" if note else "") if j == 0 else line + (f"  {note}" if note else ""))
-    return out + [" " * INDENT + text for text in after]
+            out.append((pad if j == 0 else "") + line + (f"  {note}" if note else ""))
+    return out + [" " * INDENT + text for text in ending + after]
 
 
-def _attach(c: _Comment, units: list[_Unit], w: _Written, leading: dict, beside: dict, after: list) -> None:
-    """A comment alone on its line goes above the part written after it; a comment after
-    rule text stays at the end of the same line of that part."""
+def _attach(c: _Comment, units: list[_Unit], w: _Written, leading: dict, beside: dict, ending: list) -> None:
+    """A comment alone on its line goes above the part it is written in, or else the part written
+    after it; a comment after rule text stays at the end of the same line of that part."""
     spans = [(unit, span) for unit in units for span in w.parts.get(unit.key, [])]
     if c.own_line:
+        around = [(span[0], unit) for unit, span in spans if span[0] <= c.line <= span[1]]
         below = [(span[0], unit) for unit, span in spans if span[0] > c.line]
-        if not below:
-            after.insert(0, c.text)
-            return
-        unit = min(below, key=lambda pair: pair[0])[1]
-        leading.setdefault(unit.key, []).append(c.text)
+        if around:
+            leading.setdefault(max(around, key=lambda pair: pair[0])[1].key, []).append(c.text)
+        elif below:
+            leading.setdefault(min(below, key=lambda pair: pair[0])[1].key, []).append(c.text)
+        else:
+            ending.append(c.text)
         return
     holding = [(span[2], span, unit) for unit, span in spans if span[0] <= c.line <= span[1]]
     if not holding:
