@@ -101,19 +101,19 @@ def lint(paths: Iterable[str | Path] = (), rules: str | Path | None = None) -> R
     """Lint rule files. A folder is a rule set of its own; a file outside the rules folder is
     checked together with it (as `RuleSet.prepare(extra=...)` does), and only its own warnings
     are reported. Without paths: the rules folder."""
-    rules_dir = Path(rules) if rules is not None else rules_directory()
+    rules_dir = (Path(rules) if rules is not None else rules_directory()).resolve()
     sets: dict[Path, tuple[list[Path], list[Path] | None]] = {}
     paths = [Path(p) for p in paths]
     if not paths:
         sets[rules_dir] = ([], None)
     for path in paths:
         if path.is_dir():
-            sets[path] = ([], None)
+            sets[path.resolve()] = ([], None)
         else:
             extra, named = sets.setdefault(rules_dir, ([], []))
             if named is not None:
                 named.append(path)
-            if path.resolve().parent != rules_dir.resolve():
+            if path.resolve().parent != rules_dir:
                 extra.append(path)
     diagnostics: list[Diagnostic] = []
     sources: dict[str, str] = {}
@@ -144,7 +144,8 @@ def _allowed(warnings: list[Diagnostic], files) -> list[Diagnostic]:
     """Drop the warnings silenced by a `# lint: allow` comment on their line or just above it."""
     allowed: dict[tuple[str, int], set[str]] = {}
     for f in files:
-        comment_lines = {line for line, _ in f.comments}
+        lines = f.source.split("\n")
+        comment_lines = {line for line, _ in f.comments if lines[line - 1].lstrip().startswith("#")}
         for line, text in f.comments:
             match = _ALLOW.search(text)
             if not match:
