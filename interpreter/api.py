@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import ast as A
+from . import ir
 from .check import Program, check
 from .data import Table, load_table
 from .diagnostics import Diagnostic, Failed
@@ -164,6 +165,16 @@ class RuleSet:
             raise ValueError(f"unknown engine '{engine}': one of {', '.join(ENGINES)}")
         chosen = frozenset(only) if only is not None else None
         return Result(case, tuple(ENGINES[engine](self, case, trace, chosen)))
+
+    def value(self, case: Case, name: str, *args: Any) -> Any:
+        """The exact value of a constant, parameter or definition for a case; `args` are the
+        definition's arguments as run-time values (member state codes, document records, numbers)."""
+        spec = self.program.values[name]
+        if len(args) != len(spec.params):
+            raise TypeError(f"{name} takes {len(spec.params)} argument(s), {len(args)} given")
+        nodes = tuple(ir.Const(t, value=a) for a, (_, t) in zip(args, spec.params))
+        evaluator = Evaluator(self.program, self.tables, case, False, self._shared)
+        return evaluator.eval(ir.Ref(spec.type, kind=spec.kind, name=name, args=nodes), {})
 
     def check(self, paths: Iterable[str | Path], data_years: dict[str, int] | None = None,
               trace: bool = True) -> Result:
