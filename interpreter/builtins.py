@@ -92,8 +92,8 @@ def _time_limits() -> tuple[Function, ...]:
                  "moved to the next working day when it is a Saturday or Sunday",
                  _period(), lambda *a: None, _by_unit("union_time_limit")),
         *_variants("union_time_limit", ("start", "length"), "", lambda u: lambda d, n: L.time_limit(d, n, u, None)),
-        Function("date_before", ("end", "length"), "the day so many days or weeks before a date",
-                 _period(units=("days", "weeks")), lambda *a: None, _by_unit("date_before")),
+        Function("date_before", ("end", "length"), "the day so many days, weeks or months before a date",
+                 _period(), lambda *a: None, _by_unit("date_before")),
         *_variants("date_before", ("end", "length"), "", lambda u: lambda d, n: L.date_before(d, n, u)),
     )
 

@@ -29,16 +29,21 @@ def period_end(start: date, length: Fraction, unit: str) -> date:
         return start + timedelta(days=count)
     if unit == "weeks":
         return start + timedelta(weeks=count)
+    return _add_months(start, count)
+
+
+def _add_months(start: date, count: int) -> date:
     month = start.month - 1 + count
     year, month = start.year + month // 12, month % 12 + 1
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def date_before(end: date, length: Fraction, unit: str) -> date:
-    """The day `length` days or weeks before `end` ("at the latest two days before the transfer")."""
+    """The day `length` days, weeks or months before `end` ("at the latest two days before the
+    transfer"); counting back months lands on the same date, or on the month's last day."""
     count = _whole(length, unit)
     if unit == "months":
-        raise ValueError("count back in days or weeks")
+        return _add_months(end, -count)
     return end - timedelta(days=count * (7 if unit == "weeks" else 1))
 
 
