@@ -127,7 +127,12 @@ def check(paths, rules_dir, fmt, data_years, colour) -> None:
     rules = _prepare(rules_dir, fmt)
     result = _result(rules, paths, data_years, fmt)
     data = view(result, rules)
-    click.echo(render_json(data) if fmt == "json" else render_check(data, _colour(colour)), nl=False)
+    from .pool import pool_report, render_pool
+    pool = pool_report(rules, result)
+    if fmt == "json":
+        click.echo(render_json({**data, "pool": pool} if pool else data), nl=False)
+    else:
+        click.echo(render_check(data, _colour(colour)) + (render_pool(pool) if pool else ""), nl=False)
     raise _Exit(result.exit_code)
 
 
