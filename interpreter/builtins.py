@@ -51,13 +51,13 @@ def _period_unit(t: T.Type) -> str | None:
     return None
 
 
-def _period(*rest: T.Type, units: tuple[str, ...] = _PERIOD_UNITS) -> TypeRule:
-    """date, a length in `units`, then the `rest` of the arguments -> date."""
+def _period(*rest: T.Type) -> TypeRule:
+    """date, a length in days, weeks or months, then the `rest` of the arguments -> date."""
     def rule(types: list[T.Type]) -> T.Type | str:
         if types[0] != T.DATE:
             return f"counts from a date, not {types[0]}"
-        if _period_unit(types[1]) not in units:
-            return f"needs a length in {' or '.join(units)}, such as 4 weeks, not {types[1]}"
+        if _period_unit(types[1]) is None:
+            return f"needs a length in days, weeks or months, such as 4 weeks, not {types[1]}"
         for wanted, got in zip(rest, types[2:]):
             if got != wanted:
                 return f"needs a {wanted}, not {got}"
