@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import ast as A
-from . import ir
 from .check import Program, check
 from .data import Table, load_table
 from .diagnostics import Diagnostic, Failed
@@ -166,12 +165,12 @@ class RuleSet:
         chosen = frozenset(only) if only is not None else None
         return Result(case, tuple(ENGINES[engine](self, case, trace, chosen)))
 
-    def value(self, case: Case, name: str, *args: Any) -> Any:
-        """The exact value of a constant, parameter or definition for a case; `args` are the
-        definition's arguments as run-time values (member state codes, document records, numbers)."""
+    def value(self, case: Case, name: str, args: tuple = ()) -> Any:
+        """The value of a constant, parameter or definition for a case, without a trace. `args` are
+        exact values, one per parameter: member state codes, numbers, dates, document records.
+        A fact that is missing gives a `Missing` naming it."""
+        from . import ir
         spec = self.program.values[name]
-        if len(args) != len(spec.params):
-            raise TypeError(f"{name} takes {len(spec.params)} argument(s), {len(args)} given")
         nodes = tuple(ir.Const(t, value=a) for a, (_, t) in zip(args, spec.params))
         evaluator = Evaluator(self.program, self.tables, case, False, self._shared)
         return evaluator.eval(ir.Ref(spec.type, kind=spec.kind, name=name, args=nodes), {})

@@ -127,7 +127,12 @@ def check(paths, rules_dir, fmt, data_years, colour) -> None:
     rules = _prepare(rules_dir, fmt)
     result = _result(rules, paths, data_years, fmt)
     data = view(result, rules)
-    click.echo(render_json(data) if fmt == "json" else render_check(data, _colour(colour)), nl=False)
+    from .pool import pool_report, render_pool
+    pool = pool_report(rules, result)
+    if fmt == "json":
+        click.echo(render_json({**data, "pool": pool} if pool else data), nl=False)
+    else:
+        click.echo(render_check(data, _colour(colour)) + (render_pool(pool) if pool else ""), nl=False)
     raise _Exit(result.exit_code)
 
 
@@ -238,6 +243,65 @@ def docs(rules_dir, root, scenario_dir, check_only) -> None:
         return
     site.write(files, root)
     click.echo(f"wrote {len(files) - 1} pages to {root / 'generated_docs'} and {root / site.CONFIG}")
+
+_SCENARIOS = Path(__file__).resolve().parent.parent / "tests" / "scenarios"
+
+
+@main.command()
+@_rules_option
+@_format_option
+@click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path), default=_SCENARIOS,
+              show_default=True, help="Folder of scenario tests (YAML).")
+@click.option("--gaps", is_flag=True, help="Show only paragraphs without a status, or encoded without a passing scenario.")
+def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
+    """The coverage map: for every paragraph of the shipped law text, whether it is encoded
+    (with its rules and passing scenario tests), left to an authority's assessment (who, and the
+    words that say so), or not checkable (why). Exit code 1 when there are gaps."""
+    from . import scenarios as S
+    from .coverage import coverage_map, summary
+    rules = _prepare(rules_dir, fmt)
+    entries = coverage_map(rules, S.discover(scenario_dir) if scenario_dir.is_dir() else [])
+    bad = [e for e in entries if e.status == "missing" or (e.rules and not e.scenarios) or e.failing]
+    shown = bad if gaps else entries
+    if fmt == "json":
+        click.echo(json.dumps({"schema": "ammr-coverage/1", "summary": summary(entries),
+                               "gaps": len(bad), "entries": [e.to_json() for e in shown]}, indent=2, ensure_ascii=False))
+    else:
+        article = None
+        for e in shown:
+            if e.article != article:
+                article = e.article
+                click.echo(f"\n{article}")
+            click.echo(f"  {e.provision:40} {e.status}")
+            if e.rules:
+                click.echo(f"      rules: {', '.join(e.rules)}")
+                click.echo(f"      scenarios: {len(e.scenarios)} passing" + (f", {len(e.failing)} failing" if e.failing else ""))
+            if e.status == "needs_assessment":
+                click.echo(f"      by {e.authority}: \u201c{e.quote}\u201d")
+            if e.reason:
+                click.echo(f"      {e.reason}")
+        counts = summary(entries)
+        click.echo(f"\n{len(entries)} units: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+                   + f"; {len(bad)} gap{'s' if len(bad) != 1 else ''}.")
+    raise _Exit(1 if bad else 0)
+
+
+@main.command()
+@_rules_option
+@_format_option
+def interpretations(rules_dir, fmt) -> None:
+    """Every interpretation note in the rules, with its rule, citations and place (for legal review)."""
+    rules = _prepare(rules_dir, fmt)
+    from .register import interpretation_register
+    notes = interpretation_register(rules.program)
+    if fmt == "json":
+        click.echo(json.dumps({"schema": "ammr-interpretations/1", "interpretations": notes}, indent=2,
+                              ensure_ascii=False))
+        return
+    for n in notes:
+        click.echo(f"{n['file']}:{n['line']}  {n['kind']} {n['rule']}  ({'; '.join(n['citations']) or 'no citation'})")
+        click.echo(f"    {n['text']}\n")
+    click.echo(f"{len(notes)} interpretation notes.")
 
 
 def _all_citations(program):

@@ -65,7 +65,7 @@ def test_reference_key_matches_the_engine(rules, files):
     rows = re.findall(r"^\| ([A-Z]{2}) [^|]+\|[^|]+\|[^|]+\| <abbr title=\"(\d+/\d+)\">([\d.]+) %</abbr>", page, re.M)
     assert [code for code, _, _ in rows] == list(rules.program.participating)
     for code, exact, shown in rows:
-        share = rules.value(case, "share", code)
+        share = rules.value(case, "share", (code,))
         assert Fraction(exact) == share
         assert abs(Fraction(shown) - share * 100) <= Fraction(1, 20000)     # four decimals, half-to-even
     assert "DK Denmark" in page and "sum to exactly 1" in page

@@ -20,7 +20,7 @@ def render(site: Site, doc: ArticleDoc) -> str:
     elsewhere = [r for r in site.rules_in(article.citation) if r.name not in shown]
     return template("article.md.j2").render(doc=doc, article=article, sections=sections, elsewhere=elsewhere,
                                            site=site, eur_lex=links.EUR_LEX, rule_link=_rule_link(site, doc),
-                                           cite_link=_cite_link(doc), status=_status(site))
+                                           cite_link=_cite_link(doc))
 
 
 def _section(site: Site, article: Article, paragraph: Paragraph) -> dict:
@@ -33,6 +33,7 @@ def _section(site: Site, article: Article, paragraph: Paragraph) -> dict:
         "law": _paragraph_html(paragraph),
         "rules": site.rules_at_home(article, citation),
         "citing": site.rules_in(citation),
+        "units": site.units_in(citation),
     }
 
 
@@ -100,31 +101,3 @@ def _cite_link(doc: ArticleDoc):
         target = f"#{citation.anchor()}" if page == doc.page else f"{page}.md#{citation.anchor()}"
         return f"[{citation.short()}]({target})"
     return link
-
-
-def _status(site: Site):
-    """The coverage status of a paragraph, from the rules that cite it."""
-    coverage = {c.provision.citation: c for c in site.rules.program.coverage}
-
-    def status(citation: Citation, rules: list[RuleDoc]) -> str:
-        kinds = {r.kind for r in rules}
-        declared = [c for k, c in coverage.items() if _within(k, citation)]
-        requirements = [r for r in rules if r.kind == "requirement"]
-        if any(_checks(site, r) for r in requirements):
-            return "encoded"
-        if requirements or any(c.status == "needs_assessment" for c in declared):
-            return "needs assessment"
-        if declared:
-            return "not checkable"
-        return "definitions only" if kinds else "no rule yet"
-    return status
-
-
-def _checks(site: Site, rule: RuleDoc) -> bool:
-    spec = site.rules.program.requirement(rule.name)
-    return spec is not None and spec.requires is not None
-
-
-def _within(got: Citation, wanted: Citation) -> bool:
-    from .model import _inside
-    return _inside(got, wanted)

@@ -6,7 +6,8 @@ the pages come out the same for the same input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ class RuleDoc:
 
     @property
     def anchor(self) -> str:
-        return f"rule-{self.name}".replace(" ", "-").replace("(", "").replace(")", "").lower()
+        return "rule-" + re.sub(r"[^a-z0-9_]+", "-", self.name.lower()).strip("-")
 
     @property
     def home(self) -> Citation:
@@ -80,7 +81,7 @@ class Site:
     articles: list[ArticleDoc]
     rule_docs: list[RuleDoc]
     scenario_count: int
-    problems: list[str] = field(default_factory=list)
+    coverage: tuple = ()                   # coverage.Entry, in the order of the law text
 
     @classmethod
     def build(cls, rules: RuleSet, scenario_dir: Path | None) -> "Site":
@@ -91,7 +92,8 @@ class Site:
                 for d in f.declarations if type(d) in _KINDS and d.meta.citations]
         article_docs = [ArticleDoc(a, PARTS.get(a.part, f"Part {a.part}"), CHAPTERS.get(_number(a), ""))
                         for a in law.articles()]
-        return cls(rules, article_docs, [d for d in docs if d.citations], len(found))
+        from ..coverage import coverage_map
+        return cls(rules, article_docs, [d for d in docs if d.citations], len(found), coverage_map(rules, found))
 
     # ------------------------------------------------------------ queries
     def rules_in(self, citation: Citation) -> list[RuleDoc]:
@@ -99,13 +101,25 @@ class Site:
         return [r for r in self.rule_docs if any(_inside(c, citation) for c in r.citations)]
 
     def rules_at_home(self, article: Article, paragraph_citation: Citation) -> list[RuleDoc]:
-        """The rules shown under this paragraph: those whose first citation in the article lies in it."""
+        """The rules shown under this paragraph: those whose first citation in the article lies in it
+        (a rule citing the whole article is shown under its first paragraph)."""
         out = []
         for r in self.rule_docs:
             first = next((c for c in r.citations if _same_article(c, article.citation)), None)
-            if first is not None and _inside(first, paragraph_citation):
+            if first is None:
+                continue
+            home = next((p.citation for p in article.paragraphs if _inside(first, p.citation)),
+                        article.paragraphs[0].citation)
+            if home == paragraph_citation:
                 out.append(r)
         return out
+
+    def units_in(self, citation: Citation) -> list:
+        """The coverage entries of this paragraph: one, or one per part when the rules address parts."""
+        return [e for e in self.coverage if _inside(e.citation, citation)]
+
+    def rule(self, name: str) -> RuleDoc | None:
+        return next((r for r in self.rule_docs if r.name == name), None)
 
     def home_page(self, rule: RuleDoc) -> str:
         return links.page_name(rule.home)

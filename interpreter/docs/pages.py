@@ -46,7 +46,7 @@ def _counts(site: Site) -> dict[str, int]:
     program = site.rules.program
     return {"articles": len(site.articles), "requirements": len(program.requirements),
             "exceptions": len(program.exceptions), "scenarios": site.scenario_count,
-            "interpretations": sum(len(r.interpretations) for r in site.rule_docs)}
+            "interpretations": sum(len(d.meta.interpretations) for f in program.files for d in f.declarations)}
 
 
 # --------------------------------------------------------------- reference key
@@ -62,17 +62,17 @@ def _reference_key(site: Site) -> str:
     case = rules.case([proposal])
     rows = []
     for code in program.participating:
-        share = rules.value(case, "share", code)
+        share = rules.value(case, "share", (code,))
         rows.append({
             "code": code, "country": program.member_states[code].country,
             "population": V.show(rules.tables["population"].get(code, case.data_years["population"]).value,
                                  T.PERSONS),
             "gdp": V.show(rules.tables["gdp"].get(code, case.data_years["gdp"]).value, T.EUR),
             "share": V.percent(share), "exact": V.exact_text(share),
-            "relocations": V.show(rules.value(case, "indicative_relocations", proposal.record, code), T.PERSONS),
-            "money": V.show(rules.value(case, "indicative_financial_contributions", proposal.record, code), T.EUR),
+            "relocations": V.show(rules.value(case, "indicative_relocations", (proposal.record, code)), T.PERSONS),
+            "money": V.show(rules.value(case, "indicative_financial_contributions", (proposal.record, code)), T.EUR),
         })
-    total = sum(rules.value(case, "share", code) for code in program.participating)
+    total = sum(rules.value(case, "share", (code,)) for code in program.participating)
     others = [ms for ms in program.member_states.values() if not ms.participates]
     datasets = {name: {"year": case.data_years[name], "why": case.data_year_reasons[name],
                        "label": rules.tables[name].dataset_label(), "spec": program.datasets[name]}
@@ -85,18 +85,10 @@ def _reference_key(site: Site) -> str:
 # ------------------------------------------------------------------ coverage
 
 def _coverage(site: Site) -> str:
-    from .articles import _status
-    status = _status(site)
-    rows = []
-    for doc in site.articles:
-        for paragraph in doc.article.paragraphs:
-            citing = site.rules_in(paragraph.citation)
-            rows.append({"citation": paragraph.citation, "page": doc.page, "status": status(paragraph.citation, citing),
-                         "rules": citing})
-    totals: dict[str, int] = {}
-    for row in rows:
-        totals[row["status"]] = totals.get(row["status"], 0) + 1
-    return template("coverage.md.j2").render(rows=rows, totals=totals, link=_link)
+    from ..coverage import summary
+    authorities = {name: a.description for name, a in site.rules.program.authorities.items()}
+    return template("coverage.md.j2").render(entries=site.coverage, totals=summary(site.coverage), link=_link,
+                                             authorities=authorities, site=site)
 
 
 def _link(citation: Citation) -> str:
@@ -106,8 +98,9 @@ def _link(citation: Citation) -> str:
 # ------------------------------------------------------------ interpretations
 
 def _interpretations(site: Site) -> str:
-    entries = [r for r in site.rule_docs if r.interpretations]
-    return template("interpretations.md.j2").render(entries=entries, link=_link, site=site)
+    from ..register import interpretation_register
+    notes = interpretation_register(site.rules.program)
+    return template("interpretations.md.j2").render(notes=notes, site=site, link=_link)
 
 
 # --------------------------------------------------------------------- CLI
