@@ -213,6 +213,37 @@ def rules_command(rules_dir, fmt) -> None:
                f"{summary['interpretations']} interpretation notes")
 
 
+@main.command()
+@_rules_option
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+              help="Where generated_docs/ and mkdocs.yml are written.")
+@click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path),
+              default="tests/scenarios", show_default=True, help="Scenario tests to take worked examples from.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 and list the files that are out of date.")
+def docs(rules_dir, root, scenario_dir, check_only) -> None:
+    """Generate the reference documentation (generated_docs/ and mkdocs.yml) from the rule files.
+    The same rules give byte-identical files; the folder is replaced whole or not at all.
+    Then: mkdocs serve (or mkdocs build)."""
+    from . import docs as site
+    rules = _prepare(rules_dir)
+    try:
+        files = site.generate(rules, scenario_dir)
+    except ValueError as error:
+        click.echo(f"ammr docs: {error}", err=True)
+        raise _Exit(EXIT_USAGE)
+    if check_only:
+        stale = site.differences(files, root)
+        for line in stale:
+            click.echo(line)
+        if stale:
+            click.echo(f"{len(stale)} file(s) out of date: run ammr docs", err=True)
+            raise _Exit(1)
+        click.echo(f"{len(files)} files up to date.")
+        return
+    site.write(files, root)
+    click.echo(f"wrote {len(files) - 1} pages to {root / 'generated_docs'} and {root / site.CONFIG}")
+
 _SCENARIOS = Path(__file__).resolve().parent.parent / "tests" / "scenarios"
 
 
@@ -261,6 +292,7 @@ def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
 def interpretations(rules_dir, fmt) -> None:
     """Every interpretation note in the rules, with its rule, citations and place (for legal review)."""
     rules = _prepare(rules_dir, fmt)
+    from .register import interpretation_register
     notes = interpretation_register(rules.program)
     if fmt == "json":
         click.echo(json.dumps({"schema": "ammr-interpretations/1", "interpretations": notes}, indent=2,
@@ -270,25 +302,6 @@ def interpretations(rules_dir, fmt) -> None:
         click.echo(f"{n['file']}:{n['line']}  {n['kind']} {n['rule']}  ({'; '.join(n['citations']) or 'no citation'})")
         click.echo(f"    {n['text']}\n")
     click.echo(f"{len(notes)} interpretation notes.")
-
-
-def interpretation_register(program) -> list[dict]:
-    """Every interpretation note of the rule files, in file order."""
-    out = []
-    for f in program.files:
-        for d in f.declarations:
-            for note in d.meta.interpretations:
-                out.append({"rule": d.name, "kind": type(d).__name__.rstrip("_").lower(), "file": note.span.file,
-                            "line": note.span.line, "citations": [_cited(program, c) for c in d.meta.citations],
-                            "text": note.text})
-    return out
-
-
-def _cited(program, node) -> str:
-    try:
-        return program.law.resolve(node.text).citation.short()
-    except Exception:                           # a citation the checker already reported
-        return node.text
 
 
 def _all_citations(program):
