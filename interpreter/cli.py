@@ -244,7 +244,7 @@ def docs(rules_dir, root, scenario_dir, check_only) -> None:
     site.write(files, root)
     click.echo(f"wrote {len(files) - 1} pages to {root / 'generated_docs'} and {root / site.CONFIG}")
 
-_SCENARIOS = Path(__file__).resolve().parent.parent / "tests" / "scenarios"
+_SCENARIOS = Path("tests/scenarios")
 
 
 @main.command()
