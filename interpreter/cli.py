@@ -42,9 +42,10 @@ class _Exit(Exception):
 
 
 def _colour(ctx_colour: bool | None) -> bool:
+    """Colour when asked, else only on a terminal that shows it (not a pipe, not TERM=dumb, not NO_COLOR)."""
     if ctx_colour is not None:
         return ctx_colour
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM", "") != "dumb"
 
 
 def _report(failure: Failed, code: int, fmt: str = "text") -> None:
@@ -87,13 +88,13 @@ def _result(rules, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str
         _report(failure, EXIT_USAGE, fmt)
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, colour: bool = False) -> None:
     if output:
         from .files import write_atomic
         write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=colour)
 
 
 _rules_option = click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -129,10 +130,11 @@ def check(paths, rules_dir, fmt, data_years, colour) -> None:
     data = _view(rules, result, traces=False, docs_url=None, output=None)
     from .pool import pool_report, render_pool
     pool = pool_report(rules, result)
+    coloured = _colour(colour) and fmt == "text"
     if fmt == "json":
         click.echo(render_json({**data, "pool": pool} if pool else data), nl=False)
     else:
-        click.echo(render_check(data, _colour(colour)) + (render_pool(pool) if pool else ""), nl=False)
+        click.echo(render_check(data, coloured) + (render_pool(pool) if pool else ""), nl=False, color=coloured)
     raise _Exit(result.exit_code)
 
 
@@ -149,7 +151,7 @@ def check(paths, rules_dir, fmt, data_years, colour) -> None:
               help="Root of the built reference docs the citations link to (default: the site/ folder "
                    "that `mkdocs build` writes, relative to where the output is written).")
 @click.option("--trace/--no-trace", "with_trace", default=None,
-              help="Show the full trace of every value (default: in md, html and json, not in text).")
+              help="Add the full trace of every value (default: only in html, where it is folded away).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
 def explain(paths, rules_dir, fmt, data_years, colour, only, docs_url, with_trace, output) -> None:
     """Explain every verdict: the provision quoted and linked, the values used with their sources,
@@ -165,9 +167,10 @@ def explain(paths, rules_dir, fmt, data_years, colour, only, docs_url, with_trac
     if only:
         from .api import Result
         result = Result(result.case, tuple(o for o in result.outcomes if o.requirement in only))
-    traces = with_trace if with_trace is not None else fmt != "text"
+    traces = with_trace if with_trace is not None else fmt == "html"
     data = _view(rules, result, traces=traces, docs_url=docs_url, output=output)
-    _emit(render(data, fmt, _colour(colour) and not output), output)
+    coloured = _colour(colour) and fmt == "text" and not output
+    _emit(render(data, fmt, coloured), output, coloured)
     raise _Exit(result.exit_code)
 
 

@@ -84,7 +84,7 @@ def _summary(outcomes: list[dict]) -> dict[str, Any]:
 
 
 def _ref(o: dict) -> dict[str, Any]:
-    return {"outcome": o["outcome_id"], "anchor": o["anchor"], "requirement": o["id"], "title": o["title"],
+    return {"outcome": o["outcome_id"], "anchor": o["anchor"], "requirement": o["id"], "key": o["key"], "title": o["title"],
             "verdict": o["verdict"], "document": o["document"], "instance": o["instance"],
             "citation": o["citations"][0]["short"] if o["citations"] else "", "reason": o["reason"],
             "remedy": o["remedy"]["summary"] if o["remedy"] else None}
