@@ -240,7 +240,7 @@ def test_json_has_no_floats_and_stable_unique_ids():
     assert "data:population[MT]@2024" in [v["id"] for v in mt["values"]]
     fc = next(c for c in mt["remedy"]["changes"] if c["path"] == "pledges[MT].financial_contributions")
     assert fc["after"] == {"exact": "108468477/100", "unit": "EUR", "text": "EUR 1 084 684.77"}
-    assert fc["by"] == {"exact": "1/100", "unit": "EUR", "text": "EUR 0.01"}
+    assert fc["by"] == {"exact": "1/100", "unit": "EUR", "text": "EUR 0.01 more"}
 
 
 # ------------------------------------------------------------------ the command

@@ -116,11 +116,12 @@ def _by_text(c: Change) -> str:
     return f"{amount} {'more' if delta > 0 else fewer}"
 
 
-def _by_json(c: Change) -> Any:
+def _by_json(c: Change) -> dict[str, str]:
+    """The change as an exact signed number with its unit, and in words ("EUR 0.01 more")."""
     delta = _by(c)
     if isinstance(c.after, date):
         return {"exact": str(delta), "unit": "days", "text": _by_text(c)}
-    return V.json_value(delta, c.field.type)
+    return {**V.json_value(delta, c.field.type), "text": _by_text(c)}
 
 
 def _exact_show(value: Any, t: T.Type) -> str:

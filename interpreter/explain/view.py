@@ -208,7 +208,7 @@ class _Context:
         source.pop("basis", None)
         return {"id": f"{s.kind}:{where}", "kind": s.kind, "label": s.label,
                 "description": source.pop("description", ""), "value": V.json_value(s.value, s.type),
-                "shown": V.show(s.value, s.type), "exact": V.exact(s.value), "source": source,
+                "shown": V.show(s.value, s.type), "exact": V.exact(s.value, s.type), "source": source,
                 "citations": [p.citation.short() for p in s.citations if p is not None],
                 "interpretations": list(s.interpretations) + self.dataset_notes(s)}
 
@@ -274,7 +274,7 @@ class _Context:
         """The description the rules give a document's field, found by walking the path."""
         struct = self.program.structs.get(self.types.get(label, ""))
         description = ""
-        for name in re.findall(r"[A-Za-z_]\w*", path):
+        for name in re.findall(r"[A-Za-z_]\w*", re.sub(r"\[[^\]]*\]", "", path)):
             spec = struct.fields.get(name) if struct else None
             if spec is None:
                 return description
@@ -322,7 +322,7 @@ def _anchor(outcome_id: str, taken: set[str]) -> str:
 def _step(step: Step) -> dict[str, Any]:
     return {
         "kind": step.kind, "label": step.label, "value": V.json_value(step.value, step.type),
-        "shown": V.show(step.value, step.type), "exact": V.exact(step.value), "type": str(step.type),
+        "shown": V.show(step.value, step.type), "exact": V.exact(step.value, step.type), "type": str(step.type),
         "detail": step.detail, "source": step.source,
         "rule": {"file": step.span.file, "line": step.span.line} if step.span.line else None,
         "citations": [p.citation.short() for p in step.citations if p is not None],
