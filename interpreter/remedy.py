@@ -177,8 +177,12 @@ class _Search:
         key = (trace, tuple((f.path, v) for f, v in changes))
         if key not in self._seen:
             record = self.document.record
-            for f, value in changes:
-                record = _set(record, _parse_path(f.path), value)
+            try:
+                for f, value in changes:
+                    record = _set(record, _parse_path(f.path), value)
+            except LookupError:                 # a path the document's structure does not have
+                self._seen[key] = None
+                return None
             documents = tuple(replace(d, record=record) if d is self.document else d for d in self.case.documents)
             case = Case(documents, self.case.data_years, self.case.data_year_reasons, self.case.parameters)
             result = self.rules.evaluate(case, trace=trace, only={self.outcome.requirement})

@@ -313,3 +313,15 @@ def test_the_html_report_is_self_contained():
         page = (GOLDEN / f"{case}.explain.html").read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "@media print" in page
         assert not re.search(r"<link\b|<script\b|<img\b|<iframe\b|\bsrc=|@import|url\(", page)
+
+
+@pytest.mark.parametrize("case", ["examples-2026", "boundaries"])
+def test_markdown_renders_with_its_tables_and_in_page_links(case):
+    import markdown
+    page = markdown.markdown((GOLDEN / f"{case}.explain.md").read_text(encoding="utf-8"), extensions=["tables"])
+    ids = set(re.findall(r'id="([^"]+)"', page))
+    hrefs = re.findall(r'href="#([^"]+)"', page)
+    assert hrefs and not [h for h in hrefs if h not in ids]
+    outcomes = json.loads((GOLDEN / f"{case}.explain.json").read_text(encoding="utf-8"))["outcomes"]
+    assert {o["anchor"] for o in outcomes} <= ids
+    assert page.count("<table>") >= 2 + sum(1 for o in outcomes if o["values"])   # counts, summary, values

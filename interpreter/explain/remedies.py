@@ -89,7 +89,7 @@ def summary(r: Remedy) -> str:
         parts.append(f"Changing {c.field.path} alone cannot: it would have to be exactly "
                      f"{_exact_show(c.after, c.field.type)}, not a whole number of {unit}.")
     if not parts:
-        parts.append("No change of a single figure of this document makes it compliant.")
+        parts.append("No change of one figure of this document was found that makes it compliant.")
     return " ".join(parts)
 
 
