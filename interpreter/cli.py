@@ -150,8 +150,8 @@ def check(paths, rules_dir, fmt, data_years, colour) -> None:
 @click.option("--docs-url", metavar="URL",
               help="Root of the built reference docs the citations link to (default: the site/ folder "
                    "that `mkdocs build` writes, relative to where the output is written).")
-@click.option("--trace/--no-trace", "with_trace", default=None,
-              help="Add the full trace of every value (default: only in html, where it is folded away).")
+@click.option("--trace", "with_trace", is_flag=True,
+              help="Add the full trace of every verdict: each value computed, with its parts (in html, folded away).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
 def explain(paths, rules_dir, fmt, data_years, colour, only, docs_url, with_trace, output) -> None:
     """Explain every verdict: the provision quoted and linked, the values used with their sources,
@@ -167,8 +167,7 @@ def explain(paths, rules_dir, fmt, data_years, colour, only, docs_url, with_trac
     if only:
         from .api import Result
         result = Result(result.case, tuple(o for o in result.outcomes if o.requirement in only))
-    traces = with_trace if with_trace is not None else fmt == "html"
-    data = _view(rules, result, traces=traces, docs_url=docs_url, output=output)
+    data = _view(rules, result, traces=with_trace, docs_url=docs_url, output=output)
     coloured = _colour(colour) and fmt == "text" and not output
     _emit(render(data, fmt, coloured), output, coloured)
     raise _Exit(result.exit_code)

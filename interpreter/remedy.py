@@ -161,16 +161,15 @@ class _Search:
         return None
 
     def facts(self, step: Step) -> Iterator[Field]:
-        """Fields that decide a failed part but are no figure: a yes/no answer that is itself the
-        condition, or a code tested for membership of a list the law fixes."""
+        """What decides a failed part but is no figure: a yes/no the document states that is itself
+        the condition, or whether a code is in a list."""
         if step.kind in ("input", "default") and step.type == T.BOOL:
             f = self.field(step)
             if f is not None:
                 yield f
-        elif step.kind == "member":
-            for inner in _walk(step):
-                if inner.kind in ("input", "default") and (f := self.field(inner)) is not None:
-                    yield f
+        elif step.kind == "member" and isinstance(step.value, bool):
+            # the list and the code are not in the trace as fields: the test itself is the fact
+            yield Field(self.document.label, step.label, step.label, T.BOOL, step.value)
 
     # -- evaluating again
     def evaluate(self, changes: tuple[tuple[Field, Any], ...], trace: bool = True) -> Outcome | None:

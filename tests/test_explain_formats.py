@@ -139,7 +139,7 @@ def test_remedies(name):
     assert "pledges[MT].financial_contributions: EUR 1 084 684.76 → EUR 1 084 684.77 (EUR 0.01 more)" in text
     assert "No change of the document's figures can help: the date decides." in text
     assert "15 October 2025 (1 day earlier)" in text
-    assert "it turns on adopted_by_qualified_majority (no), a fact of the procedure" in text
+    assert "it turns on adopted_by_qualified_majority, which is no and would have to be yes" in text
     assert "State pledges[PL].alternative_measures[0].financial_value in the document" in text
 
 
@@ -168,13 +168,13 @@ def test_assessment_names_who_decides_under_which_provision_quoting_it(name):
 @pytest.mark.parametrize("case", ["examples-2026", "boundaries"])
 def test_summary_on_top_failing_first(case, name):
     text = readable(case, name)
-    counts = "1 non-compliant" if case == "examples-2026" else "10 non-compliant"
+    data = json.loads((GOLDEN / f"{case}.explain.json").read_text())
+    counts = f"{data['counts']['non_compliant']} non-compliant, {data['counts']['insufficient_information']} insufficient"
     overall = text.find("non_compliant") if name.endswith(".json") else text.find("non-compliant")
     first_outcome = text.find("Values used") if not name.endswith(".json") else text.find('"values"')
     assert 0 <= overall < first_outcome or name.endswith(".json")
     if name.endswith(".txt"):
         assert counts in text.split("Findings")[0]
-    data = json.loads((GOLDEN / f"{case}.explain.json").read_text())
     order = [f["verdict"] for f in data["summary"]["findings"]]
     severity = ["non_compliant", "insufficient_information", "needs_assessment", "compliant"]
     assert order == sorted(order, key=severity.index) and order[0] == "non_compliant"
@@ -325,3 +325,15 @@ def test_markdown_renders_with_its_tables_and_in_page_links(case):
     outcomes = json.loads((GOLDEN / f"{case}.explain.json").read_text(encoding="utf-8"))["outcomes"]
     assert {o["anchor"] for o in outcomes} <= ids
     assert page.count("<table>") >= 2 + sum(1 for o in outcomes if o["values"])   # counts, summary, values
+
+
+def test_the_full_trace_on_request(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    case = "tests/golden/cases/boundaries"
+    lines = "fair_share_value(MT, 21000, 420000000) = ≈ EUR 1 084 684.77"
+    for fmt, marker in (("text", "    Trace:"), ("md", "<details><summary>Full trace</summary>"),
+                        ("html", '<details class="trace"><summary>Full trace</summary>')):
+        _, plain, _ = run(capsys, "explain", case, "--format", fmt)
+        _, traced, _ = run(capsys, "explain", case, "--format", fmt, "--trace")
+        assert marker not in plain and marker in traced, fmt
+        assert lines in traced and "population[SE] = 10 551 707 persons" in traced, fmt

@@ -1,4 +1,4 @@
-"""Golden explanations: what `ammr check` and `ammr explain` print for the bundled example and for
+"""Golden explanations: what `ammr check` and `ammr explain` print for the bundled examples and for
 a case at the boundaries, in every format, kept under tests/golden/ and reviewed as a diff.
 
 After an intended change of the explanations, regenerate them and read the diff:
@@ -17,7 +17,8 @@ from interpreter.files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
-CASES = {"examples-2026": "examples/2026", "boundaries": "tests/golden/cases/boundaries"}
+CASES = {"examples-2026": "examples/2026", "examples-synthetic-2027": "examples/synthetic-2027",
+         "boundaries": "tests/golden/cases/boundaries"}
 OUTPUTS = {
     "check.txt": ["check", "--no-color"],
     "explain.txt": ["explain", "--no-color"],
@@ -25,7 +26,7 @@ OUTPUTS = {
     "explain.html": ["explain", "--format", "html"],
     "explain.json": ["explain", "--format", "json"],
 }
-EXIT = {"examples-2026": 1, "boundaries": 1}
+EXIT = {"examples-2026": 1, "examples-synthetic-2027": 1, "boundaries": 1}
 
 
 def output(capsys, monkeypatch, case: str, name: str) -> str:

@@ -173,8 +173,8 @@ def test_a_yes_no_fact_cannot_be_remedied_by_figures(rules):
     _, _, r = remedy_of(rules, "act_adopted_by_qualified_majority", {**ACT, "adopted_by_qualified_majority": False})
     assert not r.changes and not r.possible
     assert [f.path for f in r.facts] == ["adopted_by_qualified_majority"]
-    assert summary(r) == ("No change of the document's figures can help: it turns on adopted_by_qualified_majority "
-                          "(no), a fact of the procedure, not a figure.")
+    assert summary(r) == ("No change of the document's figures can help: it turns on adopted_by_qualified_majority, "
+                          "which is no and would have to be yes.")
 
 
 def test_fields_to_state(rules):

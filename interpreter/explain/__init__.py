@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .render import FORMATS, render, render_check, render_explain, render_json, trace_lines
+from .render import FORMATS, _environment, render, render_check, render_explain, render_json, trace_lines
 from .view import DEFAULT_DOCS, MARKS, SCHEMA, view
 
-__all__ = ["DEFAULT_DOCS", "FORMATS", "MARKS", "SCHEMA", "render", "render_check", "render_explain",
+# `_environment` stays importable from here: interpreter/pool.py renders pool.txt.j2 through it.
+__all__ = ["_environment", "DEFAULT_DOCS", "FORMATS", "MARKS", "SCHEMA", "render", "render_check", "render_explain",
            "render_json", "schema_path", "trace_lines", "view"]
 
 

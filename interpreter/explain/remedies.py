@@ -81,9 +81,9 @@ def summary(r: Remedy) -> str:
     elif dates:
         parts.extend(f"Or, for the date: {change_text(c)}." for c in dates)
     if r.facts and not r.possible:
-        facts = [f"{f.path} ({V.show(f.value, f.type)})" for f in r.facts]
-        parts.append(f"No change of the document's figures can help: it turns on {_listed(facts)}, "
-                     f"{'a fact' if len(facts) == 1 else 'facts'} of the procedure, not a figure.")
+        facts = [f"{f.path}, which is {V.show(f.value, f.type)} and would have to be {V.show(not f.value, f.type)}"
+                 if isinstance(f.value, bool) else f"{f.path} ({V.show(f.value, f.type)})" for f in r.facts]
+        parts.append(f"No change of the document's figures can help: it turns on {'; and '.join(facts)}.")
     for c in r.off_grid:
         unit = _unit_name(c.field.type)
         parts.append(f"Changing {c.field.path} alone cannot: it would have to be exactly "

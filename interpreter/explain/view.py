@@ -106,7 +106,8 @@ class _Context:
     # ---------------------------------------------------------------- outcomes
     def outcome(self, o: Outcome, found, traces: bool, anchors: set[str]) -> dict[str, Any]:
         outcome_id = f"{o.document}#{o.key}" if o.document else o.key
-        values = self.values(o.condition)
+        relied_on: list[tuple[dict, str]] = []
+        values = self.values(o.condition, relied_on)
         out = {
             "outcome_id": outcome_id,
             "anchor": _anchor(outcome_id, anchors),
@@ -128,7 +129,7 @@ class _Context:
             "assessment": self.assessment(o),
             "decided_by": o.decided_by,
             "interpretations": list(o.interpretations),
-            "notes": self.notes(o, values),
+            "notes": self.notes(o, relied_on),
             "exceptions": [self.exception(x) for x in o.exceptions],
             "values": values,
             "rule": {"file": o.span.file, "line": o.span.line},
@@ -167,26 +168,26 @@ class _Context:
         head, _, detail = text.partition(": ")
         return {"text": text, "document": None, "field": head if detail else text, "undisclosed": undisclosed}
 
-    def notes(self, o: Outcome, values: list[dict]) -> list[dict[str, Any]]:
+    def notes(self, o: Outcome, relied_on: list[tuple[dict, str]]) -> list[dict[str, Any]]:
         """Every interpretation the verdict relies on: the requirement's (and a deciding exception's),
-        then those of the definitions and data it used."""
+        then those of the definitions and data it used (`relied_on`: value, note)."""
         out, seen = [], set()
         for text in o.interpretations:
             if text not in seen:
                 seen.add(text)
                 out.append({"text": text, "on": o.requirement, "kind": "requirement"})
-        for v in values:
-            for text in v["interpretations"]:
-                if text not in seen:
-                    seen.add(text)
-                    name = re.split(r"[(\[]", v["label"], maxsplit=1)[0]
-                    out.append({"text": text, "on": name, "kind": "dataset" if v["kind"] == "data" else v["kind"]})
+        for v, text in relied_on:
+            if text not in seen:
+                seen.add(text)
+                name = re.split(r"[(\[]", v["label"], maxsplit=1)[0]
+                out.append({"text": text, "on": name, "kind": "dataset" if v["kind"] == "data" else v["kind"]})
         return out
 
     # ---------------------------------------------------------------- values
-    def values(self, step: Step | None) -> list[dict[str, Any]]:
+    def values(self, step: Step | None, relied_on: list | None = None) -> list[dict[str, Any]]:
         """The values a verdict used, each once, in the order the trace met them: fields of the
-        documents, Eurostat figures, definitions and constants of the rules, with their sources."""
+        documents, Eurostat figures, definitions and constants of the rules, with their sources.
+        The interpretation notes they carry are added to `relied_on` as (value, note)."""
         found: dict[str, dict] = {}
 
         def visit(s: Step) -> None:
@@ -195,6 +196,8 @@ class _Context:
                 if entry["id"] in found:
                     return
                 found[entry["id"]] = entry
+                if relied_on is not None:
+                    relied_on.extend((entry, text) for text in (*s.interpretations, *self.dataset_notes(s)))
             for child in _shown_children(s):
                 visit(child)
 
@@ -209,8 +212,7 @@ class _Context:
         return {"id": f"{s.kind}:{where}", "kind": s.kind, "label": s.label,
                 "description": source.pop("description", ""), "value": V.json_value(s.value, s.type),
                 "shown": V.show(s.value, s.type), "exact": V.exact(s.value, s.type), "source": source,
-                "citations": [p.citation.short() for p in s.citations if p is not None],
-                "interpretations": list(s.interpretations) + self.dataset_notes(s)}
+                "citations": [p.citation.short() for p in s.citations if p is not None]}
 
     def source(self, s: Step) -> dict[str, Any]:
         """Where a value came from, in words and as data."""
