@@ -64,8 +64,8 @@ def describe(step: Step, gaps: bool = True) -> str:
     return f"{step.label} = {V.show(step.value, step.type)}"
 
 
-def _side(step: Step) -> str:
-    shown = V.show(step.value, step.type)
+def _side(step: Step, as_type: T.Type | None = None) -> str:
+    shown = V.show(step.value, as_type or step.type)
     if _literal(step.label, shown):
         return shown
     return f"{step.label} ({shown})"
@@ -79,7 +79,9 @@ def _literal(label: str, shown: str) -> bool:
 def _compare(step: Step, gaps: bool = True) -> str:
     left, right = step.children[0], step.children[1]
     wording = step.detail if step.detail and step.detail[0].isalpha() else _WORDS.get(step.detail, step.detail)
-    text = f"{_side(left)} {wording} {_side(right)}"
+    # a year compared with a plain number: the number is a year too ("2025", not "2 025")
+    year = T.YEAR if T.YEAR in (left.type, right.type) else None
+    text = f"{_side(left, year)} {wording} {_side(right, year)}"
     if isinstance(step.value, Missing):
         return text + ": not known"
     if step.value:
