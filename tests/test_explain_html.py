@@ -1,8 +1,8 @@
 """The HTML report in a real browser: headless Chromium (Debian's `chromium`, driven through
 `chromedriver` by Selenium) opens the golden reports and checks that they render, that every
 in-page link lands on its target, that the links to the act and to the reference docs have the
-form links.py fixes (EUR-Lex cannot be fetched here, and the docs are built by another command),
-and that the print stylesheet applies.
+form links.py fixes and point at a paragraph the generated docs have (EUR-Lex cannot be fetched
+here), and that the print stylesheet applies.
 
 Chromium is required: without it this test FAILS, it does not skip. Install it with
     apt-get install -y chromium chromium-driver
@@ -13,37 +13,35 @@ import base64
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from browser import FLAGS, chromium
 
 from interpreter import links
 
+ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
-CHROMIUM = os.environ.get("AMMR_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("AMMR_CHROMEDRIVER", "/usr/bin/chromedriver")
-# Without the background-networking flags Chromium's own connections are refused on a closed network.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1200,900"]
 CASES = ["examples-2026", "examples-synthetic-2027", "boundaries"]
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    assert Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file(), (
-        f"Chromium is needed for this test ({CHROMIUM}, {CHROMEDRIVER}): "
-        "apt-get install -y chromium chromium-driver")
+    binary = os.environ.get("AMMR_CHROMIUM") or chromium()
+    driver_path = os.environ.get("AMMR_CHROMEDRIVER") or shutil.which("chromedriver")
+    assert Path(binary).is_file() and driver_path and Path(driver_path).is_file(), (
+        "Chromium and its driver are needed for this test: apt-get install -y chromium chromium-driver")
     os.environ["SE_OFFLINE"] = "true"          # Selenium must not look for a driver on the network
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
+    options.binary_location = binary
+    for flag in (*FLAGS, "--window-size=1200,900"):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
     yield driver
     driver.quit()
 
@@ -134,6 +132,9 @@ def test_links_to_the_act_and_to_the_reference_docs(browser, rules, case):
             anchor = raw.split("#", 1)[1]
             assert anchor in provisions, raw                       # a provision the report cites, found in the law
             assert raw == links.docs_url(provisions[anchor], "site"), raw
+            # and the generated docs have that page with that anchor (`ammr docs`, tests/test_docs.py)
+            page_source = (ROOT / "generated_docs" / links.docs_path(provisions[anchor])).read_text(encoding="utf-8")
+            assert f'id="{anchor}"' in page_source or f"{{ #{anchor} }}" in page_source, raw
             # the browser resolves it next to the report, where `mkdocs build` puts the site
             assert resolved == (page.parent / "site").as_uri() + "/" + raw[len("site/"):], resolved
     assert kinds == {"eur-lex", "data", "docs"}
