@@ -42,9 +42,10 @@ class _Exit(Exception):
 
 
 def _colour(ctx_colour: bool | None) -> bool:
+    """Colour when asked, else only on a terminal that shows it (not a pipe, not TERM=dumb, not NO_COLOR)."""
     if ctx_colour is not None:
         return ctx_colour
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM", "") != "dumb"
 
 
 def _report(failure: Failed, code: int, fmt: str = "text") -> None:
@@ -87,13 +88,13 @@ def _result(rules, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str
         _report(failure, EXIT_USAGE, fmt)
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, colour: bool = False) -> None:
     if output:
         from .files import write_atomic
         write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=colour)
 
 
 _rules_option = click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -122,48 +123,65 @@ def main() -> None:
 @_colour_option
 def check(paths, rules_dir, fmt, data_years, colour) -> None:
     """Check documents (YAML or JSON files, or folders of them) and print a verdict,
-    citation and reason for every applicable requirement."""
-    from .explain import render_check, render_json, view
+    citation, reason and remedy for every applicable requirement."""
+    from .explain import render_check, render_json
     rules = _prepare(rules_dir, fmt)
     result = _result(rules, paths, data_years, fmt)
-    data = view(result, rules)
+    data = _view(rules, result, traces=False, docs_url=None, output=None)
     from .pool import pool_report, render_pool
     pool = pool_report(rules, result)
+    coloured = _colour(colour) and fmt == "text"
     if fmt == "json":
         click.echo(render_json({**data, "pool": pool} if pool else data), nl=False)
     else:
-        click.echo(render_check(data, _colour(colour)) + (render_pool(pool) if pool else ""), nl=False)
+        click.echo(render_check(data, coloured) + (render_pool(pool) if pool else ""), nl=False, color=coloured)
     raise _Exit(result.exit_code)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @_rules_option
-@_format_option
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text",
+              show_default=True, help="text for the terminal, md (Markdown), html (one self-contained, "
+                                      "printable file) or json (schema ammr-check/1).")
 @_years_option
 @_colour_option
 @click.option("--requirement", "only", multiple=True, metavar="ID", help="Explain only these requirements.")
+@click.option("--docs-url", metavar="URL",
+              help="Root of the built reference docs the citations link to (default: the site/ folder "
+                   "that `mkdocs build` writes, relative to where the output is written).")
+@click.option("--trace", "with_trace", is_flag=True,
+              help="Add the full trace of every verdict: each value computed, with its parts (in html, folded away).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
-def explain(paths, rules_dir, fmt, data_years, colour, only, output) -> None:
-    """Explain every verdict: the provision quoted, interpretations, exceptions considered,
-    and the trace of every value used with its source."""
-    from .explain import render_explain, render_json, view
-    rules = _prepare(rules_dir, fmt)
+def explain(paths, rules_dir, fmt, data_years, colour, only, docs_url, with_trace, output) -> None:
+    """Explain every verdict: the provision quoted and linked, the values used with their sources,
+    interpretations, exceptions considered, and for a non-compliance the remedy."""
+    from .explain import render
+    rules = _prepare(rules_dir, "json" if fmt == "json" else "text")
     known = {r.name for r in rules.program.requirements}
     for name in only:
         if name not in known:
             from .diagnostics import did_you_mean
             raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}", param_hint="--requirement")
-    result = _result(rules, paths, data_years, fmt)
-    data = view(result, rules, traces=True)
+    result = _result(rules, paths, data_years, "json" if fmt == "json" else "text")
     if only:
-        data["outcomes"] = [o for o in data["outcomes"] if o["id"] in only]
-        for g in data["groups"]:
-            g["outcomes"] = [o for o in g["outcomes"] if o["id"] in only]
-        data["groups"] = [g for g in data["groups"] if g["outcomes"]]
-    text = render_json(data) if fmt == "json" else render_explain(data, _colour(colour) and not output)
-    _emit(text, output)
+        from .api import Result
+        result = Result(result.case, tuple(o for o in result.outcomes if o.requirement in only))
+    data = _view(rules, result, traces=with_trace, docs_url=docs_url, output=output)
+    coloured = _colour(colour) and fmt == "text" and not output
+    _emit(render(data, fmt, coloured), output, coloured)
     raise _Exit(result.exit_code)
+
+
+def _view(rules, result, traces: bool, docs_url: str | None, output: str | None) -> dict:
+    """The rendering stage's input: the verdicts, the remedies the engine derives, the docs links."""
+    from . import remedy
+    from .explain import DEFAULT_DOCS, view
+    if docs_url is None:
+        site = Path.cwd() / DEFAULT_DOCS
+        docs_url = os.path.relpath(site, Path(output).resolve().parent) if output else DEFAULT_DOCS
+        docs_url = docs_url.replace(os.sep, "/")
+    return view(result, rules, traces=traces, remedies=remedy.find(rules, result), docs_url=docs_url)
 
 
 @main.command()
