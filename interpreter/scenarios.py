@@ -27,18 +27,17 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import ir
 from . import types as T
 from .api import Result, RuleSet
 from .ast import Span
 from .diagnostics import Diagnostic, Failed
-from .evaluate import Evaluator
 from .law import CitationSyntaxError, UnresolvedCitation
 from .trace import Missing, Outcome
 
@@ -51,6 +50,7 @@ class Scenario:
     expect: tuple[dict, ...]
     values: tuple[dict, ...] = ()
     data_years: dict[str, int] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict)      # e.g. {date_of_application: 2026-06-12}
     line: int = 0                       # where the scenario starts in its file
 
     @property
@@ -91,7 +91,8 @@ def load(path: str | Path) -> list[Scenario]:
         names[entry["name"]] = where(i).line
         out.append(Scenario(str(path), entry["name"], tuple(entry.get("documents") or ()),
                             tuple(entry.get("expect") or ()), tuple(entry.get("values") or ()),
-                            dict(entry.get("data_years") or {}), where(i).line))
+                            dict(entry.get("data_years") or {}), dict(entry.get("parameters") or {}),
+                            where(i).line))
     if problems:
         raise Failed(problems, {str(path): text})
     return out
@@ -103,6 +104,9 @@ def _malformed(entry: Any) -> str:
     for key in ("documents", "expect", "values"):
         if not isinstance(entry.get(key) or [], list) or not all(isinstance(x, dict) for x in entry.get(key) or []):
             return f"scenario '{entry['name']}': '{key}' is a list of mappings"
+    for key in ("data_years", "parameters"):
+        if not isinstance(entry.get(key) or {}, dict):
+            return f"scenario '{entry['name']}': '{key}' is a mapping"
     if not entry.get("expect") and not entry.get("values"):
         return f"scenario '{entry['name']}' expects nothing: give 'expect:' or 'values:'"
     for e in entry.get("expect") or []:
@@ -171,7 +175,7 @@ def verify(rules: RuleSet, scenario: Scenario, engine: str = "reference") -> Rep
     """Evaluate a scenario with the named engine and compare with what it expects."""
     try:
         documents = [rules.document(d, f"{scenario.id}#{i + 1}") for i, d in enumerate(scenario.documents)]
-        case = rules.case(documents, scenario.data_years)
+        case = rules.case(documents, scenario.data_years, scenario.parameters)
     except Failed as failure:
         return Report(scenario, None, (Mismatch((f"the scenario's documents are invalid:\n{failure.render()}",)),))
     result = rules.evaluate(case, engine=engine)
@@ -259,6 +263,12 @@ def _check_outcome(rules: RuleSet, result: Result, e: dict) -> tuple[list[str], 
 _CALL = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$")
 
 
+def value_name(e: dict) -> str:
+    """The definition a `values:` entry tests ("share" for `of: share(DE)`)."""
+    match = _CALL.match(str(e.get("of", "")))
+    return match.group(1) if match else ""
+
+
 def _check_value(rules: RuleSet, case, e: dict) -> list[str]:
     match = _CALL.match(str(e["of"]))
     program = rules.program
@@ -269,16 +279,17 @@ def _check_value(rules: RuleSet, case, e: dict) -> list[str]:
     if len(args) != len(spec.params):
         return [f"values: {spec.name} takes {len(spec.params)} argument(s)"]
     try:
-        nodes = tuple(ir.Const(t, value=_argument(case, a, t)) for a, (_, t) in zip(args, spec.params))
-    except LookupError as error:
+        values = tuple(_argument(case, a, t) for a, (_, t) in zip(args, spec.params))
+    except (LookupError, ValueError) as error:
         return [f"values: {error}"]
-    value = Evaluator(program, rules.tables, case, trace=False).eval(
-        ir.Ref(spec.type, kind=spec.kind, name=spec.name, args=nodes), {})
+    value = rules.value(case, spec.name, values)
     problems = []
     if "equals" in e:
-        wanted = _exact(e["equals"])
-        if isinstance(value, Missing) or Fraction(value) != wanted:
-            problems.append(f"{e['of']} = {value}, expected exactly {wanted}")
+        if isinstance(value, (date, bool)) or spec.type in (T.DATE, T.BOOL):
+            if value != e["equals"]:
+                problems.append(f"{e['of']} = {value}, expected {e['equals']}")
+        elif isinstance(value, Missing) or Fraction(value) != _exact(e["equals"]):
+            problems.append(f"{e['of']} = {value}, expected exactly {_exact(e['equals'])}")
     if "shown" in e:
         from .explain.values import show
         shown = show(value, spec.type)
@@ -293,6 +304,8 @@ def _argument(case, text: str, t: T.Type) -> Any:
     """A member state code, or a document part written `Type.field.sub[KEY]`."""
     if t == T.MEMBER_STATE:
         return text
+    if t == T.DATE:
+        return date.fromisoformat(text)
     if isinstance(t, T.Quantity):
         return _exact(text)
     type_name, _, path = text.partition(".")
