@@ -10,6 +10,8 @@ The layout, close to how the rules were first written:
   in a fixed order (citations first, interpretation notes last); fields of a document
   after its clauses;
 - authorities, member states and coverage declarations stay on one line when they fit;
+- the parts of a field (type, description, default, citations), and the words of the law
+  after `needs assessment by`, go side by side while they fit, the rest on the next line;
 - an expression longer than the line breaks before `and`/`or`, then before its comparison
   (`is at least ...`), then before `for each` in an aggregate, each continuation aligned
   under the start of the expression;
@@ -57,7 +59,22 @@ class Align:
     doc: object
 
 
+@dataclass(frozen=True)
+class Fill:
+    """Items side by side while each fits on the line; one that does not starts the next line."""
+    items: tuple
+
+
+@dataclass(frozen=True)
+class _Next:
+    doc: object
+
+
 LINE = object()          # a space when its group fits on the line, else a line break
+
+
+def _spaced(items) -> tuple:
+    return tuple(part for i, item in enumerate(items) for part in ((LINE, item) if i else (item,)))
 
 
 def _concat(*parts) -> tuple:
@@ -82,6 +99,15 @@ def render(doc, column: int = 0, width: int = WIDTH) -> str:
             stack.append((col, flat, d.doc))
         elif isinstance(d, Group):
             stack.append((indent, flat or _fits(width - col, d.doc, stack), d.doc))
+        elif isinstance(d, Fill):
+            first, *others = d.items
+            parts = (first, *(_Next(item) for item in others)) if not flat else _spaced(d.items)
+            stack.extend((indent, flat, part) for part in reversed(parts))
+        elif isinstance(d, _Next):
+            beside = _fits(width - col - 1, d.doc, [])
+            out.append(" " if beside else "\n" + " " * indent)
+            col = col + 1 if beside else indent
+            stack.append((indent, beside, d.doc))
         elif d is LINE:
             if flat:
                 out.append(" ")
@@ -111,6 +137,10 @@ def _fits(room: int, doc, rest: list) -> bool:
             todo.extend((flat, part) for part in reversed(d))
         elif isinstance(d, (Nest, Align, Group)):
             todo.append((flat or isinstance(d, Group), d.doc))
+        elif isinstance(d, Fill):
+            todo.append((flat, _spaced(d.items)))
+        elif isinstance(d, _Next):
+            todo.append((flat, (LINE, d.doc)))
         elif d is LINE:
             if not flat:
                 return True
@@ -285,8 +315,9 @@ def _bindings(word: str, bindings) -> str | None:
     return f"{word} " + ", ".join(f"{b.name}: {type_words(b.type)}" for b in bindings)
 
 
-def _assessment(a: A.Assessment) -> str:
-    return f"needs assessment by {a.authority} {quote(a.quote)}"
+def _assessment(a: A.Assessment, before: str = ""):
+    """The words of the law go on the next line when they do not fit beside the authority."""
+    return Nest(INDENT, Fill((f"{before}needs assessment by {a.authority}", quote(a.quote))))
 
 
 def _act(d: A.Act):
@@ -326,16 +357,15 @@ def _dataset(d: A.Dataset):
 
 
 def _field(f: A.Field):
-    head = f"{f.name}: {type_words(f.type)}" + (f" {quote(f.description)}" if f.description else "")
-    options = []
+    """Name and type, description, default, citations: side by side while they fit."""
+    parts = [f"{f.name}: {type_words(f.type)}"]
+    if f.description:
+        parts.append(quote(f.description))
     if f.default is not None:
-        options.append(_concat("default ", Align(expression(f.default))))
+        parts.append(_concat("default ", Align(expression(f.default))))
     if f.citations:
-        options.append(_cites(f.citations))
-    if not options:
-        return head
-    joined = [options[0]] + [part for option in options[1:] for part in (LINE, option)]
-    return _concat(head, Group(Nest(INDENT, _concat(LINE, Group(tuple(joined))))))
+        parts.append(_cites(f.citations))
+    return Nest(INDENT, Fill(tuple(parts)))
 
 
 def _structure(d: A.Structure):
@@ -370,7 +400,7 @@ def _outcome(o: A.Outcome | None):
     if o.kind == "requires":
         return _clause("then requires", o.condition)
     if o.kind == "assessment":
-        return "then " + _assessment(o.assessment)
+        return _assessment(o.assessment, "then ")
     return "then " + o.kind.replace("_", " ")
 
 
@@ -385,9 +415,13 @@ def _exception(d: A.Exception_):
 
 
 def _coverage(d: A.Coverage):
-    status = f"not checkable {quote(d.reason)}" if d.status == "not_checkable" else _assessment(d.assessment)
+    head = f"coverage {d.citation.text} "
+    if d.status == "not_checkable":
+        status = Nest(INDENT, Fill((head + "not checkable", quote(d.reason))))
+    else:
+        status = _assessment(d.assessment, head)
     extra = A.Meta(d.meta.citations[1:], d.meta.interpretations, d.meta.sources)
-    return [(("head", 0), f"coverage {d.citation.text} {status}"), *_notes(extra)]
+    return [(("head", 0), status), *_notes(extra)]
 
 
 _UNITS = {A.Act: _act, A.Authority: _authority, A.MemberState: _member_state, A.Constant: _constant,
