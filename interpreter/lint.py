@@ -67,7 +67,8 @@ CHECKS = {c.code: c for c in (
     Check("W302", "a number with a decimal comma inside a call, read as two arguments: min(0,5)"),
     Check("W401", "a definition, constant, parameter, dataset or document type that cites no provision"),
     Check("W501", "an exception that can never apply: its condition is no whatever the facts"),
-    Check("W502", "a provision both required and exempted, with nothing saying which wins"),
+    Check("W502", "a provision both required (cited by a requirement) and exempted (first cited by an exception that does "
+                  "not set that requirement aside)"),
     Check("W503", "a requirement that can never fail: its condition is yes whatever the facts"),
     Check("W504", "a requirement that never applies: its 'when' is no, or an 'unless' is yes, whatever the facts"),
 )}
@@ -255,8 +256,10 @@ def _unused_bindings(program) -> Iterator[Diagnostic]:
         if isinstance(spec, ir.RequirementSpec) and spec.assessment is not None:
             continue                          # left to an authority for each document (and item): nothing to read
         if isinstance(spec, ir.RequirementSpec):
-            nodes = [n for n in (spec.when, *spec.unless, spec.requires, spec.for_each[1] if spec.for_each else None)
-                     if n is not None]
+            # its exceptions are weighed with the documents the requirement binds
+            weighed = [n for x in spec.exceptions for n in (x.when, x.outcome.condition)]
+            nodes = [n for n in (spec.when, *spec.unless, spec.requires, spec.for_each[1] if spec.for_each else None,
+                                 *weighed) if n is not None]
             what = "requirement"
         else:
             nodes = [n for n in (spec.when, spec.outcome.condition) if n is not None]
@@ -354,14 +357,17 @@ def _foregone(program, fold: "_Folder") -> Iterator[Diagnostic]:
 
 
 def _required_and_exempted(program) -> Iterator[Diagnostic]:
-    """An exception citing what a requirement cites, without setting it aside: which one wins?"""
+    """An exception whose provision a requirement cites too, without the exception setting it
+    aside: which one wins? The provision of an exception is its first citation (the others
+    say where its terms come from)."""
     for x in program.exceptions:
         targets = {name for name, _ in x.decl.targets}
+        provision = x.citations[0] if x.citations else None
         for r in program.requirements:
-            if r.name in targets:
+            if r.name in targets or provision is None:
                 continue
-            shared = next(((px, pr) for px in x.citations for pr in r.citations
-                           if px is not None and pr is not None and _overlap(px.citation, pr.citation)), None)
+            shared = next(((provision, pr) for pr in r.citations
+                           if pr is not None and _overlap(provision.citation, pr.citation)), None)
             if shared is not None:
                 yield _warning("W502", f"{shared[0].citation.short()} is exempted by '{x.name}' and required by "
                                        f"'{r.name}', and nothing says which wins", x.decl.name_span,
