@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -39,7 +40,7 @@ def main() -> int:
                "-k", GENERATED_ONLY, *TESTS]
     if args.seed is not None:
         command += ["--hypothesis-seed", str(args.seed)]
-    print("$ AMMR_FUZZ_EXAMPLES={} AMMR_FUZZ_WATCHDOG={} {}".format(args.examples, args.watchdog, " ".join(command[1:])))
+    print(f"$ AMMR_FUZZ_EXAMPLES={args.examples} AMMR_FUZZ_WATCHDOG={args.watchdog} python {shlex.join(command[1:])}")
     start = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start

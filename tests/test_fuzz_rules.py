@@ -41,13 +41,17 @@ VOCABULARY = ["requirement", "exception", "definition", "constant", "cites", "fo
 
 
 def assert_positioned(failure: Failed, text: str, name: str) -> None:
+    """Every diagnostic has a code, a message and a position; the line shown is the line meant."""
     assert failure.diagnostics, "a failure without a diagnostic"
-    lines = text.count("\n") + 1
+    lines = text.split("\n")
     for d in failure.diagnostics:
         assert re.fullmatch(r"[A-Z]\d{3}", d.code) and d.message, d
         assert d.span.line >= 1 and d.span.column >= 1, d
         if d.span.file.endswith(name):
-            assert d.span.line <= lines + 1, (d, lines)
+            assert d.span.line <= len(lines) + 1, (d, len(lines))
+            shown = lines[d.span.line - 1].rstrip("\r").expandtabs(1) if d.span.line <= len(lines) else ""
+            if shown.strip() and len(shown) <= 200:
+                assert f"{d.span.line} | {shown}\n" in d.render(text), (d, shown)
     failure.render()
 
 
@@ -173,6 +177,7 @@ EXTREMES = {
     "300 broken declarations": 'requirement r "t"\n  cites\n' * 300,
     "a NUL byte": HEAD + "proposal\x00.relocations",
     "a byte order mark and form feeds": "\ufeff\f" + HEAD + "proposal.no_need_indicated\f",
+    "page breaks before a mistake": "constant a = 1 persons\f\n  cites Art 12(2)(a)\v\n\u2028\nconstant b = 0,5\n",
     "only a comment": "# nothing else",
 }
 
