@@ -44,6 +44,7 @@ class FormatError(Exception):
 
 @dataclass(frozen=True)
 class Group:
+    """Printed on one line if it fits; else each of its LINEs starts a new line."""
     doc: object
 
 
@@ -67,6 +68,7 @@ class Fill:
 
 @dataclass(frozen=True)
 class _Next:
+    """An item of a Fill after the first: beside the one before if it fits."""
     doc: object
 
 
