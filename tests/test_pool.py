@@ -85,7 +85,7 @@ def test_every_planted_fault_is_found_and_nothing_else(synthetic):
         ("act_alternative_measures_valued", "PL"),                                # F7
         ("act_contains_each_pledge", ""),                                         # F8
         ("implementation_confirmed_in_january", "DE"), ("relocations_implemented_before_end_of_year", "DE"),  # F9
-        ("deduction_assessed_within_four_weeks", ""),                             # F10
+        ("deduction_62_assessed_within_four_weeks", ""),                          # F10
         ("deduction_62_capacity_reasoning", ""),                                  # F11
         ("notification_addresses_vulnerabilities", ""),                           # F12
         ("offset_reply_within_30_days", ""),                                      # F13
