@@ -77,6 +77,7 @@ class RuleSet:
         self.tables = tables
         self.reader = DocumentReader(program.structs, tuple(program.member_states), tuple(program.datasets))
         self._shared: dict = {}          # data-only definitions, reused across cases with the same data years
+        self._compiled = None            # the compiled engine's program (compile/), built on first use
 
     # -------------------------------------------------------------- prepare
     @classmethod
@@ -175,7 +176,12 @@ def _reference(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | N
     return Evaluator(rules.program, rules.tables, case, trace, rules._shared).outcomes(only)
 
 
-ENGINES = {"reference": _reference}
+def _compiled(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:
+    from .compile import evaluate           # imported on first use: the CLI's check does not need it
+    return evaluate(rules, case, trace, only)
+
+
+ENGINES = {"reference": _reference, "compiled": _compiled}
 
 
 def _law(directory: Path, files: list[A.RuleFile]) -> Law:

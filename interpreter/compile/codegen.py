@@ -1,0 +1,838 @@
+"""Checked program (IR) -> Python source: one function per definition and per condition.
+
+Each function is generated twice: for verdicts only ("fast": no trace), and with the
+trace ("trace": the same `Step`s, in the same order, as the reference evaluator).
+Arithmetic on quantities is lowered to exact integers: every quantity becomes a
+numerator and a denominator, computed on without reducing (so without the cost of
+`Fraction`), and turned back into the reference's value (an int, or a Fraction in
+lowest terms) where it leaves the arithmetic. A comparison of two quantities is
+decided by cross-multiplying, which is exact because denominators stay positive.
+
+Nothing from a rule file is ever written into the source: names, texts, dates,
+spans and fractions go into a constant pool and are referred to as K<n>; the
+source holds only identifiers this module makes up, integers, and Python syntax
+(tests/test_compile.py checks the tokens). Each generated line remembers the rule
+span it was made from, so that an error at run time can point at the rule file.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any, Iterator
+
+from .. import ir
+from .. import types as T
+from ..ast import NOWHERE, Span
+from .runtime import DENOMINATOR, NUMERATOR
+
+FAST, TRACE = "fast", "trace"
+
+_COMPARE_OPS = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "==", "!=": "!="}
+_LOWERED_BUILTINS = ("abs", "floor", "ceiling", "min", "max")
+
+
+def numeric(t: T.Type) -> bool:
+    return isinstance(t, T.Quantity) or t == T.YEAR
+
+
+def lowered(node: ir.Node) -> bool:
+    """Whether the node is computed inside the exact-integer fast path (see `Replay`)."""
+    if isinstance(node, ir.Const):
+        return numeric(node.type) and type(node.value) in (int, Fraction)
+    if isinstance(node, ir.Arith):
+        return node.op in "+-*/" and numeric(node.left.type) and numeric(node.right.type)
+    if isinstance(node, ir.Neg):
+        return numeric(node.operand.type)
+    if isinstance(node, ir.Builtin):
+        return node.function in _LOWERED_BUILTINS and all(numeric(a.type) for a in node.args)
+    return False
+
+
+# ------------------------------------------------------------------ the unit
+
+@dataclass
+class Unit:
+    """The module being generated: its lines, constant pool and line -> rule span map."""
+    lines: list[str] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)       # one per line
+    pool: list[Any] = field(default_factory=list)
+    _pooled: dict = field(default_factory=dict)
+
+    def const(self, value: Any) -> str:
+        """The name under which the generated code sees `value`."""
+        try:
+            key = (type(value), value)
+            hash(key)
+        except TypeError:
+            key = ("id", id(value))
+        if key not in self._pooled:
+            self._pooled[key] = len(self.pool)
+            self.pool.append(value)
+        return f"K{self._pooled[key]}"
+
+    def add(self, function: "Function") -> None:
+        self.lines.extend(function.lines)
+        self.spans.extend(function.spans)
+        self.lines.append("")
+        self.spans.append(NOWHERE)
+
+    def source(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def _int(value: int) -> str:
+    """An integer literal: the only values written into the source."""
+    if type(value) is not int:
+        raise TypeError(f"not an int: {value!r}")
+    return repr(value)
+
+
+@dataclass(frozen=True)
+class Low:
+    """A quantity inside the fast path: numerator, denominator (None: 1) and whether the
+    reference would hold a Python int here ("True", "False" or a variable)."""
+    n: str
+    d: str | None
+    i: str
+
+
+def _and(a: str, b: str) -> str | None:
+    """Static `a and b` on flags, or None when it must be computed."""
+    if a == "False" or b == "False":
+        return "False"
+    if a == "True":
+        return b
+    if b == "True":
+        return a
+    return None
+
+
+# ------------------------------------------------------------ one function
+
+class Function:
+    """Source lines of one generated function, with the expression compiler."""
+
+    def __init__(self, unit: Unit, gen: "Generator", name: str, params: list[str], mode: str, span: Span):
+        self.unit, self.gen, self.mode = unit, gen, mode
+        self.lines: list[str] = []
+        self.spans: list[Span] = []
+        self.depth = 0
+        self.count = 0
+        self.span = span
+        self.emit(f"def {name}({', '.join(params)}):")
+        self.depth = 1
+
+    # ---------------------------------------------------------------- output
+    def emit(self, text: str) -> None:
+        self.lines.append("    " * self.depth + text)
+        self.spans.append(self.span)
+
+    @contextmanager
+    def block(self, header: str) -> Iterator[None]:
+        self.emit(header)
+        self.depth += 1
+        yield
+        self.depth -= 1
+
+    @contextmanager
+    def at(self, node: ir.Node) -> Iterator[None]:
+        """Lines emitted inside belong to `node`'s place in the rules."""
+        outer = self.span
+        if node.span is not None and node.span.line:
+            self.span = node.span
+        yield
+        self.span = outer
+
+    def temp(self, prefix: str = "t") -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+    def k(self, value: Any) -> str:
+        return self.unit.const(value)
+
+    @property
+    def tracing(self) -> bool:
+        return self.mode == TRACE
+
+    # ---------------------------------------------------------- expressions
+    def value(self, node: ir.Node, scope: dict[str, str], S: str | None) -> str:
+        """Emit code computing `node`; return an expression (a name) holding its value, exactly
+        the value the reference evaluator computes. Trace steps go to the list named `S`."""
+        with self.at(node):
+            if isinstance(node, ir.Const):
+                return self.k(node.value)
+            if lowered(node):
+                return self._numeric_root(node, scope, S)
+            method = getattr(self, "_" + type(node).__name__, None)
+            if method is None:
+                return self._fallback(node, scope, S)
+            return method(node, scope, S)
+
+    def _fallback(self, node: ir.Node, scope: dict[str, str], S: str | None) -> str:
+        """A node kind this compiler does not know: the reference evaluator computes it."""
+        env = "{" + ", ".join(f"{self.k(name)}: {var}" for name, var in scope.items()) + "}"
+        r = self.temp()
+        self.emit(f"{r} = c.reference({self.k(node)}, {env}, {S or 'None'})")
+        return r
+
+    def _Local(self, node: ir.Local, scope, S) -> str:
+        return scope[node.name]
+
+    def _Participating(self, node, scope, S) -> str:
+        return self.k(self.gen.participating)
+
+    def _Ref(self, node: ir.Ref, scope, S) -> str:
+        args = [self.value(a, scope, S) for a in node.args]
+        r = self.temp()
+        target = self.gen.function_name(node.name, self.mode)
+        if self.tracing:
+            self.emit(f"{r} = {target}(c, {S}{''.join(', ' + a for a in args)})")
+        else:
+            self.emit(f"{r} = {target}(c{''.join(', ' + a for a in args)})")
+        return r
+
+    def _DataRef(self, node: ir.DataRef, scope, S) -> str:
+        key = self.value(node.key, scope, S)
+        r, figure = self.temp(), self.temp("f")
+        index = self.gen.dataset_index(node.dataset)
+        with self.block(f"if {key}.__class__ is Missing:"):
+            self.emit(f"{r} = {key}")
+        with self.block("else:"):
+            self.emit(f"{figure} = c.data[{_int(index)}].get({key})")
+            with self.block(f"if {figure} is None:"):
+                self.emit(f"{r} = c.no_figure({_int(index)}, {key})")
+            with self.block("else:"):
+                self.emit(f"{r} = {figure}.value")
+            if self.tracing:
+                spec = self.gen.program.datasets[node.dataset]
+                self.emit(f"{S}.append(c.data_step({_int(index)}, {key}, {figure}, {r}, {self.k(node.type)}, "
+                          f"{self.k(node.span)}, {self.k(spec.citations)}))")
+        return r
+
+    def _FieldOf(self, node: ir.FieldOf, scope, S) -> str:
+        target = self.value(node.target, scope, S)
+        r, name = self.temp(), self.k(node.name)
+        spec = self.gen.program.structs[node.target.type.name].fields[node.name]
+        with self.block(f"if {target}.__class__ is Missing:"):
+            self.emit(f"{r} = {target}")
+        with self.block("else:"):
+            self.emit(f"{r} = {target}.fields.get({name}, NOVAL)")
+            with self.block(f"if {r} is NOVAL:"):
+                if spec.default is not None:
+                    default = self.value(spec.default, {}, S)
+                    self.emit(f"{r} = {default}")
+                    if self.tracing:
+                        self.emit(f"{S}.append(step(K_DEFAULT, {self.k(self.gen.label(node))}, {r}, {self.k(node.type)}, "
+                                  f"{self.k(node.span)}, source=default_source({target}, {name}, "
+                                  f"{self.k(spec.decl.span)})))")
+                else:
+                    self.emit(f"{r} = missing_field({target}, {name})")
+                    if self.tracing:
+                        self._input_step(node, target, name, r, S)
+            with self.block(f"elif {r} is UNDISCLOSED:"):
+                self.emit(f"{r} = undisclosed_field({target}, {name})")
+                if self.tracing:
+                    self._input_step(node, target, name, r, S)
+            if self.tracing:
+                with self.block(f"elif not is_structured({r}):"):
+                    self._input_step(node, target, name, r, S)
+        return r
+
+    def _input_step(self, node: ir.FieldOf, target: str, name: str, r: str, S: str) -> None:
+        self.emit(f"{S}.append(step(K_INPUT, {self.k(self.gen.label(node))}, {r}, {self.k(node.type)}, "
+                  f"{self.k(node.span)}, source=field_source({target}, {name})))")
+
+    def _IndexOf(self, node: ir.IndexOf, scope, S) -> str:
+        target = self.value(node.target, scope, S)
+        key = self.value(node.key, scope, S)
+        r = self.temp()
+        with self.block(f"if {target}.__class__ is Missing or {key}.__class__ is Missing:"):
+            self.emit(f"{r} = merge({target}, {key})")
+        with self.block("else:"):
+            self.emit(f"{r} = {target}.get({key}, NOVAL)")
+            with self.block(f"if {r} is NOVAL or {r} is UNDISCLOSED:"):
+                self.emit(f"{r} = absent_entry({target}, {key}, {r})")
+            if self.tracing:
+                with self.block(f"if not is_structured({r}):"):
+                    self.emit(f"{S}.append(step(K_INPUT, {self.k(self.gen.label(node))}, {r}, "
+                              f"{self.k(node.type)}, {self.k(node.span)}, source=entry_source({target}, {key})))")
+        return r
+
+    def _Builtin(self, node: ir.Builtin, scope, S) -> str:
+        args = [self.value(a, scope, S) for a in node.args]
+        r = self.temp()
+        missing = " or ".join(f"{a}.__class__ is Missing" for a in args) or "False"
+        with self.block(f"if {missing}:"):
+            self.emit(f"{r} = merge({', '.join(args)})")
+        with self.block("else:"):
+            self.emit(f"{r} = c.builtin({self.k(node)}, ({''.join(a + ', ' for a in args)}))")
+        return r
+
+    def _If(self, node: ir.If, scope, S) -> str:
+        condition = self.value(node.condition, scope, S)
+        r = self.temp()
+        with self.block(f"if {condition}.__class__ is Missing:"):
+            self.emit(f"{r} = {condition}")
+        with self.block(f"elif {condition}:"):
+            self.emit(f"{r} = {self.value(node.then, scope, S)}")
+        with self.block("else:"):
+            self.emit(f"{r} = {self.value(node.otherwise, scope, S)}")
+        return r
+
+    def _DateInYear(self, node: ir.DateInYear, scope, S) -> str:
+        year = self.value(node.year, scope, S)
+        r = self.temp()
+        with self.block(f"if {year}.__class__ is Missing:"):
+            self.emit(f"{r} = {year}")
+        with self.block("else:"):
+            with self.block("try:"):
+                self.emit(f"{r} = date(int({year}), {_int(node.month)}, {_int(node.day)})")
+            with self.block("except ValueError:"):
+                self.emit(f"{r} = c.no_such_day({self.k(node)}, {year})")
+        return r
+
+    def _Arith(self, node: ir.Arith, scope, S) -> str:
+        """Arithmetic on dates (the days between two dates); on quantities it is lowered."""
+        left, right = self.value(node.left, scope, S), self.value(node.right, scope, S)
+        r = self.temp()
+        if node.op != "-" or node.left.type != T.DATE or node.right.type != T.DATE:
+            self.emit(f"{r} = c.arith({self.k(node)}, {left}, {right})")
+            return r
+        with self.block(f"if {left}.__class__ is Missing or {right}.__class__ is Missing:"):
+            self.emit(f"{r} = merge({left}, {right})")
+        with self.block("else:"):
+            self.emit(f"{r} = whole(({left} - {right}).days)")
+        return r
+
+    # ----------------------------------------------------------- conditions
+    def _Logic(self, node: ir.Logic, scope, S) -> str:
+        decisive = "False" if node.op == "and" else "True"
+        C = self.temp("s") if self.tracing else None
+        if C:
+            self.emit(f"{C} = []")
+        left = self.value(node.left, scope, C)
+        r = self.temp()
+        with self.block(f"if {left} is {decisive}:"):
+            self.emit(f"{r} = {decisive}")
+        with self.block("else:"):
+            right = self.value(node.right, scope, C)
+            with self.block(f"if {right} is {decisive}:"):
+                self.emit(f"{r} = {decisive}")
+            with self.block(f"elif {left}.__class__ is Missing or {right}.__class__ is Missing:"):
+                self.emit(f"{r} = merge({left}, {right})")
+            with self.block("else:"):
+                self.emit(f"{r} = {right}")
+        if C:
+            self.emit(f"{S}.append(step({self.k('logic')}, {self.k(self.gen.label(node))}, {r}, K_BOOL, "
+                      f"{self.k(node.span)}, detail={self.k(node.op)}, children=tuple({C})))")
+        return r
+
+    def _Not(self, node: ir.Not, scope, S) -> str:
+        C = self._push()
+        value = self.value(node.operand, scope, C)
+        r = self.temp()
+        self.emit(f"{r} = {value} if {value}.__class__ is Missing else not {value}")
+        self._pop("not", node, r, C, S)
+        return r
+
+    def _IsGiven(self, node: ir.IsGiven, scope, S) -> str:
+        C = self._push()
+        value = self.value(node.operand, scope, C)
+        r = self.temp()
+        absent, present = ("True", "False") if node.negated else ("False", "True")
+        with self.block(f"if {value}.__class__ is Missing:"):
+            self.emit(f"{r} = {value} if {value}.unknown else {absent}")
+        with self.block("else:"):
+            self.emit(f"{r} = {present}")
+        self._pop("given", node, r, C, S)
+        return r
+
+    def _push(self) -> str | None:
+        if not self.tracing:
+            return None
+        C = self.temp("s")
+        self.emit(f"{C} = []")
+        return C
+
+    def _pop(self, kind: str, node: ir.Node, r: str, C: str | None, S: str | None) -> None:
+        if C:
+            self.emit(f"{S}.append(step({self.k(kind)}, {self.k(self.gen.label(node))}, {r}, K_BOOL, "
+                      f"{self.k(node.span)}, children=tuple({C})))")
+
+    def _MemberOf(self, node: ir.MemberOf, scope, S) -> str:
+        item = self.value(node.item, scope, S)
+        if isinstance(node.collection, ir.Participating):
+            collection = self.k(frozenset(self.gen.participating))      # the same members, found by hash
+        else:
+            collection = self.value(node.collection, scope, S)
+        r = self.temp()
+        with self.block(f"if {item}.__class__ is Missing or {collection}.__class__ is Missing:"):
+            self.emit(f"{r} = merge({item}, {collection})")
+        with self.block("else:"):
+            self.emit(f"{r} = {item} {'not in' if node.negated else 'in'} {collection}")
+            if self.tracing:
+                self.emit(f"{S}.append(step({self.k('member')}, {self.k(self.gen.label(node))}, {r}, K_BOOL, "
+                          f"{self.k(node.span)}))")
+        return r
+
+    def _Compare(self, node: ir.Compare, scope, S) -> str:
+        op = _COMPARE_OPS.get(node.op)
+        if op is None:
+            return self._fallback(node, scope, S)
+        both_numeric = numeric(node.left.type) and numeric(node.right.type)
+        if both_numeric and not self.tracing:
+            return self._lowered_compare(node, op, scope)
+        C = self._push()
+        left, right = self.value(node.left, scope, C), self.value(node.right, scope, C)
+        r = self.temp()
+        with self.block(f"if {left}.__class__ is Missing or {right}.__class__ is Missing:"):
+            self.emit(f"{r} = merge({left}, {right})")
+        with self.block("else:"):
+            self.emit(f"{r} = {left} {op} {right}")
+        if C:
+            sides = (f"step(K_OPERAND, {self.k(self.gen.label(side))}, {value}, {self.k(side.type)}, "
+                     f"{self.k(side.span)})" for side, value in ((node.left, left), (node.right, right)))
+            self.emit(f"{S}.append(step({self.k('compare')}, {self.k(self.gen.label(node))}, {r}, K_BOOL, "
+                      f"{self.k(node.span)}, detail={self.k(node.wording)}, children=({', '.join(sides)}) + tuple({C})))")
+        return r
+
+    # --------------------------------------------------------- aggregates
+    def _Aggregate(self, node: ir.Aggregate, scope, S) -> str:
+        if self.tracing:
+            return self._aggregate_traced(node, scope, S)
+        source = self.value(node.source, scope, S)
+        r, item, gaps = self.temp(), self.temp("x"), self.temp("g")
+        inner = {**scope, node.var: item}
+        boolean = node.kind in ("all", "any")
+        with self.block(f"if {source}.__class__ is Missing:"):
+            self.emit(f"{r} = {source}")
+        with self.block("else:"):
+            self.emit(f"{gaps} = None")
+            if boolean:
+                decisive = "False" if node.kind == "all" else "True"
+                self.emit(f"{r} = {'True' if node.kind == 'all' else 'False'}")
+            else:
+                values = self.temp("v")
+                self.emit(f"{values} = []")
+            # the order of the items matters only for minimum and maximum (which of equal values)
+            order = f"ordered({source})" if node.kind in ("minimum", "maximum") else source
+            with self.block(f"for {item} in {order}:"):
+                if node.where is not None:
+                    keep = self.value(node.where, inner, None)
+                    with self.block(f"if {keep}.__class__ is Missing:"):
+                        self._gap(gaps, keep)
+                        self.emit("continue")
+                    with self.block(f"if not {keep}:"):
+                        self.emit("continue")
+                value = self.value(node.body, inner, None)
+                with self.block(f"if {value}.__class__ is Missing:"):
+                    self._gap(gaps, value)
+                if boolean:
+                    # nothing is traced, so the items after the decisive one need not be evaluated
+                    with self.block(f"elif {value} is {decisive}:"):
+                        self.emit(f"{r} = {decisive}")
+                        self.emit("break")
+                else:
+                    with self.block("else:"):
+                        self.emit(f"{values}.append({value})")
+            if boolean:
+                with self.block(f"if {r} is not {decisive} and {gaps} is not None:"):
+                    self.emit(f"{r} = merge(*{gaps})")
+            else:
+                self.emit(f"{r} = combine({self.k(node)}, {values}, {gaps})")
+        return r
+
+    def _gap(self, gaps: str, value: str) -> None:
+        with self.block(f"if {gaps} is None:"):
+            self.emit(f"{gaps} = [{value}]")
+        with self.block("else:"):
+            self.emit(f"{gaps}.append({value})")
+
+    def _aggregate_traced(self, node: ir.Aggregate, scope, S) -> str:
+        """As the reference does it: every item evaluated and recorded, in member-state order."""
+        source = self.value(node.source, scope, S)
+        r, key, item = self.temp(), self.temp("k"), self.temp("x")
+        inner = {**scope, node.var: item}
+        with self.block(f"if {source}.__class__ is Missing:"):
+            self.emit(f"{r} = {source}")
+        with self.block("else:"):
+            C, values, gaps = self.temp("s"), self.temp("v"), self.temp("g")
+            self.emit(f"{C} = []")
+            self.emit(f"{values} = []")
+            self.emit(f"{gaps} = []")
+            with self.block(f"for {key}, {item} in items({source}):"):
+                I = self.temp("s")
+                self.emit(f"{I} = []")
+                value = self.temp()
+                if node.where is not None:
+                    keep = self.value(node.where, inner, I)
+                    with self.block(f"if {keep}.__class__ is Missing:"):
+                        self.emit(f"{value} = {keep}")
+                    with self.block(f"elif not {keep}:"):
+                        self.emit(f"{value} = NOVAL")
+                    with self.block("else:"):
+                        self.emit(f"{value} = {self.value(node.body, inner, I)}")
+                else:
+                    self.emit(f"{value} = {self.value(node.body, inner, I)}")
+                with self.block(f"if {value} is not NOVAL:"):
+                    self.emit(f"({gaps} if {value}.__class__ is Missing else {values}).append({value})")
+                    self.emit(f"{C}.append(step(K_ITEM, {key}, {value}, {self.k(node.body.type)}, "
+                              f"{self.k(node.body.span)}, detail={self.k(node.var)}, children=tuple({I})))")
+            self.emit(f"{r} = combine({self.k(node)}, {values}, {gaps} or None)")
+            self.emit(f"{S}.append(step({self.k('aggregate')}, {self.k(self.gen.label(node))}, {r}, "
+                      f"{self.k(node.type)}, {self.k(node.span)}, detail=items_detail(len({values}) + len({gaps})), "
+                      f"children=tuple({C})))")
+        return r
+
+    # ------------------------------------------------------- exact numbers
+    def _leaves(self, node: ir.Node, scope, S, out: list) -> None:
+        """Evaluate the leaves of a lowered expression, in the reference's order."""
+        if isinstance(node, ir.Const):
+            return
+        if lowered(node):
+            for child in ir.children(node):
+                self._leaves(child, scope, S, out)
+            return
+        out.append((node, self.value(node, scope, S)))
+
+    def _numeric_root(self, node: ir.Node, scope, S) -> str:
+        leaves: list = []
+        self._leaves(node, scope, S, leaves)
+        r = self.temp()
+        with self.block("try:"):
+            low = self._lower(node, iter(leaves))
+            self.emit(f"{r} = {self._canonical(low)}")
+        with self.block("except Slow:"):
+            self.emit(f"{r} = REPLAY.run({self.k(node)}, ({''.join(v + ', ' for _, v in leaves)}))")
+        return r
+
+    def _lowered_compare(self, node: ir.Compare, op: str, scope) -> str:
+        leaves: list = []
+        self._leaves(node.left, scope, None, leaves)
+        self._leaves(node.right, scope, None, leaves)
+        r = self.temp()
+        with self.block("try:"):
+            it = iter(leaves)
+            left, right = self._lower(node.left, it), self._lower(node.right, it)
+            self.emit(f"{r} = {_times(left.n, right.d)} {op} {_times(right.n, left.d)}")
+        with self.block("except Slow:"):
+            self.emit(f"{r} = REPLAY.run({self.k(node)}, ({''.join(v + ', ' for _, v in leaves)}))")
+        return r
+
+    def _canonical(self, low: Low) -> str:
+        """The value the reference holds: an int where Python arithmetic on ints gives one,
+        else a Fraction in lowest terms."""
+        as_fraction = f"whole({low.n})" if low.d is None else f"fraction({low.n}, {low.d})"
+        if low.i == "True":
+            return low.n
+        if low.i == "False":
+            return as_fraction
+        return f"({low.n} if {low.i} else {as_fraction})"
+
+    def _lower(self, node: ir.Node, leaves: Iterator) -> Low:
+        if isinstance(node, ir.Const):
+            v = Fraction(node.value)
+            i = "True" if type(node.value) is int else "False"
+            return Low(_int(v.numerator), None if v.denominator == 1 else _int(v.denominator), i)
+        if not lowered(node):
+            _, var = next(leaves)
+            return self._split(node, var)
+        if isinstance(node, ir.Arith):
+            left, right = self._lower(node.left, leaves), self._lower(node.right, leaves)
+            low = self._arith(node.op, left, right)
+            if node.type == T.YEAR:
+                n = self.temp("n")
+                self.emit(f"{n} = {low.n}" if low.d is None else f"{n} = truncate({low.n}, {low.d})")
+                return Low(n, None, "True")
+            return low
+        if isinstance(node, ir.Neg):
+            inner = self._lower(node.operand, leaves)
+            n = self.temp("n")
+            self.emit(f"{n} = -{inner.n}")
+            return Low(n, inner.d, inner.i)
+        args = [self._lower(a, leaves) for a in node.args]
+        return self._builtin(node.function, args)
+
+    def _split(self, node: ir.Node, var: str) -> Low:
+        """A leaf's value as numerator and denominator; anything but int or Fraction leaves the fast path."""
+        kind = self.gen.number_kind(node)
+        n, d = self.temp("n"), self.temp("d")
+        if kind == "int":
+            with self.block(f"if {var}.__class__ is not int:"):
+                self.emit("raise SLOW")
+            return Low(var, None, "True")
+        if kind == "frac":
+            with self.block(f"if {var}.__class__ is not F:"):
+                self.emit("raise SLOW")
+            self.emit(f"{n} = {var}.{NUMERATOR}")
+            self.emit(f"{d} = {var}.{DENOMINATOR}")
+            return Low(n, d, "False")
+        i = self.temp("i")
+        with self.block(f"if {var}.__class__ is F:"):
+            self.emit(f"{n} = {var}.{NUMERATOR}")
+            self.emit(f"{d} = {var}.{DENOMINATOR}")
+            self.emit(f"{i} = False")
+        with self.block(f"elif {var}.__class__ is int:"):
+            self.emit(f"{n} = {var}")
+            self.emit(f"{d} = 1")
+            self.emit(f"{i} = True")
+        with self.block("else:"):
+            self.emit("raise SLOW")
+        return Low(n, d, i)
+
+    def _flag(self, a: str, b: str) -> str:
+        static = _and(a, b)
+        if static is not None:
+            return static
+        i = self.temp("i")
+        self.emit(f"{i} = {a} and {b}")
+        return i
+
+    def _arith(self, op: str, a: Low, b: Low) -> Low:
+        n, d = self.temp("n"), self.temp("d")
+        if op in "+-":
+            i = self._flag(a.i, b.i)
+            self.emit(f"{n} = {_times(a.n, b.d)} {op} {_times(b.n, a.d)}")
+            return self._with_d(Low(n, None, i), d, _times_d(a.d, b.d))
+        if op == "*":
+            i = self._flag(a.i, b.i)
+            self.emit(f"{n} = {a.n} * {b.n}")
+            return self._with_d(Low(n, None, i), d, _times_d(a.d, b.d))
+        # division: the reference gives Fraction(left) / right, and "undefined" for a zero divisor
+        with self.block(f"if {b.n} > 0:"):
+            self.emit(f"{n} = {_times(a.n, b.d)}")
+            self.emit(f"{d} = {_times(a.d or '1', b.n)}")
+        with self.block(f"elif {b.n} < 0:"):
+            self.emit(f"{n} = -({_times(a.n, b.d)})")
+            self.emit(f"{d} = -({_times(a.d or '1', b.n)})")
+        with self.block("else:"):
+            self.emit("raise SLOW")
+        return Low(n, d, "False")
+
+    def _with_d(self, low: Low, d: str, product: str | None) -> Low:
+        if product is None:
+            return low
+        self.emit(f"{d} = {product}")
+        return Low(low.n, d, low.i)
+
+    def _builtin(self, function: str, args: list[Low]) -> Low:
+        n = self.temp("n")
+        if function == "abs":
+            (a,) = args
+            self.emit(f"{n} = abs({a.n})")
+            return Low(n, a.d, a.i)
+        if function == "floor":
+            (a,) = args
+            self.emit(f"{n} = {a.n}" if a.d is None else f"{n} = {a.n} // {a.d}")
+            return Low(n, None, "False")
+        if function == "ceiling":
+            (a,) = args
+            self.emit(f"{n} = {a.n}" if a.d is None else f"{n} = -(-{a.n} // {a.d})")
+            return Low(n, None, "False")
+        # min and max, as Python's: the first argument unless the second is smaller (larger)
+        a, b = args
+        op = "<" if function == "min" else ">"
+        d, i = self.temp("d"), self.temp("i")
+        with self.block(f"if {_times(b.n, a.d)} {op} {_times(a.n, b.d)}:"):
+            self.emit(f"{n}, {d}, {i} = {b.n}, {b.d or '1'}, {b.i}")
+        with self.block("else:"):
+            self.emit(f"{n}, {d}, {i} = {a.n}, {a.d or '1'}, {a.i}")
+        flag = a.i if a.i == b.i and a.i in ("True", "False") else i
+        return Low(n, None if a.d is None and b.d is None else d, flag)
+
+
+def _times(a: str, b: str | None) -> str:
+    return a if b is None else f"{a} * {b}"
+
+
+def _times_d(a: str | None, b: str | None) -> str | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return f"{a} * {b}"
+
+
+# ------------------------------------------------------------ the program
+
+class Generator:
+    """Generates the functions of a whole program into one `Unit`."""
+
+    def __init__(self, program):
+        self.program = program
+        self.unit = Unit()
+        self.participating = program.participating
+        self.names = {name: i for i, name in enumerate(program.values)}
+        self.datasets = {name: i for i, name in enumerate(program.datasets)}
+        self.sources = {f.path: f.source for f in program.files}
+        self._kinds: dict[int, str] = {}
+
+    def function_name(self, value: str, mode: str) -> str:
+        return f"{'D' if mode == FAST else 'T'}{self.names[value]}"
+
+    def dataset_index(self, name: str) -> int:
+        return self.datasets[name]
+
+    def label(self, node: ir.Node) -> str:
+        """The node as written in the rules (as the reference evaluator labels its steps)."""
+        source = self.sources.get(node.span.file)
+        if source is None or node.span.end <= node.span.start:
+            return getattr(node, "name", "") or getattr(node, "text", "")
+        return " ".join(source[node.span.start:node.span.end].split())
+
+    # ----------------------------------------- what kind of number a node holds
+    def number_kind(self, node: ir.Node) -> str:
+        """'int', 'frac', or 'any': what the reference evaluator holds for this node when it
+        is a number. Only a speed-up: 'any' is always safe."""
+        key = id(node)
+        if key not in self._kinds:
+            self._kinds[key] = self._number_kind(node)
+        return self._kinds[key]
+
+    def _number_kind(self, node: ir.Node) -> str:
+        if node.type == T.YEAR and isinstance(node, (ir.FieldOf, ir.IndexOf)):
+            return "int"                      # documents hold years as ints
+        if isinstance(node, ir.Const):
+            return {int: "int", Fraction: "frac"}.get(type(node.value), "any")
+        if isinstance(node, ir.DataRef):
+            return "frac"
+        if isinstance(node, (ir.FieldOf, ir.IndexOf)) and isinstance(node.type, T.Quantity):
+            default = self._field_default(node)
+            return "frac" if default is None or self.number_kind(default) == "frac" else "any"
+        if isinstance(node, ir.Ref) and node.kind != "parameter":
+            return self.number_kind(self.program.values[node.name].body)
+        if isinstance(node, ir.Arith):
+            if not lowered(node):
+                return "frac"                 # the days between two dates
+            if node.type == T.YEAR:
+                return "int"
+            if node.op == "/":
+                return "frac"
+            return _both(self.number_kind(node.left), self.number_kind(node.right))
+        if isinstance(node, ir.Neg):
+            return self.number_kind(node.operand)
+        if isinstance(node, ir.Builtin):
+            if node.function in ("floor", "ceiling"):
+                return "frac"
+            if node.function == "year":
+                return "int"
+            if node.function in ("abs", "min", "max"):
+                kinds = {self.number_kind(a) for a in node.args}
+                return kinds.pop() if len(kinds) == 1 else "any"
+            return "any"
+        if isinstance(node, ir.Aggregate):
+            if node.kind in ("sum", "count"):
+                return "frac"
+            return self.number_kind(node.body) if node.kind in ("minimum", "maximum") else "any"
+        if isinstance(node, ir.If):
+            kinds = {self.number_kind(node.then), self.number_kind(node.otherwise)}
+            return kinds.pop() if len(kinds) == 1 else "any"
+        return "any"
+
+    def _field_default(self, node: ir.Node) -> ir.Node | None:
+        if isinstance(node, ir.FieldOf):
+            return self.program.structs[node.target.type.name].fields[node.name].default
+        return None
+
+
+def _both(a: str, b: str) -> str:
+    if a == b == "int":
+        return "int"
+    if "frac" in (a, b):
+        return "frac"
+    return "any"
+
+
+# --------------------------------------------------- definitions, conditions
+
+VALUE_TYPES = (T.Quantity, T.Scalar)          # numbers, dates, years, yes/no, text, member states
+
+
+def cross_case(program, value: ir.Value) -> bool:
+    """Whether a definition's value may be kept across cases: it is a function of its
+    arguments and the data years alone when its arguments are plain values (no documents)
+    and nothing it uses reads a parameter, which a case may set."""
+    return value.kind != "parameter" and all(isinstance(t, VALUE_TYPES) for _, t in value.params) \
+        and not reads_parameters(program, value.body, set())
+
+
+def reads_parameters(program, node: ir.Node, seen: set) -> bool:
+    for n in ir.walk(node):
+        if isinstance(n, ir.Ref) and n.name not in seen:
+            seen.add(n.name)
+            target = program.values[n.name]
+            if target.kind == "parameter" or reads_parameters(program, target.body, seen):
+                return True
+        if isinstance(n, ir.FieldOf):
+            default = program.structs[n.target.type.name].fields[n.name].default
+            if default is not None and reads_parameters(program, default, seen):
+                return True
+        if not (lowered(n) or isinstance(n, tuple(_KNOWN))):
+            return True                       # a node this compiler does not know: assume the worst
+    return False
+
+
+_KNOWN = (ir.Const, ir.Local, ir.Ref, ir.DataRef, ir.FieldOf, ir.IndexOf, ir.Builtin, ir.Aggregate, ir.Arith,
+          ir.Neg, ir.Logic, ir.Not, ir.Compare, ir.IsGiven, ir.MemberOf, ir.If, ir.Participating, ir.DateInYear)
+
+
+def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
+    """A definition, constant or parameter, memoized as the reference evaluator does: per
+    case, or across cases when `cross_case` allows (its value cannot differ between them)."""
+    index = gen.names[value.name]
+    args = [f"a{j}" for j in range(len(value.params))]
+    head = ["c", "S"] if mode == TRACE else ["c"]
+    fn = Function(gen.unit, gen, gen.function_name(value.name, mode), head + args, mode, value.decl.span)
+    scope = {name: arg for (name, _), arg in zip(value.params, args)}
+    parts = [f"key_of({a})" if numeric(t) else a for a, (_, t) in zip(args, value.params)]
+    if cross_case(gen.program, value):
+        fn.emit(f"t = c.{'shared' if mode == FAST else 'tshared'}[{_int(index)}]")
+        key = parts[0] if len(parts) == 1 else f"({''.join(p + ', ' for p in parts)})"
+    else:
+        fn.emit(f"t = c.{'memo' if mode == FAST else 'tmemo'}")
+        key = f"({_int(index)}, {''.join(p + ', ' for p in parts)})"
+    fn.emit(f"k = {key}")
+    fn.emit("h = t.get(k, NOVAL)")
+    with fn.block("if h is not NOVAL:"):
+        if mode == TRACE:
+            fn.emit("S.append(h[1])")
+            fn.emit("return h[0]")
+        else:
+            fn.emit("return h")
+    name = fn.k(value.name)
+    C = "C" if mode == TRACE else None
+    if C:
+        fn.emit("C = []")
+        fn.emit("source = K_EMPTY")
+    if value.kind == "parameter":
+        with fn.block(f"if {name} in c.parameters:"):
+            fn.emit(f"r = c.parameters[{name}]")
+            if C:
+                fn.emit("source = K_SET")
+        with fn.block("else:"):
+            fn.emit(f"r = {fn.value(value.body, scope, C)}")
+    else:
+        fn.emit(f"r = {fn.value(value.body, scope, C)}")
+    if mode == TRACE:
+        label = f"ref_label({name}, ({''.join(a + ', ' for a in args)}))" if args else name
+        interpretations = tuple(n.text for n in value.decl.meta.interpretations)
+        fn.emit(f"st = step({fn.k(value.kind)}, {label}, r, {fn.k(value.type)}, {fn.k(value.decl.span)}, "
+                f"{fn.k(value.citations)}, source, children=tuple(C), interpretations={fn.k(interpretations)})")
+        fn.emit("S.append(st)")
+        fn.emit("t[k] = (r, st)")
+    else:
+        fn.emit("t[k] = r")
+    fn.emit("return r")
+    return fn
+
+
+def expression(gen: Generator, name: str, node: ir.Node, env: list[str], mode: str) -> Function:
+    """A condition (or a `for each` source) over the bound documents and item, as e0, e1, ..."""
+    args = [f"e{j}" for j in range(len(env))]
+    head = ["c", "S"] if mode == TRACE else ["c"]
+    fn = Function(gen.unit, gen, name, head + args, mode, node.span)
+    fn.emit(f"return {fn.value(node, dict(zip(env, args)), 'S' if mode == TRACE else None)}")
+    return fn

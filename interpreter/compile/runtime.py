@@ -1,0 +1,200 @@
+"""What compiled rules call at run time: exact numbers, trace steps, verdicts, the slow path.
+
+The generated code (see `codegen.py`) works on exact integers: a quantity is split
+into numerator and denominator and computed on without reducing, and turned back
+into the value the reference evaluator would hold (an `int`, or a `Fraction` in
+lowest terms) where it leaves the arithmetic. Everything that is not plain exact
+arithmetic — a missing fact, a division by zero, a value of an unexpected type —
+leaves the fast path for `Replay`, which is the reference evaluator itself, so the
+two engines cannot disagree on the rare cases.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import gcd
+from typing import Any
+
+from .. import ir
+from ..documents import ListValue, RecordValue, TableValue
+from ..evaluate import Case, Evaluator
+from ..trace import ExceptionConsidered, Missing, Outcome, Step, merge_missing
+
+NOVAL = object()            # "no such key": distinct from every value, Missing included
+
+
+class Slow(Exception):
+    """Raised inside the fast path to hand an expression over to `Replay`."""
+
+
+SLOW = Slow()
+
+# ------------------------------------------------------------------ numbers
+
+# A Fraction built from a numerator and denominator already in lowest terms, without
+# the checks of Fraction(): the generated code reduces with math.gcd itself. Fraction
+# keeps its parts in the slots _numerator and _denominator (CPython 3.8 to 3.13); if a
+# Python release changes that, the check below notices and the public constructor is
+# used instead, which gives the same values, only slower.
+_new = object.__new__
+
+
+def _coprime_fast(n: int, d: int) -> Fraction:
+    f = _new(Fraction)
+    f._numerator = n
+    f._denominator = d
+    return f
+
+
+def _coprime_public(n: int, d: int) -> Fraction:
+    return Fraction(n, d)
+
+
+def _layout_ok() -> bool:
+    try:
+        probe = _coprime_fast(3, 7)
+        return probe == Fraction(3, 7) and hash(probe) == hash(Fraction(3, 7)) and probe.numerator == 3 \
+            and Fraction(6, 14)._numerator == 3
+    except (AttributeError, TypeError):
+        return False
+
+
+FAST_FRACTIONS = _layout_ok()
+coprime = _coprime_fast if FAST_FRACTIONS else _coprime_public
+# the attributes generated code reads the parts from (the slots, or the public properties)
+NUMERATOR, DENOMINATOR = ("_numerator", "_denominator") if FAST_FRACTIONS else ("numerator", "denominator")
+
+
+def fraction(n: int, d: int) -> Fraction:
+    """n/d in lowest terms (d > 0), as Fraction(n, d) would give it."""
+    g = gcd(n, d)
+    if g != 1:
+        n //= g
+        d //= g
+    return coprime(n, d)
+
+
+def whole(n: int) -> Fraction:
+    return coprime(n, 1)
+
+
+def truncate(n: int, d: int) -> int:
+    """int(n/d): rounds toward zero, as int() does on a Fraction."""
+    return n // d if n >= 0 else -(-n // d)
+
+
+def key_of(value: Any) -> Any:
+    """A cache key that is equal for equal numbers (Fraction(5) and 5), cheaper to hash than a Fraction."""
+    cls = value.__class__
+    if cls is Fraction:
+        return (value._numerator, value._denominator) if FAST_FRACTIONS else (value.numerator, value.denominator)
+    if cls is int:
+        return (value, 1)
+    return value
+
+
+# ------------------------------------------------------------ frozen records
+
+# Step, Outcome and ExceptionConsidered are frozen dataclasses; their generated
+# __init__ sets each field through object.__setattr__, which costs about 1.5 µs for an
+# Outcome. Filling the instance dictionary directly gives an equal object (same fields,
+# same __eq__ and __hash__) in a fifth of the time. tests/test_compile.py checks that
+# what `build` makes equals what the constructor makes.
+def build(cls: type, fields: dict) -> Any:
+    obj = _new(cls)
+    obj.__dict__.update(fields)
+    return obj
+
+
+def _defaults(cls: type) -> dict:
+    return {name: f.default for name, f in cls.__dataclass_fields__.items()}
+
+
+STEP_DEFAULTS = _defaults(Step)
+
+
+def step(kind: str, label: str, value: Any, type_: Any, span: Any, citations: tuple = (), source: str = "",
+         detail: str = "", children: tuple = (), interpretations: tuple = ()) -> Step:
+    obj = _new(Step)
+    obj.__dict__.update(kind=kind, label=label, value=value, type=type_, span=span, citations=citations,
+                        source=source, detail=detail, children=children, interpretations=interpretations)
+    return obj
+
+
+def considered(name: str, title: str, priority: int, applied: Any, outcome: str, citations: tuple,
+               step_: Step | None) -> ExceptionConsidered:
+    obj = _new(ExceptionConsidered)
+    obj.__dict__.update(name=name, title=title, priority=priority, applied=applied, outcome=outcome,
+                        citations=citations, step=step_)
+    return obj
+
+
+OUTCOME_DEFAULTS = _defaults(Outcome)
+
+
+def outcome(base: dict, verdict: str, document: Any, key: str | None, missing: Missing | None,
+            condition: Step | None, exceptions: tuple, authority: str | None, quote: str | None) -> Outcome:
+    """An Outcome from the fields fixed per requirement (and deciding exception) in `base`."""
+    obj = _new(Outcome)
+    d = obj.__dict__
+    d.update(base)
+    d["verdict"] = verdict
+    if document is not None:
+        d["document"] = document.label
+        d["document_type"] = document.type
+    d["instance"] = key
+    if missing is not None:
+        d["missing"] = tuple(sorted(missing.paths))
+    d["authority"] = authority
+    d["quote"] = quote
+    d["exceptions"] = exceptions
+    d["condition"] = condition
+    return obj
+
+
+# ------------------------------------------------------------- small helpers
+
+def merge(*values: Any) -> Missing:
+    return merge_missing(*values)
+
+
+def is_structured(value: Any) -> bool:
+    """Records, tables and lists are not recorded as inputs: their fields are."""
+    return isinstance(value, (RecordValue, TableValue, ListValue))
+
+
+def arg_label(value: Any) -> str:
+    if isinstance(value, RecordValue):
+        return value.path or value.type
+    return str(value)
+
+
+def ref_label(name: str, args: tuple) -> str:
+    return f"{name}({', '.join(arg_label(a) for a in args)})"
+
+
+# -------------------------------------------------------------- the slow path
+
+class Replay(Evaluator):
+    """The reference evaluator, run on an expression whose leaves are already computed.
+
+    The compiled code evaluates the leaves of an arithmetic expression (fields, data,
+    definitions...) itself, in the reference's order; when the exact-integer fast path
+    cannot finish (a missing fact, a division by zero, an unexpected type), it hands the
+    leaf values to `run`, and the reference's own _arith, _compare, _builtin... decide.
+    Those record no steps, so nothing is lost by computing the leaves first.
+    """
+
+    def __init__(self, program, tables, lowered):
+        super().__init__(program, tables, Case(()), trace=False)
+        self._lowered = lowered                 # the predicate the code generator used
+        self._leaves = iter(())
+
+    def run(self, node: ir.Node, leaves: tuple) -> Any:
+        self._leaves = iter(leaves)
+        return self._dispatch[type(node)](node, {})
+
+    def eval(self, node: ir.Node, env: dict) -> Any:
+        if self._lowered(node):
+            return self._dispatch[type(node)](node, env)
+        return next(self._leaves)
