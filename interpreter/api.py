@@ -177,8 +177,10 @@ def _reference(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | N
 
 
 def _compiled(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:
-    from .compile import evaluate           # imported on first use: the CLI's check does not need it
-    return evaluate(rules, case, trace, only)
+    if rules._compiled is None:
+        from .compile import compiled       # imported and built on first use: `ammr check` does not need it
+        compiled(rules)
+    return rules._compiled.evaluate(case, trace, only)
 
 
 ENGINES = {"reference": _reference, "compiled": _compiled}

@@ -23,5 +23,3 @@ def compiled(rules) -> Compiled:
     return rules._compiled
 
 
-def evaluate(rules, case, trace: bool, only: frozenset[str] | None, memo: dict | None = None) -> list:
-    return compiled(rules).evaluate(case, trace, only, memo)

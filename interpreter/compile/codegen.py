@@ -26,9 +26,11 @@ from typing import Any, Iterator
 from .. import ir
 from .. import types as T
 from ..ast import NOWHERE, Span
-from .runtime import DENOMINATOR, NUMERATOR
+from .runtime import DENOMINATOR, NUMERATOR, fixed, template
+from .runtime import considered as considered_record
 
 FAST, TRACE = "fast", "trace"
+INLINE_LIMIT = 60            # nodes: a definition of records this small is computed where it is used
 
 _COMPARE_OPS = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "==", "!=": "!="}
 _LOWERED_BUILTINS = ("abs", "floor", "ceiling", "min", "max")
@@ -122,6 +124,7 @@ class Function:
         self.depth = 0
         self.count = 0
         self.span = span
+        self.safe: set[str] = set()       # variables that never hold a Missing (documents, items)
         self.emit(f"def {name}({', '.join(params)}):")
         self.depth = 1
 
@@ -152,6 +155,31 @@ class Function:
 
     def k(self, value: Any) -> str:
         return self.unit.const(value)
+
+    def tpl(self, kind: str, node: ir.Node, type_: Any = None, **fields: Any) -> str:
+        """The pooled template of the step recorded for `node` (see runtime.template)."""
+        return self.k(template(kind, self.gen.label(node), node.type if type_ is None else type_, node.span,
+                               **fields))
+
+    def missing_test(self, *names: str) -> str | None:
+        """The test whether one of `names` is Missing; None when none of them can be."""
+        tests = [f"{n}.__class__ is Missing" for n in names
+                 if n not in self.safe and not n.startswith("K") and n not in ("True", "False")]
+        return " or ".join(tests) or None
+
+    @contextmanager
+    def unless_missing(self, r: str, *names: str) -> Iterator[None]:
+        """`r` = the missing fact among `names`, else what the block computes (the reference
+        returns the Missing operand, or merges two)."""
+        test = self.missing_test(*names)
+        if test is None:
+            yield
+            return
+        with self.block(f"if {test}:"):
+            unsafe = [n for n in names if self.missing_test(n)]
+            self.emit(f"{r} = {unsafe[0]}" if len(unsafe) == 1 else f"{r} = merge({', '.join(names)})")
+        with self.block("else:"):
+            yield
 
     @property
     def tracing(self) -> bool:
@@ -185,7 +213,13 @@ class Function:
         return self.k(self.gen.participating)
 
     def _Ref(self, node: ir.Ref, scope, S) -> str:
+        if not self.tracing and node.name in self.gen.folded:
+            return self.k(self.gen.folded[node.name])
         args = [self.value(a, scope, S) for a in node.args]
+        if not self.tracing and self.gen.inlined(node.name):
+            # untraced, a small definition of records is computed in place: no call, no memo
+            value = self.gen.program.values[node.name]
+            return self.value(value.body, {name: arg for (name, _), arg in zip(value.params, args)}, None)
         r = self.temp()
         target = self.gen.function_name(node.name, self.mode)
         if self.tracing:
@@ -198,9 +232,7 @@ class Function:
         key = self.value(node.key, scope, S)
         r, figure = self.temp(), self.temp("f")
         index = self.gen.dataset_index(node.dataset)
-        with self.block(f"if {key}.__class__ is Missing:"):
-            self.emit(f"{r} = {key}")
-        with self.block("else:"):
+        with self.unless_missing(r, key):
             self.emit(f"{figure} = c.data[{_int(index)}].get({key})")
             with self.block(f"if {figure} is None:"):
                 self.emit(f"{r} = c.no_figure({_int(index)}, {key})")
@@ -216,18 +248,15 @@ class Function:
         target = self.value(node.target, scope, S)
         r, name = self.temp(), self.k(node.name)
         spec = self.gen.program.structs[node.target.type.name].fields[node.name]
-        with self.block(f"if {target}.__class__ is Missing:"):
-            self.emit(f"{r} = {target}")
-        with self.block("else:"):
+        with self.unless_missing(r, target):
             self.emit(f"{r} = {target}.fields.get({name}, NOVAL)")
             with self.block(f"if {r} is NOVAL:"):
                 if spec.default is not None:
                     default = self.value(spec.default, {}, S)
                     self.emit(f"{r} = {default}")
                     if self.tracing:
-                        self.emit(f"{S}.append(step(K_DEFAULT, {self.k(self.gen.label(node))}, {r}, {self.k(node.type)}, "
-                                  f"{self.k(node.span)}, source=default_source({target}, {name}, "
-                                  f"{self.k(spec.decl.span)})))")
+                        self.emit(f"{S}.append(made_source({self.tpl('default', node)}, {r}, "
+                                  f"default_source({target}, {name}, {self.k(str(spec.decl.span))})))")
                 else:
                     self.emit(f"{r} = missing_field({target}, {name})")
                     if self.tracing:
@@ -236,47 +265,45 @@ class Function:
                 self.emit(f"{r} = undisclosed_field({target}, {name})")
                 if self.tracing:
                     self._input_step(node, target, name, r, S)
-            if self.tracing:
-                with self.block(f"elif not is_structured({r}):"):
+            if self.tracing and not _structured(node.type):
+                # a record, table or list is not an input: its fields are (documents hold them as such)
+                with self.block("else:"):
                     self._input_step(node, target, name, r, S)
         return r
 
     def _input_step(self, node: ir.FieldOf, target: str, name: str, r: str, S: str) -> None:
-        self.emit(f"{S}.append(step(K_INPUT, {self.k(self.gen.label(node))}, {r}, {self.k(node.type)}, "
-                  f"{self.k(node.span)}, source=field_source({target}, {name})))")
+        self.emit(f"{S}.append(made_source({self.tpl('input', node)}, {r}, field_source({target}, {name})))")
 
     def _IndexOf(self, node: ir.IndexOf, scope, S) -> str:
         target = self.value(node.target, scope, S)
         key = self.value(node.key, scope, S)
         r = self.temp()
-        with self.block(f"if {target}.__class__ is Missing or {key}.__class__ is Missing:"):
-            self.emit(f"{r} = merge({target}, {key})")
-        with self.block("else:"):
+        with self.unless_missing(r, target, key):
             self.emit(f"{r} = {target}.get({key}, NOVAL)")
+            record = f"{S}.append(made_source({self.tpl('input', node)}, {r}, entry_source({target}, {key})))"
             with self.block(f"if {r} is NOVAL or {r} is UNDISCLOSED:"):
                 self.emit(f"{r} = absent_entry({target}, {key}, {r})")
-            if self.tracing:
-                with self.block(f"if not is_structured({r}):"):
-                    self.emit(f"{S}.append(step(K_INPUT, {self.k(self.gen.label(node))}, {r}, "
-                              f"{self.k(node.type)}, {self.k(node.span)}, source=entry_source({target}, {key})))")
+                if self.tracing and _structured(node.type):
+                    self.emit(record)          # present, a record or table is not an input
+            if self.tracing and not _structured(node.type):
+                self.emit(record)
         return r
 
     def _Builtin(self, node: ir.Builtin, scope, S) -> str:
         args = [self.value(a, scope, S) for a in node.args]
         r = self.temp()
-        missing = " or ".join(f"{a}.__class__ is Missing" for a in args) or "False"
-        with self.block(f"if {missing}:"):
-            self.emit(f"{r} = merge({', '.join(args)})")
-        with self.block("else:"):
+        with self.unless_missing(r, *args):
             self.emit(f"{r} = c.builtin({self.k(node)}, ({''.join(a + ', ' for a in args)}))")
         return r
 
     def _If(self, node: ir.If, scope, S) -> str:
         condition = self.value(node.condition, scope, S)
         r = self.temp()
-        with self.block(f"if {condition}.__class__ is Missing:"):
-            self.emit(f"{r} = {condition}")
-        with self.block(f"elif {condition}:"):
+        test = self.missing_test(condition)
+        if test:
+            with self.block(f"if {test}:"):
+                self.emit(f"{r} = {condition}")
+        with self.block(f"{'el' if test else ''}if {condition}:"):
             self.emit(f"{r} = {self.value(node.then, scope, S)}")
         with self.block("else:"):
             self.emit(f"{r} = {self.value(node.otherwise, scope, S)}")
@@ -285,9 +312,7 @@ class Function:
     def _DateInYear(self, node: ir.DateInYear, scope, S) -> str:
         year = self.value(node.year, scope, S)
         r = self.temp()
-        with self.block(f"if {year}.__class__ is Missing:"):
-            self.emit(f"{r} = {year}")
-        with self.block("else:"):
+        with self.unless_missing(r, year):
             with self.block("try:"):
                 self.emit(f"{r} = date(int({year}), {_int(node.month)}, {_int(node.day)})")
             with self.block("except ValueError:"):
@@ -301,9 +326,7 @@ class Function:
         if node.op != "-" or node.left.type != T.DATE or node.right.type != T.DATE:
             self.emit(f"{r} = c.arith({self.k(node)}, {left}, {right})")
             return r
-        with self.block(f"if {left}.__class__ is Missing or {right}.__class__ is Missing:"):
-            self.emit(f"{r} = merge({left}, {right})")
-        with self.block("else:"):
+        with self.unless_missing(r, left, right):
             self.emit(f"{r} = whole(({left} - {right}).days)")
         return r
 
@@ -326,8 +349,7 @@ class Function:
             with self.block("else:"):
                 self.emit(f"{r} = {right}")
         if C:
-            self.emit(f"{S}.append(step({self.k('logic')}, {self.k(self.gen.label(node))}, {r}, K_BOOL, "
-                      f"{self.k(node.span)}, detail={self.k(node.op)}, children=tuple({C})))")
+            self.emit(f"{S}.append(made_children({self.tpl('logic', node, T.BOOL, detail=node.op)}, {r}, {C}))")
         return r
 
     def _Not(self, node: ir.Not, scope, S) -> str:
@@ -359,8 +381,7 @@ class Function:
 
     def _pop(self, kind: str, node: ir.Node, r: str, C: str | None, S: str | None) -> None:
         if C:
-            self.emit(f"{S}.append(step({self.k(kind)}, {self.k(self.gen.label(node))}, {r}, K_BOOL, "
-                      f"{self.k(node.span)}, children=tuple({C})))")
+            self.emit(f"{S}.append(made_children({self.tpl(kind, node, T.BOOL)}, {r}, {C}))")
 
     def _MemberOf(self, node: ir.MemberOf, scope, S) -> str:
         item = self.value(node.item, scope, S)
@@ -369,13 +390,10 @@ class Function:
         else:
             collection = self.value(node.collection, scope, S)
         r = self.temp()
-        with self.block(f"if {item}.__class__ is Missing or {collection}.__class__ is Missing:"):
-            self.emit(f"{r} = merge({item}, {collection})")
-        with self.block("else:"):
+        with self.unless_missing(r, item, collection):
             self.emit(f"{r} = {item} {'not in' if node.negated else 'in'} {collection}")
             if self.tracing:
-                self.emit(f"{S}.append(step({self.k('member')}, {self.k(self.gen.label(node))}, {r}, K_BOOL, "
-                          f"{self.k(node.span)}))")
+                self.emit(f"{S}.append(made({self.tpl('member', node, T.BOOL)}, {r}))")
         return r
 
     def _Compare(self, node: ir.Compare, scope, S) -> str:
@@ -388,15 +406,12 @@ class Function:
         C = self._push()
         left, right = self.value(node.left, scope, C), self.value(node.right, scope, C)
         r = self.temp()
-        with self.block(f"if {left}.__class__ is Missing or {right}.__class__ is Missing:"):
-            self.emit(f"{r} = merge({left}, {right})")
-        with self.block("else:"):
+        with self.unless_missing(r, left, right):
             self.emit(f"{r} = {left} {op} {right}")
         if C:
-            sides = (f"step(K_OPERAND, {self.k(self.gen.label(side))}, {value}, {self.k(side.type)}, "
-                     f"{self.k(side.span)})" for side, value in ((node.left, left), (node.right, right)))
-            self.emit(f"{S}.append(step({self.k('compare')}, {self.k(self.gen.label(node))}, {r}, K_BOOL, "
-                      f"{self.k(node.span)}, detail={self.k(node.wording)}, children=({', '.join(sides)}) + tuple({C})))")
+            self.emit(f"{C}[:0] = (made({self.tpl('operand', node.left)}, {left}), "
+                      f"made({self.tpl('operand', node.right)}, {right}))")
+            self.emit(f"{S}.append(made_children({self.tpl('compare', node, T.BOOL, detail=node.wording)}, {r}, {C}))")
         return r
 
     # --------------------------------------------------------- aggregates
@@ -404,46 +419,92 @@ class Function:
         if self.tracing:
             return self._aggregate_traced(node, scope, S)
         source = self.value(node.source, scope, S)
-        r, item, gaps = self.temp(), self.temp("x"), self.temp("g")
-        inner = {**scope, node.var: item}
-        boolean = node.kind in ("all", "any")
-        with self.block(f"if {source}.__class__ is Missing:"):
-            self.emit(f"{r} = {source}")
-        with self.block("else:"):
-            self.emit(f"{gaps} = None")
-            if boolean:
-                decisive = "False" if node.kind == "all" else "True"
-                self.emit(f"{r} = {'True' if node.kind == 'all' else 'False'}")
+        r = self.temp()
+        with self.unless_missing(r, source):
+            if node.kind == "sum":
+                # summed on exact integers; a value neither int nor Fraction: the reference sums
+                with self.block("try:"):
+                    self._aggregate_loop(node, scope, source, r)
+                with self.block("except Slow:"):
+                    env = "{" + ", ".join(f"{self.k(name)}: {var}" for name, var in scope.items()) + "}"
+                    self.emit(f"{r} = c.reference({self.k(node)}, {env}, None)")
             else:
-                values = self.temp("v")
-                self.emit(f"{values} = []")
-            # the order of the items matters only for minimum and maximum (which of equal values)
-            order = f"ordered({source})" if node.kind in ("minimum", "maximum") else source
-            with self.block(f"for {item} in {order}:"):
-                if node.where is not None:
-                    keep = self.value(node.where, inner, None)
-                    with self.block(f"if {keep}.__class__ is Missing:"):
+                self._aggregate_loop(node, scope, source, r)
+        return r
+
+    def _aggregate_loop(self, node: ir.Aggregate, scope, source: str, r: str) -> None:
+        item, gaps = self.temp("x"), self.temp("g")
+        self.safe.add(item)                   # the items of a table, a list or the member states
+        inner = {**scope, node.var: item}
+        kind = node.kind
+        self.emit(f"{gaps} = None")
+        if kind in ("all", "any"):
+            decisive = "False" if kind == "all" else "True"
+            self.emit(f"{r} = {'True' if kind == 'all' else 'False'}")
+        elif kind == "sum":
+            n, d = self.temp("n"), self.temp("d")
+            self.emit(f"{n} = 0")
+            self.emit(f"{d} = 1")
+        else:
+            values = self.temp("v")
+            self.emit(f"{values} = []")
+
+        def use(value: str) -> None:
+            if kind in ("all", "any"):
+                # nothing is traced, so the items after the decisive one need not be evaluated
+                with self.block(f"if {value} is {decisive}:"):
+                    self.emit(f"{r} = {decisive}")
+                    self.emit("break")
+            elif kind == "sum":
+                self._accumulate(value, n, d)
+            else:
+                self.emit(f"{values}.append({value})")
+
+        # the order of the items matters only for minimum and maximum (which of equal values)
+        order = f"ordered({source})" if kind in ("minimum", "maximum") else source
+        with self.block(f"for {item} in {order}:"):
+            if node.where is not None:
+                keep = self.value(node.where, inner, None)
+                test = self.missing_test(keep)
+                if test:
+                    with self.block(f"if {test}:"):
                         self._gap(gaps, keep)
                         self.emit("continue")
-                    with self.block(f"if not {keep}:"):
-                        self.emit("continue")
-                value = self.value(node.body, inner, None)
-                with self.block(f"if {value}.__class__ is Missing:"):
+                with self.block(f"if not {keep}:"):
+                    self.emit("continue")
+            value = self.value(node.body, inner, None)
+            test = self.missing_test(value)
+            if test:
+                with self.block(f"if {test}:"):
                     self._gap(gaps, value)
-                if boolean:
-                    # nothing is traced, so the items after the decisive one need not be evaluated
-                    with self.block(f"elif {value} is {decisive}:"):
-                        self.emit(f"{r} = {decisive}")
-                        self.emit("break")
-                else:
-                    with self.block("else:"):
-                        self.emit(f"{values}.append({value})")
-            if boolean:
-                with self.block(f"if {r} is not {decisive} and {gaps} is not None:"):
-                    self.emit(f"{r} = merge(*{gaps})")
+                with self.block("else:"):
+                    use(value)
             else:
-                self.emit(f"{r} = combine({self.k(node)}, {values}, {gaps})")
-        return r
+                use(value)
+        if kind in ("all", "any"):
+            with self.block(f"if {r} is not {decisive} and {gaps} is not None:"):
+                self.emit(f"{r} = merge(*{gaps})")
+        elif kind == "sum":
+            with self.block(f"if {gaps} is not None:"):
+                self.emit(f"{r} = merge(*{gaps})")
+            with self.block("else:"):
+                self.emit(f"{r} = fraction({n}, {d})")      # the reference sums from Fraction(0)
+        else:
+            self.emit(f"{r} = combine({self.k(node)}, {values}, {gaps})")
+
+    def _accumulate(self, value: str, n: str, d: str) -> None:
+        """n/d += value, exactly."""
+        with self.block(f"if {value}.__class__ is F:"):
+            vn, vd = f"{value}.{NUMERATOR}", f"{value}.{DENOMINATOR}"
+            with self.block(f"if {vd} == {d}:"):
+                self.emit(f"{n} += {vn}")
+            with self.block("else:"):
+                self.emit(f"{n} = {n} * {vd} + {vn} * {d}")
+                self.emit(f"{d} *= {vd}")
+        with self.block(f"elif {value}.__class__ is int:"):
+            self.emit(f"{n} += {value} * {d}")
+        with self.block("else:"):
+            self.emit("raise SLOW")
 
     def _gap(self, gaps: str, value: str) -> None:
         with self.block(f"if {gaps} is None:"):
@@ -455,10 +516,9 @@ class Function:
         """As the reference does it: every item evaluated and recorded, in member-state order."""
         source = self.value(node.source, scope, S)
         r, key, item = self.temp(), self.temp("k"), self.temp("x")
+        self.safe.add(item)
         inner = {**scope, node.var: item}
-        with self.block(f"if {source}.__class__ is Missing:"):
-            self.emit(f"{r} = {source}")
-        with self.block("else:"):
+        with self.unless_missing(r, source):
             C, values, gaps = self.temp("s"), self.temp("v"), self.temp("g")
             self.emit(f"{C} = []")
             self.emit(f"{values} = []")
@@ -479,15 +539,17 @@ class Function:
                     self.emit(f"{value} = {self.value(node.body, inner, I)}")
                 with self.block(f"if {value} is not NOVAL:"):
                     self.emit(f"({gaps} if {value}.__class__ is Missing else {values}).append({value})")
-                    self.emit(f"{C}.append(step(K_ITEM, {key}, {value}, {self.k(node.body.type)}, "
-                              f"{self.k(node.body.span)}, detail={self.k(node.var)}, children=tuple({I})))")
+                    item_tpl = self.k(template("item", "", node.body.type, node.body.span, detail=node.var))
+                    self.emit(f"{C}.append(made_other({item_tpl}, {key}, {value}, K_EMPTY, {self.k(node.var)}, {I}))")
             self.emit(f"{r} = combine({self.k(node)}, {values}, {gaps} or None)")
-            self.emit(f"{S}.append(step({self.k('aggregate')}, {self.k(self.gen.label(node))}, {r}, "
-                      f"{self.k(node.type)}, {self.k(node.span)}, detail=items_detail(len({values}) + len({gaps})), "
-                      f"children=tuple({C})))")
+            self.emit(f"{S}.append(made_other({self.tpl('aggregate', node)}, {self.k(self.gen.label(node))}, {r}, "
+                      f"K_EMPTY, items_detail(len({values}) + len({gaps})), {C}))")
         return r
 
     # ------------------------------------------------------- exact numbers
+    def _folded(self, node: ir.Node) -> bool:
+        return not self.tracing and isinstance(node, ir.Ref) and node.name in self.gen.folded
+
     def _leaves(self, node: ir.Node, scope, S, out: list) -> None:
         """Evaluate the leaves of a lowered expression, in the reference's order."""
         if isinstance(node, ir.Const):
@@ -534,11 +596,11 @@ class Function:
 
     def _lower(self, node: ir.Node, leaves: Iterator) -> Low:
         if isinstance(node, ir.Const):
-            v = Fraction(node.value)
-            i = "True" if type(node.value) is int else "False"
-            return Low(_int(v.numerator), None if v.denominator == 1 else _int(v.denominator), i)
+            return _literal(node.value)
         if not lowered(node):
             _, var = next(leaves)
+            if self._folded(node) and type(self.gen.folded[node.name]) in (int, Fraction):
+                return _literal(self.gen.folded[node.name])      # known when compiling
             return self._split(node, var)
         if isinstance(node, ir.Arith):
             left, right = self._lower(node.left, leaves), self._lower(node.right, leaves)
@@ -644,6 +706,16 @@ class Function:
         return Low(n, None if a.d is None and b.d is None else d, flag)
 
 
+def _structured(t: T.Type) -> bool:
+    return isinstance(t, (T.Record, T.Table, T.List))
+
+
+def _literal(value: int | Fraction) -> Low:
+    v = Fraction(value)
+    return Low(_int(v.numerator), None if v.denominator == 1 else _int(v.denominator),
+               "True" if type(value) is int else "False")
+
+
 def _times(a: str, b: str | None) -> str:
     return a if b is None else f"{a} * {b}"
 
@@ -669,6 +741,26 @@ class Generator:
         self.datasets = {name: i for i, name in enumerate(program.datasets)}
         self.sources = {f.path: f.source for f in program.files}
         self._kinds: dict[int, str] = {}
+        self.folded: dict[str, Any] = {}            # values computed when compiling (see `foldable`)
+
+    def inlined(self, name: str) -> bool:
+        """Whether untraced code computes this definition where it is used. Only definitions
+        whose values are not kept across cases (their arguments are records), and only small
+        ones: inlining copies the body, and a repeated use computes it again."""
+        value = self.program.values[name]
+        return value.kind == "definition" and name not in self.folded and not cross_case(self.program, value) \
+            and self.inlined_size(value.body) <= INLINE_LIMIT
+
+    def inlined_size(self, node: ir.Node) -> int:
+        """The number of nodes `node` compiles to, with inlined definitions expanded."""
+        size = 0
+        for n in ir.walk(node):
+            size += 1
+            if isinstance(n, ir.Ref) and self.inlined(n.name):
+                size += self.inlined_size(self.program.values[n.name].body)
+            if size > INLINE_LIMIT:
+                break
+        return size
 
     def function_name(self, value: str, mode: str) -> str:
         return f"{'D' if mode == FAST else 'T'}{self.names[value]}"
@@ -779,29 +871,61 @@ _KNOWN = (ir.Const, ir.Local, ir.Ref, ir.DataRef, ir.FieldOf, ir.IndexOf, ir.Bui
           ir.Neg, ir.Logic, ir.Not, ir.Compare, ir.IsGiven, ir.MemberOf, ir.If, ir.Participating, ir.DateInYear)
 
 
+def foldable(program, value: ir.Value) -> bool:
+    """Whether a value is the same in every case and for every data year (relocation_value:
+    EUR 600 million / 30 000 persons), so that it can be computed once, when compiling."""
+    if value.params or value.kind == "parameter":
+        return False
+    for n in ir.walk(value.body):
+        if isinstance(n, (ir.DataRef, ir.FieldOf, ir.IndexOf, ir.Local)) or not isinstance(n, _KNOWN):
+            return False
+        if isinstance(n, ir.Ref) and not foldable(program, program.values[n.name]):
+            return False
+    return True
+
+
 def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
-    """A definition, constant or parameter, memoized as the reference evaluator does: per
-    case, or across cases when `cross_case` allows (its value cannot differ between them)."""
+    """A definition, constant or parameter. Traced, it is memoized as the reference evaluator
+    does it, since a repeated use records the same step again. Untraced, the cache is only
+    for speed: values that cannot differ between cases are kept across cases (see
+    `cross_case`); others per case (or per sweep, `memo`), keyed by the records themselves."""
     index = gen.names[value.name]
     args = [f"a{j}" for j in range(len(value.params))]
     head = ["c", "S"] if mode == TRACE else ["c"]
     fn = Function(gen.unit, gen, gen.function_name(value.name, mode), head + args, mode, value.decl.span)
+    if mode == FAST and value.name in gen.folded:
+        fn.emit(f"return {fn.k(gen.folded[value.name])}")
+        return fn
     scope = {name: arg for (name, _), arg in zip(value.params, args)}
-    parts = [f"key_of({a})" if numeric(t) else a for a, (_, t) in zip(args, value.params)]
-    if cross_case(gen.program, value):
-        fn.emit(f"t = c.{'shared' if mode == FAST else 'tshared'}[{_int(index)}]")
-        key = parts[0] if len(parts) == 1 else f"({''.join(p + ', ' for p in parts)})"
-    else:
-        fn.emit(f"t = c.{'memo' if mode == FAST else 'tmemo'}")
-        key = f"({_int(index)}, {''.join(p + ', ' for p in parts)})"
-    fn.emit(f"k = {key}")
-    fn.emit("h = t.get(k, NOVAL)")
-    with fn.block("if h is not NOVAL:"):
-        if mode == TRACE:
+    parts = [f"(({a}.{NUMERATOR}, {a}.{DENOMINATOR}) if {a}.__class__ is F else key_of({a}))" if numeric(t) else a
+             for a, (_, t) in zip(args, value.params)]
+    tuple_key = f"({''.join(p + ', ' for p in parts)})"
+    if mode == TRACE:
+        if cross_case(gen.program, value):
+            fn.emit(f"t = c.tshared[{_int(index)}]")
+            fn.emit(f"k = {parts[0] if len(parts) == 1 else tuple_key}")
+        else:
+            fn.emit("t = c.tmemo")
+            fn.emit(f"k = ({_int(index)}, {''.join(p + ', ' for p in parts)})")
+        fn.emit("h = t.get(k, NOVAL)")
+        with fn.block("if h is not NOVAL:"):
             fn.emit("S.append(h[1])")
             fn.emit("return h[0]")
-        else:
+    elif cross_case(gen.program, value):
+        fn.emit(f"t = c.shared[{_int(index)}]")
+        fn.emit(f"k = {parts[0] if len(parts) == 1 else tuple_key}")
+        fn.emit("h = t.get(k, NOVAL)")
+        with fn.block("if h is not NOVAL:"):
             fn.emit("return h")
+    else:
+        fn.emit(f"t = c.memo.get({_int(index)})")
+        fn.emit(f"k = {parts[0] if len(parts) == 1 else tuple_key}")
+        with fn.block("if t is None:"):
+            fn.emit(f"t = c.memo[{_int(index)}] = {{}}")
+        with fn.block("else:"):
+            fn.emit("h = t.get(k, NOVAL)")
+            with fn.block("if h is not NOVAL:"):
+                fn.emit("return h")
     name = fn.k(value.name)
     C = "C" if mode == TRACE else None
     if C:
@@ -817,10 +941,14 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
     else:
         fn.emit(f"r = {fn.value(value.body, scope, C)}")
     if mode == TRACE:
-        label = f"ref_label({name}, ({''.join(a + ', ' for a in args)}))" if args else name
+        if len(args) == 1:
+            label = f"ref_label1({fn.k(value.name + '(')}, a0)"
+        else:
+            label = f"ref_label({name}, ({''.join(a + ', ' for a in args)}))" if args else name
         interpretations = tuple(n.text for n in value.decl.meta.interpretations)
-        fn.emit(f"st = step({fn.k(value.kind)}, {label}, r, {fn.k(value.type)}, {fn.k(value.decl.span)}, "
-                f"{fn.k(value.citations)}, source, children=tuple(C), interpretations={fn.k(interpretations)})")
+        tpl = fn.k(template(value.kind, value.name, value.type, value.decl.span, value.citations,
+                            interpretations=interpretations))
+        fn.emit(f"st = made_other({tpl}, {label}, r, source, K_EMPTY, C)")
         fn.emit("S.append(st)")
         fn.emit("t[k] = (r, st)")
     else:
@@ -830,9 +958,159 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
 
 
 def expression(gen: Generator, name: str, node: ir.Node, env: list[str], mode: str) -> Function:
-    """A condition (or a `for each` source) over the bound documents and item, as e0, e1, ..."""
+    """An expression over the bound documents and item (e0, e1, ...): for the reference
+    evaluator when it must compute a function this module could not (see engine._delegate)."""
     args = [f"e{j}" for j in range(len(env))]
     head = ["c", "S"] if mode == TRACE else ["c"]
     fn = Function(gen.unit, gen, name, head + args, mode, node.span)
     fn.emit(f"return {fn.value(node, dict(zip(env, args)), 'S' if mode == TRACE else None)}")
     return fn
+
+
+# ----------------------------------------------------------- requirements
+
+class Requirement:
+    """Evaluator.requirement and _instance for one requirement, as generated code.
+
+    `R<n>(c, out, document, e0, ...)` gets the subject document and the records bound to
+    the subject and `using` names, goes through the `for each` items and appends one
+    Outcome per instance; `I<n>(c, document, key, e0, ...)` decides one instance: `when`,
+    the exceptions by priority, `unless`, assessment or `requires`, in the reference's order.
+    """
+
+    def __init__(self, gen: Generator, r: ir.RequirementSpec, index: int, bases: list[Any]):
+        self.gen, self.r, self.index = gen, r, index
+        self.bases = bases               # Outcome fields fixed per requirement, then per exception
+
+    def functions(self, mode: str) -> list[Function]:
+        return [self._instance(mode), self._all(mode)]
+
+    def env(self) -> list[str]:
+        r = self.r
+        return [n for n, _ in r.subjects] + [n for n, _ in r.using] + ([r.for_each[0]] if r.for_each else [])
+
+    def _all(self, mode: str) -> Function:
+        r, gen = self.r, self.gen
+        bound = [f"e{j}" for j in range(len(r.subjects) + len(r.using))]
+        fn = Function(gen.unit, gen, f"R{self.index}_{mode}", ["c", "out", "document"] + bound, mode, r.decl.span)
+        fn.safe.update(bound)
+        instance = f"I{self.index}_{mode}"
+        if r.for_each is None:
+            fn.emit(f"out.append({instance}(c, document, None{''.join(', ' + e for e in bound)}))")
+            return fn
+        var, node = r.for_each
+        if mode == TRACE:
+            fn.emit("S = []")             # the reference records these steps where no outcome shows them
+        source = fn.value(node, dict(zip([n for n, _ in r.subjects] + [n for n, _ in r.using], bound)),
+                          "S" if mode == TRACE else None)
+        base = self.bases[0]
+        if isinstance(node, (ir.FieldOf, ir.IndexOf)):
+            # a list or table the document does not have holds no items
+            with fn.block(f"if {source}.__class__ is Missing and not {source}.unknown:"):
+                fn.emit(f"{source} = ()")
+        with fn.block(f"if {source}.__class__ is Missing:"):
+            fn.emit(f"out.append(outcome({fn.k(fixed(base, 'insufficient_information'))}, document, None, {source}, "
+                    f"None, ()))")
+        with fn.block(f"elif not {source}:"):
+            fn.emit(f"out.append(outcome({fn.k(fixed(base, 'not_applicable'))}, document, None, None, None, ()))")
+        with fn.block("else:"):
+            with fn.block(f"for k, x in items({source}):"):
+                fn.emit(f"out.append({instance}(c, document, k{''.join(', ' + e for e in bound)}, x))")
+        return fn
+
+    def _instance(self, mode: str) -> Function:
+        r, gen = self.r, self.gen
+        args = [f"e{j}" for j in range(len(self.env()))]
+        fn = Function(gen.unit, gen, f"I{self.index}_{mode}", ["c", "document", "key"] + args, mode, r.decl.span)
+        fn.safe.update(args)
+        scope = dict(zip(self.env(), args))
+        base = self.bases[0]
+
+        def verdict(verdict: str, missing: str = "None", step: str = "None", exceptions: str = "()",
+                    authority: Any = None, quote: Any = None, which: dict = base) -> None:
+            fields = fn.k(fixed(which, verdict, authority, quote))
+            fn.emit(f"return outcome({fields}, document, key, {missing}, {step}, {exceptions})")
+
+        if r.when is not None:
+            applies, step = self._condition(fn, r.when, scope, "when")
+            with fn.block(f"if {applies} is False:"):
+                verdict("not_applicable", step=step)
+            with fn.block(f"if {applies}.__class__ is Missing:"):
+                verdict("insufficient_information", applies, step)
+        considered = "()"
+        if r.exceptions and mode == TRACE:
+            fn.emit("X = []")
+            considered = "tuple(X)"
+        for j, x in enumerate(r.exceptions):
+            if x.when is None:
+                applies, step = "True", "None"
+            else:
+                applies, step = self._condition(fn, x.when, scope, "exception")
+            if mode == TRACE:
+                fn.emit(f"X.append(considered({fn.k(x.name)}, {fn.k(x.decl.title)}, {_int(x.priority)}, "
+                        f"None if {applies}.__class__ is Missing else {applies}, {fn.k(x.outcome.kind)}, "
+                        f"{fn.k(x.citations)}, {step}))")
+            else:
+                # untraced, what was considered is known when compiling: the exceptions before
+                # this one did not apply, and this one applied, did not, or could not tell
+                def weighed(applied: bool | None, j=j) -> str:
+                    return fn.k(tuple(self._considered(y, False) for y in r.exceptions[:j])
+                                + (self._considered(x, applied),))
+                considered = f"({weighed(None)} if {applies}.__class__ is Missing else " \
+                             f"{weighed(True)} if {applies} else {weighed(False)})"
+                fn.emit(f"xs = {considered}")
+                considered = "xs"
+            test = fn.missing_test(applies)
+            if test:
+                with fn.block(f"if {test}:"):
+                    verdict("insufficient_information", applies, step, considered)
+            with fn.block(f"if {applies}:"):
+                self._apply_exception(fn, x, scope, self.bases[j + 1], verdict, considered)
+        if r.exceptions and mode == FAST:
+            considered = fn.k(tuple(self._considered(y, False) for y in r.exceptions))
+        for condition in r.unless:
+            holds, step = self._condition(fn, condition, scope, "unless")
+            with fn.block(f"if {holds} is True:"):
+                verdict("not_applicable", step=step, exceptions=considered)
+            with fn.block(f"if {holds}.__class__ is Missing:"):
+                verdict("insufficient_information", holds, step, considered)
+        if r.assessment is not None:
+            verdict("needs_assessment", exceptions=considered, authority=r.assessment.authority,
+                    quote=r.assessment.quote)
+        else:
+            holds, step = self._condition(fn, r.requires, scope, "requires")
+            self._judge(fn, holds, step, considered, base)
+        return fn
+
+    @staticmethod
+    def _considered(x: ir.ExceptionSpec, applied: bool | None) -> Any:
+        return considered_record(x.name, x.decl.title, x.priority, applied, x.outcome.kind, x.citations, None)
+
+    def _apply_exception(self, fn: Function, x: ir.ExceptionSpec, scope, base: dict, verdict, considered) -> None:
+        o = x.outcome
+        if o.kind == "assessment":
+            verdict("needs_assessment", exceptions=considered, authority=o.authority, quote=o.quote, which=base)
+        elif o.kind == "requires":
+            holds, step = self._condition(fn, o.condition, scope, "requires")
+            self._judge(fn, holds, step, considered, base)
+        else:
+            verdict("compliant" if o.kind == "compliant" else "not_applicable", exceptions=considered, which=base)
+
+    def _judge(self, fn: Function, holds: str, step: str, considered: str, base: dict) -> None:
+        test = fn.missing_test(holds)
+        if test:
+            with fn.block(f"if {test}:"):
+                fn.emit(f"return outcome({fn.k(fixed(base, 'insufficient_information'))}, document, key, {holds}, "
+                        f"{step}, {considered})")
+        fn.emit(f"return outcome({fn.k(fixed(base, 'compliant'))} if {holds} else "
+                f"{fn.k(fixed(base, 'non_compliant'))}, document, key, None, {step}, {considered})")
+
+    def _condition(self, fn: Function, node: ir.Node, scope, kind: str) -> tuple[str, str]:
+        """Evaluator._condition: the value, and traced, the step that decided it."""
+        if fn.mode == FAST:
+            return fn.value(node, scope, None), "None"
+        C, st = fn.temp("s"), fn.temp("st")
+        fn.emit(f"{C} = []")
+        value = fn.value(node, scope, C)
+        fn.emit(f"{st} = {C}[0] if len({C}) == 1 else made_children({fn.tpl(kind, node)}, {value}, {C})")
+        return value, st

@@ -38,17 +38,15 @@ class Compiled:
         self.program = program
         self.tables = tables
         gen = G.Generator(program)
-        self.generator = gen
-        order = {code: i for i, code in enumerate(program.member_states)}
-        self.order = order
+        self.order = {code: i for i, code in enumerate(program.member_states)}
         self.values = list(program.values.values())
         self.datasets = list(program.datasets.values())
         self.delegates: dict[str, tuple] = {}     # functions left to the reference evaluator (see _add)
-        self._count = 0
+        gen.folded.update(self._fold())
         for value in self.values:
             for mode in (G.FAST, G.TRACE):
                 self._add(gen, ("definition", value), G.definition, gen, value, mode)
-        self.plans = [self._plan(gen, r) for r in program.requirements]
+        self.plans = [self._requirement(gen, index, r) for index, r in enumerate(program.requirements)]
         self.source = gen.unit.source()
         self.spans = gen.unit.spans
         self.namespace = self._namespace(gen.unit.pool)
@@ -58,65 +56,71 @@ class Compiled:
         exec(code, self.namespace)
         for plan in self.plans:
             plan.resolve(self.namespace)
-        self._shared: dict[tuple, list[dict]] = {}           # data years -> one cache per definition
-        self._tshared: dict[tuple, list[dict]] = {}
-        self._figures: dict[tuple, dict] = {}
+        self._by_years: dict[tuple, tuple] = {}
+        self._contexts = 0
+        self._last_years: dict | None = None
+        self._last_bundle: tuple = ()
+
+    def _fold(self) -> dict:
+        """Values the same in every case, computed now by the reference evaluator."""
+        evaluator = Evaluator(self.program, self.tables, Case(()), trace=False)
+        out = {}
+        for value in self.values:
+            if G.foldable(self.program, value):
+                result = evaluator.eval(ir.Ref(value.type, NOWHERE, value.kind, value.name, ()), {})
+                if not isinstance(result, Missing):
+                    out[value.name] = result
+        return out
 
     def _add(self, gen, what: tuple, make: Callable, *args) -> None:
-        """Generate one function; if that fails (a rule nested deeper than Python's limits),
-        the function is a stand-in that asks the reference evaluator (Context.delegated)."""
+        """Add one generated definition. If Python cannot compile it (a rule nested deeper than
+        Python's limits), a stand-in asks the reference evaluator instead."""
         try:
             function = make(*args)
             compile("\n".join(function.lines), GENERATED, "exec")
         except (SyntaxError, RecursionError, MemoryError):
-            function = self._delegate(gen, what, *args[1:])
+            function = self._delegate(gen, what[1], args[-1])
         gen.unit.add(function)
 
-    def _delegate(self, gen, what: tuple, *args) -> G.Function:
-        mode = args[-1]
-        name = args[1] if what[0] == "expression" else gen.function_name(what[1].name, mode)
+    def _requirement(self, gen, index: int, r: ir.RequirementSpec) -> "Plan":
+        """A requirement's generated functions; if Python cannot compile them, the reference
+        evaluator decides that requirement (Plan.delegated)."""
+        plan = Plan(r, index)
+        requirement = G.Requirement(gen, r, index, [_base(r, None)] + [_base(r, x) for x in r.exceptions])
+        try:
+            functions = requirement.functions(G.FAST) + requirement.functions(G.TRACE)
+            for function in functions:
+                compile("\n".join(function.lines), GENERATED, "exec")
+        except (SyntaxError, RecursionError, MemoryError):
+            plan.delegated = r
+            return plan
+        for function in functions:
+            gen.unit.add(function)
+        return plan
+
+    def _delegate(self, gen, value: ir.Value, mode: str) -> G.Function:
+        name = gen.function_name(value.name, mode)
         head = ["c", "S"] if mode == G.TRACE else ["c"]
-        count = len(what[1].params) if what[0] == "definition" else len(what[2])
-        params = [f"a{j}" for j in range(count)]
-        fn = G.Function(gen.unit, gen, name, head + params, mode, NOWHERE)
-        self.delegates[name] = what
+        params = [f"a{j}" for j in range(len(value.params))]
+        fn = G.Function(gen.unit, gen, name, head + params, mode, value.decl.span)
+        self.delegates[name] = value
         trace_list = "S" if mode == G.TRACE else "None"
         fn.emit(f"return c.delegated({gen.unit.const(name)}, {trace_list}, ({''.join(p + ', ' for p in params)}))")
         return fn
-
-    def _plan(self, gen, r: ir.RequirementSpec) -> "Plan":
-        plan = Plan(r)
-        env = [name for name, _ in r.subjects] + [name for name, _ in r.using]
-        if r.for_each is not None:
-            plan.source = self._expression(gen, r.for_each[1], env, plan, "source")
-            env = env + [r.for_each[0]]
-        plan.when = self._expression(gen, r.when, env, plan, "when")
-        plan.unless = [self._expression(gen, u, env, plan, f"unless{i}") for i, u in enumerate(r.unless)]
-        plan.requires = self._expression(gen, r.requires, env, plan, "requires")
-        for x in r.exceptions:
-            when = self._expression(gen, x.when, env, plan, f"x_{len(plan.exceptions)}")
-            then = None
-            if x.outcome.kind == "requires":
-                then = self._expression(gen, x.outcome.condition, env, plan, f"then_{len(plan.exceptions)}")
-            plan.exceptions.append((x, when, then, _base(r, x)))
-        return plan
-
-    def _expression(self, gen, node: ir.Node | None, env: list[str], plan: "Plan", what: str):
-        if node is None:
-            return None
-        self._count += 1
-        name = f"Q{self._count}"
-        for mode in (G.FAST, G.TRACE):
-            self._add(gen, ("expression", node, env), G.expression, gen, f"{name}_{mode}", node, env, mode)
-        return (node, f"{name}_{G.FAST}", f"{name}_{G.TRACE}", gen.label(node))
 
     def _namespace(self, pool: list) -> dict:
         ns: dict[str, Any] = {f"K{i}": value for i, value in enumerate(pool)}
         order = self.order
         size = len(order)
 
+        class Rank(dict):
+            def __missing__(self, code):       # a code the rules do not declare sorts last, as in _items
+                return size
+
+        rank = Rank(order).__getitem__
+
         def ordered_keys(source: dict) -> list:
-            return sorted(source, key=lambda c: order.get(c, size))
+            return sorted(source, key=rank)
 
         def items(source) -> list:
             """As Evaluator._items: tables in member-state order, lists with their paths."""
@@ -132,38 +136,54 @@ class Compiled:
         ns.update(
             F=Fraction, Missing=Missing, NOVAL=R.NOVAL, UNDISCLOSED=UNDISCLOSED, Slow=R.Slow, SLOW=R.SLOW,
             date=date, fraction=R.fraction, whole=R.whole, truncate=R.truncate, key_of=R.key_of, merge=R.merge,
-            step=R.step, is_structured=R.is_structured, ref_label=R.ref_label, combine=combine,
+            step=R.step, made=R.made, made_source=R.made_source, made_children=R.made_children,
+            made_other=R.made_other, is_structured=R.is_structured, ref_label=R.ref_label, ref_label1=R.ref_label1, combine=combine,
             items=items, ordered=ordered, items_detail=lambda n: f"{n} item(s)",
             missing_field=missing_field, undisclosed_field=undisclosed_field, field_source=field_source,
             default_source=default_source, absent_entry=absent_entry, entry_source=entry_source,
             REPLAY=R.Replay(self.program, self.tables, G.lowered),
             K_BOOL=T.BOOL, K_ITEM="item", K_INPUT="input", K_DEFAULT="default", K_OPERAND="operand",
-            K_EMPTY="", K_SET="set for this case",
+            K_EMPTY="", K_SET="set for this case", outcome=R.outcome, considered=R.considered,
+            K_INSUFFICIENT="insufficient_information", K_NOT_APPLICABLE="not_applicable",
+            K_COMPLIANT="compliant", K_NON_COMPLIANT="non_compliant",
         )
         self.items = items
         return ns
 
     # ------------------------------------------------------------ caches
-    def caches(self, years_key: tuple, trace: bool) -> list[dict]:
-        store = self._tshared if trace else self._shared
-        caches = store.get(years_key)
-        if caches is None or sum(len(c) for c in caches) > CACHE_LIMIT:
-            caches = store[years_key] = [{} for _ in self.values]
-        return caches
-
-    def figures(self, dataset: int, year: int | None) -> dict:
-        """geo -> Figure of one dataset in one year."""
-        key = (dataset, year)
-        found = self._figures.get(key)
+    def for_years(self, data_years: dict) -> tuple:
+        """What depends on the data years alone: the figures of each dataset in its year, and
+        the caches of values kept across cases (fast, traced), one dictionary per definition."""
+        self._contexts += 1
+        if data_years == self._last_years and self._contexts % 1000:
+            return self._last_bundle
+        key = tuple(sorted(data_years.items()))
+        found = self._by_years.get(key)
+        if found is not None and \
+                sum(len(t) for caches in found[1:] for t in caches) > CACHE_LIMIT:
+            found = None                    # a long sweep over many values: start afresh
         if found is None:
-            spec = self.datasets[dataset]
-            table = self.tables[spec.name]
-            found = {geo: f for (geo, y), f in table.figures.items() if y == year} if year is not None else {}
-            self._figures[key] = found
+            figures = [self._figures(spec.name, data_years.get(spec.name)) for spec in self.datasets]
+            found = (figures, [{} for _ in self.values], [{} for _ in self.values])
+            self._by_years[key] = found
+        self._last_years, self._last_bundle = dict(data_years), found
         return found
+
+    def _figures(self, dataset: str, year: int | None) -> dict:
+        """geo -> Figure of one dataset in one year."""
+        if year is None:
+            return {}
+        return {geo: f for (geo, y), f in self.tables[dataset].figures.items() if y == year}
+
+    def clear(self) -> None:
+        """Forget the values kept across cases (for benchmarks that time computing them)."""
+        self._by_years.clear()
+        self._last_years = None
 
     # ------------------------------------------------------------ evaluate
     def evaluate(self, case: Case, trace: bool, only: frozenset[str] | None, memo: dict | None = None) -> list[Outcome]:
+        """Outcomes for the case. `memo` (from `new_memo`), passed for every case of a sweep,
+        keeps definitions of unchanged records across its cases."""
         c = Context(self, case, trace, memo)
         out: list[Outcome] = []
         try:
@@ -175,6 +195,11 @@ class Compiled:
         except Exception as error:         # a bug, or a value the rules cannot handle: say where in the rules
             raise self.located(error) from error
         return out
+
+    def new_memo(self) -> dict:
+        """A memo for the definitions of records, by definition: pass the same one for every
+        case of a sweep to keep them across its cases (records that did not change are the same)."""
+        return {}
 
     def located(self, error: Exception) -> Failed:
         span = NOWHERE
@@ -239,7 +264,7 @@ def field_source(target, name: str) -> str:
     return f"{target.origin}: {target.child_path(name)}"
 
 
-def default_source(target, name: str, span: Span) -> str:
+def default_source(target, name: str, span: str) -> str:
     return f"{target.origin}: {target.child_path(name)} not given; default of the rules at {span}"
 
 
@@ -256,19 +281,17 @@ def entry_source(target, key: str) -> str:
 class Context:
     """What the generated functions see of one case."""
     __slots__ = ("compiled", "case", "parameters", "data", "shared", "tshared", "memo", "tmemo", "years",
-                 "_reference", "_by_type")
+                 "tracing", "_reference", "_by_type")
 
     def __init__(self, compiled: Compiled, case: Case, trace: bool, memo: dict | None = None):
         self.compiled = compiled
         self.case = case
         self.parameters = case.parameters
         self.years = case.data_years
-        years_key = tuple(sorted(case.data_years.items()))
-        self.shared = compiled.caches(years_key, False)
-        self.tshared = compiled.caches(years_key, True) if trace else None
+        self.data, self.shared, self.tshared = compiled.for_years(case.data_years)
+        self.tracing = trace
         self.memo = memo if memo is not None else {}
         self.tmemo: dict = {}
-        self.data = [compiled.figures(i, case.data_years.get(spec.name)) for i, spec in enumerate(compiled.datasets)]
         self._reference = None
         self._by_type: dict | None = None
 
@@ -319,11 +342,8 @@ class Context:
             evaluator.steps.pop()
 
     def delegated(self, name: str, S: list | None, args: tuple) -> Any:
-        """A function Python could not compile (see Compiled._add), computed by the reference evaluator."""
-        what = self.compiled.delegates[name]
-        if what[0] == "expression":
-            return self.reference(what[1], dict(zip(what[2], args)), S)
-        value = what[1]
+        """A definition Python could not compile (see Compiled._add), computed by the reference evaluator."""
+        value = self.compiled.delegates[name]
         call = ir.Ref(value.type, NOWHERE, value.kind, value.name,
                       tuple(ir.Const(t, NOWHERE, a) for a, (_, t) in zip(args, value.params)))
         return self.reference(call, {}, S)
@@ -343,60 +363,44 @@ def _base(r: ir.RequirementSpec, decided_by: ir.ExceptionSpec | None) -> dict:
     if decided_by is not None:
         citations = decided_by.citations + citations
         interpretations += tuple(n.text for n in decided_by.decl.meta.interpretations)
-    return {**R.OUTCOME_DEFAULTS, "requirement": r.name, "title": r.title, "citations": citations,
+    return {"requirement": r.name, "title": r.title, "citations": citations,
             "decided_by": decided_by.name if decided_by is not None else None,
             "interpretations": interpretations, "span": r.decl.span}
 
 
 class Plan:
-    """One requirement, compiled: `run` is Evaluator.requirement and _instance."""
+    """One requirement: binds its subject and `using` documents, then runs the generated R<n>."""
 
-    def __init__(self, r: ir.RequirementSpec):
-        self.spec = r
+    def __init__(self, r: ir.RequirementSpec, index: int):
         self.name = r.name
+        self.index = index
         self.subject = r.subjects[0][1].name if r.subjects else None
         self.using = [t.name for _, t in r.using]
-        self.source = self.when = self.requires = None
-        self.unless: list = []
-        self.exceptions: list = []
         self.base = _base(r, None)
-        self.absent_source = r.for_each is not None and isinstance(r.for_each[1], (ir.FieldOf, ir.IndexOf))
+        self.fast = self.traced = None
+        self.delegated: ir.RequirementSpec | None = None      # set when Python could not compile it
 
     def resolve(self, namespace: dict) -> None:
-        """Replace generated function names by the functions."""
-        def fns(entry):
-            if entry is None:
-                return None
-            node, fast, traced, label = entry
-            return (node, namespace[fast], namespace[traced], label)
-        self.source, self.when, self.requires = fns(self.source), fns(self.when), fns(self.requires)
-        self.unless = [fns(u) for u in self.unless]
-        self.exceptions = [(x, fns(when), fns(then), base) for x, when, then, base in self.exceptions]
+        if self.delegated is None:
+            self.fast, self.traced = namespace[f"R{self.index}_{G.FAST}"], namespace[f"R{self.index}_{G.TRACE}"]
 
-    # -------------------------------------------------------------------
     def run(self, c: Context, out: list) -> None:
-        subjects = c.documents_of(self.subject) if self.subject is not None else [None]
+        if self.delegated is not None:
+            out.extend(c._evaluator(c.tracing).requirement(self.delegated))
+            return
+        run = self.traced if c.tracing else self.fast
+        if self.subject is None:
+            subjects = [None]
+        else:
+            subjects = c.documents_of(self.subject)
         for document in subjects:
             env = [document.record] if document is not None else []
             missing = self._bind_using(c, env)
             if missing is not None:
-                out.append(self._verdict(self.base, document, None, "insufficient_information", missing))
-                continue
-            if self.source is None:
-                out.append(self._instance(c, document, env, None))
-                continue
-            node, fast, traced, _ = self.source
-            source = traced(c, [], *env) if c.tshared is not None else fast(c, *env)
-            if source.__class__ is Missing and not source.unknown and self.absent_source:
-                source = ()                  # a list or table the document does not have holds no items
-            if source.__class__ is Missing:
-                out.append(self._verdict(self.base, document, None, "insufficient_information", source))
-                continue
-            if not source:
-                out.append(self._verdict(self.base, document, None, "not_applicable"))
-                continue
-            for key, item in c.compiled.items(source):
-                out.append(self._instance(c, document, env + [item], key))
+                out.append(R.outcome(R.fixed(self.base, "insufficient_information"), document, None, missing,
+                                     None, ()))
+            else:
+                run(c, out, document, *env)
 
     def _bind_using(self, c: Context, env: list) -> Missing | None:
         for type_name in self.using:
@@ -406,71 +410,3 @@ class Plan:
                                   f"(exactly one is needed)" if found else f"{type_name}: no such document in the case")
             env.append(found[0].record)
         return None
-
-    def _instance(self, c: Context, document, env: list, key: str | None) -> Outcome:
-        verdict = self._verdict
-        if self.when is not None:
-            applies, step = _condition(c, self.when, env, "when")
-            if applies is False:
-                return verdict(self.base, document, key, "not_applicable", condition=step)
-            if applies.__class__ is Missing:
-                return verdict(self.base, document, key, "insufficient_information", applies, step)
-        considered, decided = [], None
-        for x, when, then, base in self.exceptions:
-            applies, step = (True, None) if when is None else _condition(c, when, env, "exception")
-            considered.append(R.considered(x.name, x.decl.title, x.priority,
-                                           None if applies.__class__ is Missing else applies,
-                                           x.outcome.kind, x.citations, step))
-            if applies.__class__ is Missing:
-                return verdict(self.base, document, key, "insufficient_information", applies, step, considered)
-            if applies:
-                decided = (x, then, base)
-                break
-        if decided is not None:
-            return self._apply_exception(c, decided, document, env, key, tuple(considered))
-        for condition in self.unless:
-            holds, step = _condition(c, condition, env, "unless")
-            if holds is True:
-                return verdict(self.base, document, key, "not_applicable", condition=step, exceptions=considered)
-            if holds.__class__ is Missing:
-                return verdict(self.base, document, key, "insufficient_information", holds, step, considered)
-        assessment = self.spec.assessment
-        if assessment is not None:
-            return verdict(self.base, document, key, "needs_assessment", exceptions=considered,
-                           authority=assessment.authority, quote=assessment.quote)
-        holds, step = _condition(c, self.requires, env, "requires")
-        return self._judge(self.base, document, key, holds, step, considered)
-
-    def _apply_exception(self, c: Context, decided, document, env, key, considered) -> Outcome:
-        x, then, base = decided
-        o = x.outcome
-        if o.kind == "assessment":
-            return self._verdict(base, document, key, "needs_assessment", exceptions=considered,
-                                 authority=o.authority, quote=o.quote)
-        if o.kind == "requires":
-            holds, step = _condition(c, then, env, "requires")
-            return self._judge(base, document, key, holds, step, considered)
-        verdict = "compliant" if o.kind == "compliant" else "not_applicable"
-        return self._verdict(base, document, key, verdict, exceptions=considered)
-
-    def _judge(self, base, document, key, holds, step, considered) -> Outcome:
-        if holds.__class__ is Missing:
-            return self._verdict(base, document, key, "insufficient_information", holds, step, considered)
-        return self._verdict(base, document, key, "compliant" if holds else "non_compliant", None, step, considered)
-
-    @staticmethod
-    def _verdict(base: dict, document, key, verdict: str, missing: Missing | None = None, condition=None,
-                 exceptions=(), authority=None, quote=None) -> Outcome:
-        return R.outcome(base, verdict, document, key, missing, condition, tuple(exceptions), authority, quote)
-
-
-def _condition(c: Context, compiled, env: list, kind: str):
-    """Evaluator._condition: the value, and with the trace the step that decided it."""
-    node, fast, traced, label = compiled
-    if c.tshared is None:
-        return fast(c, *env), None
-    children: list = []
-    value = traced(c, children, *env)
-    if len(children) == 1:
-        return value, children[0]
-    return value, R.step(kind, label, value, node.type, node.span, children=tuple(children))

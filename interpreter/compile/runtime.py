@@ -113,6 +113,52 @@ def _defaults(cls: type) -> dict:
 STEP_DEFAULTS = _defaults(Step)
 
 
+def template(kind: str, label: str, type_: Any, span: Any, citations: tuple = (), detail: str = "",
+             interpretations: tuple = ()) -> dict:
+    """The fields of a Step known when compiling, for one place in the generated code."""
+    return {**STEP_DEFAULTS, "kind": kind, "label": label, "type": type_, "span": span, "citations": citations,
+            "detail": detail, "interpretations": interpretations}
+
+
+# A step made from its template and what the case decides (value, source, children...).
+def made(tpl: dict, value: Any) -> Step:
+    obj = _new(Step)
+    d = obj.__dict__
+    d.update(tpl)
+    d["value"] = value
+    return obj
+
+
+def made_source(tpl: dict, value: Any, source: str) -> Step:
+    obj = _new(Step)
+    d = obj.__dict__
+    d.update(tpl)
+    d["value"] = value
+    d["source"] = source
+    return obj
+
+
+def made_children(tpl: dict, value: Any, children: list) -> Step:
+    obj = _new(Step)
+    d = obj.__dict__
+    d.update(tpl)
+    d["value"] = value
+    d["children"] = tuple(children)
+    return obj
+
+
+def made_other(tpl: dict, label: str, value: Any, source: str, detail: str, children: list) -> Step:
+    obj = _new(Step)
+    d = obj.__dict__
+    d.update(tpl)
+    d["label"] = label
+    d["value"] = value
+    d["source"] = source
+    d["detail"] = detail
+    d["children"] = tuple(children)
+    return obj
+
+
 def step(kind: str, label: str, value: Any, type_: Any, span: Any, citations: tuple = (), source: str = "",
          detail: str = "", children: tuple = (), interpretations: tuple = ()) -> Step:
     obj = _new(Step)
@@ -132,21 +178,23 @@ def considered(name: str, title: str, priority: int, applied: Any, outcome: str,
 OUTCOME_DEFAULTS = _defaults(Outcome)
 
 
-def outcome(base: dict, verdict: str, document: Any, key: str | None, missing: Missing | None,
-            condition: Step | None, exceptions: tuple, authority: str | None, quote: str | None) -> Outcome:
-    """An Outcome from the fields fixed per requirement (and deciding exception) in `base`."""
+def fixed(base: dict, verdict: str, authority: str | None = None, quote: str | None = None) -> dict:
+    """The fields of an Outcome known when compiling: the requirement's (and the deciding
+    exception's, see engine._base), and the verdict a given line of generated code gives."""
+    return {**OUTCOME_DEFAULTS, **base, "verdict": verdict, "authority": authority, "quote": quote}
+
+
+def outcome(fields: dict, document: Any, key: str | None, missing: Missing | None, condition: Step | None,
+            exceptions: tuple) -> Outcome:
     obj = _new(Outcome)
     d = obj.__dict__
-    d.update(base)
-    d["verdict"] = verdict
+    d.update(fields)
     if document is not None:
         d["document"] = document.label
         d["document_type"] = document.type
     d["instance"] = key
     if missing is not None:
         d["missing"] = tuple(sorted(missing.paths))
-    d["authority"] = authority
-    d["quote"] = quote
     d["exceptions"] = exceptions
     d["condition"] = condition
     return obj
@@ -167,6 +215,11 @@ def arg_label(value: Any) -> str:
     if isinstance(value, RecordValue):
         return value.path or value.type
     return str(value)
+
+
+def ref_label1(opening: str, arg: Any) -> str:
+    """ref_label for one argument; `opening` is the name and "("."""
+    return opening + (arg.path or arg.type if arg.__class__ is RecordValue else str(arg)) + ")"
 
 
 def ref_label(name: str, args: tuple) -> str:
