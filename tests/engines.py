@@ -8,19 +8,24 @@ from typing import Any
 from interpreter.trace import Missing
 
 
-def plain(value: Any) -> Any:
+def plain(value: Any, seen: dict | None = None) -> Any:
     """A structure equal for equal outcomes: dataclasses as tuples of their fields, Missing by
     what is missing (two Missing objects are never ==), and every number with its type, so
     that an int where the reference has a Fraction counts as a difference."""
     if isinstance(value, Missing):
         return ("Missing", tuple(sorted(value.paths)), value.unknown)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__,) + tuple((f.name, plain(getattr(value, f.name)))
-                                               for f in dataclasses.fields(value))
-    if isinstance(value, (list, tuple)):
-        return tuple(plain(v) for v in value)
     if isinstance(value, (int, float)) or type(value).__name__ == "Fraction":
         return (type(value).__name__, value)
+    if isinstance(value, (list, tuple)) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+        seen = {} if seen is None else seen       # a trace shares steps: flatten each once
+        key = id(value)
+        if key not in seen:
+            if isinstance(value, (list, tuple)):
+                seen[key] = (value, tuple(plain(v, seen) for v in value))
+            else:
+                seen[key] = (value, (type(value).__name__,) + tuple(
+                    (f.name, plain(getattr(value, f.name), seen)) for f in dataclasses.fields(value)))
+        return seen[key][1]
     return value
 
 
@@ -37,4 +42,5 @@ def differences(a, b, path: str = "") -> list[str]:
 
 
 def compare(reference, compiled) -> list[str]:
-    return differences(plain(reference.outcomes), plain(compiled.outcomes))
+    a, b = plain(reference.outcomes), plain(compiled.outcomes)
+    return [] if a == b else differences(a, b)
