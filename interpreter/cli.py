@@ -60,7 +60,7 @@ def _report(failure: Failed, code: int, fmt: str = "text") -> None:
 def _prepare(rules: Path | None, fmt: str = "text"):
     from .api import RuleSet
     try:
-        return RuleSet.prepare(rules)
+        return RuleSet.prepare(rules, cache=True)
     except Failed as failure:
         _report(failure, EXIT_RULES, fmt)
 

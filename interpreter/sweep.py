@@ -19,7 +19,7 @@ import csv
 import io
 import random
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -302,7 +302,11 @@ class Patch:
         self.trees: dict[int, _Node] = {}
         structs = rules.program.structs
         for n, i in enumerate(inputs_):
-            node = self.trees.setdefault(i.document, _Node(T.Record(documents[i.document].type, True)))
+            record = documents[i.document].record
+            node = self.trees.get(i.document)
+            if node is None:
+                node = self.trees[i.document] = _Node(T.Record(documents[i.document].type, True), record.path,
+                                                      record.origin)
             for position, part in enumerate(i.path):
                 if position == len(i.path) - 1:
                     node.children[part] = n
@@ -313,49 +317,50 @@ class Patch:
         out = list(documents)
         for index, tree in self.trees.items():
             d = documents[index]
-            out[index] = replace(d, record=tree.build(d.record, values, d.record.path, d.record.origin))
+            out[index] = Document(d.type, d.source, d.index, d.count, tree.build(d.record, values), d.data_years,
+                                  d.note)
         return tuple(out)
 
 
 class _Node:
-    """A record, table or list on the way to varied fields, and what changes in it."""
+    """A record, table or list on the way to varied fields (at `path` in its document), and
+    what changes in it: part -> _Node, or the index of the input that sets it."""
 
-    def __init__(self, type_: T.Type):
-        self.type = type_
-        self.children: dict[Any, Any] = {}         # part -> _Node, or the index of an input
+    def __init__(self, type_: T.Type, path: str, origin: str):
+        self.type, self.path, self.origin = type_, path, origin
+        self.kind = "record" if isinstance(type_, T.Record) else "table" if isinstance(type_, T.Table) else "list"
+        self.children: dict[Any, Any] = {}
 
     def child(self, part: Any, structs: dict) -> "_Node":
         if part not in self.children:
-            if isinstance(self.type, T.Record):
+            if self.kind == "record":
                 t = structs[self.type.name].fields[part].type
+                path = f"{self.path}.{part}" if self.path else part
             else:
-                t = self.type.value if isinstance(self.type, T.Table) else self.type.item
-            self.children[part] = _Node(t)
+                t = self.type.value if self.kind == "table" else self.type.item
+                path = f"{self.path}[{part}]"
+            self.children[part] = _Node(t, path, self.origin)
         return self.children[part]
 
-    def build(self, current: Any, values: tuple, path: str, origin: str) -> Any:
-        """`current` with the changes below this node: a copy; what does not change is shared."""
-        if current is UNDISCLOSED:
-            raise Failed([_problem(f"{origin}: {path} is listed as undisclosed in the template",
-                                   "give it in the template, or take it out of 'undisclosed'")])
-        if isinstance(self.type, T.Record):
+    def build(self, current: Any, values: tuple) -> Any:
+        """`current` with the changes below this node: a copy; what does not change is shared.
+        (Fields the template lists as undisclosed cannot be varied: see _check_disclosed.)"""
+        if self.kind == "record":
             fields = dict(current.fields) if current is not None else {}
             for name, sub in self.children.items():
-                child = f"{path}.{name}" if path else name
-                fields[name] = values[sub] if isinstance(sub, int) else sub.build(fields.get(name), values, child, origin)
-            return RecordValue(self.type.name, fields, path, origin)
-        if isinstance(self.type, T.Table):
-            table = TableValue(current if current is not None else {}, path, origin)
+                fields[name] = values[sub] if sub.__class__ is int else sub.build(fields.get(name), values)
+            return RecordValue(self.type.name, fields, self.path, self.origin)
+        if self.kind == "table":
+            table = TableValue(current if current is not None else {}, self.path, self.origin)
             for code, sub in self.children.items():
-                child = f"{path}[{code}]"
-                table[code] = values[sub] if isinstance(sub, int) else sub.build(table.get(code), values, child, origin)
+                table[code] = values[sub] if sub.__class__ is int else sub.build(table.get(code), values)
             return table
         items = list(current or ())
         for position, sub in self.children.items():
             if position >= len(items):
-                raise Failed([_problem(f"{origin}: {path}[{position}]: the template's list has {len(items)} item(s)")])
-            child = f"{path}[{position}]"
-            items[position] = values[sub] if isinstance(sub, int) else sub.build(items[position], values, child, origin)
+                raise Failed([_problem(f"{self.origin}: {self.path}[{position}]: the template's list has "
+                                       f"{len(items)} item(s)")])
+            items[position] = values[sub] if sub.__class__ is int else sub.build(items[position], values)
         return ListValue(items)
 
 

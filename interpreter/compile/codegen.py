@@ -18,7 +18,7 @@ span it was made from, so that an error at run time can point at the rule file.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any, Iterator
@@ -40,8 +40,25 @@ def numeric(t: T.Type) -> bool:
     return isinstance(t, T.Quantity) or t == T.YEAR
 
 
+@dataclass(frozen=True)
+class Let(ir.Node):
+    """A definition computed in place (untraced code only, see `Generator.inline`): its
+    arguments bound to variables, then its body, where `Bound` stands for each parameter."""
+    bindings: tuple = ()               # (variable, argument node)
+    body: ir.Node = field(default_factory=ir.Node)
+
+
+@dataclass(frozen=True)
+class Bound(ir.Node):
+    """A parameter of an inlined definition: the variable holding the argument's value."""
+    name: str = ""
+    argument: ir.Node | None = field(default=None, compare=False)
+
+
 def lowered(node: ir.Node) -> bool:
     """Whether the node is computed inside the exact-integer fast path (see `Replay`)."""
+    if isinstance(node, Let):
+        return lowered(node.body)      # an inlined definition of a quantity is part of the arithmetic
     if isinstance(node, ir.Const):
         return numeric(node.type) and type(node.value) in (int, Fraction)
     if isinstance(node, ir.Arith):
@@ -64,9 +81,10 @@ class Unit:
     _pooled: dict = field(default_factory=dict)
 
     def const(self, value: Any) -> str:
-        """The name under which the generated code sees `value`."""
+        """The name under which the generated code sees `value`. IR nodes are pooled one by one:
+        equal nodes written in two places differ in their spans, which messages cite."""
         try:
-            key = (type(value), value)
+            key = ("id", id(value)) if isinstance(value, ir.Node) else (type(value), value)
             hash(key)
         except TypeError:
             key = ("id", id(value))
@@ -201,13 +219,30 @@ class Function:
 
     def _fallback(self, node: ir.Node, scope: dict[str, str], S: str | None) -> str:
         """A node kind this compiler does not know: the reference evaluator computes it."""
-        env = "{" + ", ".join(f"{self.k(name)}: {var}" for name, var in scope.items()) + "}"
         r = self.temp()
-        self.emit(f"{r} = c.reference({self.k(node)}, {env}, {S or 'None'})")
+        self.emit(f"{r} = c.reference({self.k(node)}, {self.environment(node, scope)}, {S or 'None'})")
         return r
+
+    def environment(self, node: ir.Node, scope: dict[str, str]) -> str:
+        """The variables `node` sees, as the reference evaluator's env (with inlined parameters)."""
+        names = dict(scope)
+        inside = {name for n in ir.walk(node) if isinstance(n, Let) for name, _ in n.bindings}
+        names.update({n.name: n.name for n in ir.walk(node) if isinstance(n, Bound) and n.name not in inside})
+        return "{" + ", ".join(f"{self.k(name)}: {var}" for name, var in names.items()) + "}"
 
     def _Local(self, node: ir.Local, scope, S) -> str:
         return scope[node.name]
+
+    def _Bound(self, node: Bound, scope, S) -> str:
+        return node.name
+
+    def _Let(self, node: Let, scope, S) -> str:
+        self._bind(node, scope, S)
+        return self.value(node.body, scope, S)
+
+    def _bind(self, node: Let, scope, S) -> None:
+        for name, argument in node.bindings:
+            self.emit(f"{name} = {self.value(argument, scope, S)}")
 
     def _Participating(self, node, scope, S) -> str:
         return self.k(self.gen.participating)
@@ -216,10 +251,6 @@ class Function:
         if not self.tracing and node.name in self.gen.folded:
             return self.k(self.gen.folded[node.name])
         args = [self.value(a, scope, S) for a in node.args]
-        if not self.tracing and self.gen.inlined(node.name):
-            # untraced, a small definition of records is computed in place: no call, no memo
-            value = self.gen.program.values[node.name]
-            return self.value(value.body, {name: arg for (name, _), arg in zip(value.params, args)}, None)
         r = self.temp()
         target = self.gen.function_name(node.name, self.mode)
         if self.tracing:
@@ -426,8 +457,7 @@ class Function:
                 with self.block("try:"):
                     self._aggregate_loop(node, scope, source, r)
                 with self.block("except Slow:"):
-                    env = "{" + ", ".join(f"{self.k(name)}: {var}" for name, var in scope.items()) + "}"
-                    self.emit(f"{r} = c.reference({self.k(node)}, {env}, None)")
+                    self.emit(f"{r} = c.reference({self.k(node)}, {self.environment(node, scope)}, None)")
             else:
                 self._aggregate_loop(node, scope, source, r)
         return r
@@ -488,7 +518,8 @@ class Function:
             with self.block(f"if {gaps} is not None:"):
                 self.emit(f"{r} = merge(*{gaps})")
             with self.block("else:"):
-                self.emit(f"{r} = fraction({n}, {d})")      # the reference sums from Fraction(0)
+                # the reference sums from Fraction(0); nothing (or nothing but zeros) sums to it
+                self.emit(f"{r} = fraction({n}, {d}) if {n} else {self.k(Fraction(0))}")
         else:
             self.emit(f"{r} = combine({self.k(node)}, {values}, {gaps})")
 
@@ -554,6 +585,11 @@ class Function:
         """Evaluate the leaves of a lowered expression, in the reference's order."""
         if isinstance(node, ir.Const):
             return
+        if isinstance(node, Let) and lowered(node):
+            with self.at(node):
+                self._bind(node, scope, S)
+            self._leaves(node.body, scope, S, out)
+            return
         if lowered(node):
             for child in ir.children(node):
                 self._leaves(child, scope, S, out)
@@ -597,6 +633,8 @@ class Function:
     def _lower(self, node: ir.Node, leaves: Iterator) -> Low:
         if isinstance(node, ir.Const):
             return _literal(node.value)
+        if isinstance(node, Let):
+            return self._lower(node.body, leaves)
         if not lowered(node):
             _, var = next(leaves)
             if self._folded(node) and type(self.gen.folded[node.name]) in (int, Fraction):
@@ -740,7 +778,8 @@ class Generator:
         self.names = {name: i for i, name in enumerate(program.values)}
         self.datasets = {name: i for i, name in enumerate(program.datasets)}
         self.sources = {f.path: f.source for f in program.files}
-        self._kinds: dict[int, str] = {}
+        self._kinds: dict[int, tuple] = {}
+        self._bound = 0
         self.folded: dict[str, Any] = {}            # values computed when compiling (see `foldable`)
 
     def inlined(self, name: str) -> bool:
@@ -750,6 +789,21 @@ class Generator:
         value = self.program.values[name]
         return value.kind == "definition" and name not in self.folded and not cross_case(self.program, value) \
             and self.inlined_size(value.body) <= INLINE_LIMIT
+
+    def inline(self, node: ir.Node) -> ir.Node:
+        """`node` with every use of an inlined definition replaced by its body (a Let), for
+        untraced code: the arithmetic of the definition becomes part of the caller's, with no
+        call, no cache, and no Fraction made in between. A different tree, the same values."""
+        if isinstance(node, ir.Ref) and node.name not in self.folded and self.inlined(node.name):
+            value = self.program.values[node.name]
+            bindings, params = [], {}
+            for (param, _), argument in zip(value.params, node.args):
+                self._bound += 1
+                argument = self.inline(argument)
+                bindings.append((f"b{self._bound}", argument))
+                params[param] = Bound(argument.type, argument.span, f"b{self._bound}", argument)
+            return Let(node.type, node.span, tuple(bindings), self.inline(_substitute(value.body, params)))
+        return _rebuild(node, self.inline)
 
     def inlined_size(self, node: ir.Node) -> int:
         """The number of nodes `node` compiles to, with inlined definitions expanded."""
@@ -779,12 +833,16 @@ class Generator:
     def number_kind(self, node: ir.Node) -> str:
         """'int', 'frac', or 'any': what the reference evaluator holds for this node when it
         is a number. Only a speed-up: 'any' is always safe."""
-        key = id(node)
-        if key not in self._kinds:
-            self._kinds[key] = self._number_kind(node)
-        return self._kinds[key]
+        found = self._kinds.get(id(node))
+        if found is None or found[0] is not node:          # (the node is kept, so its id is not reused)
+            found = self._kinds[id(node)] = (node, self._number_kind(node))
+        return found[1]
 
     def _number_kind(self, node: ir.Node) -> str:
+        if isinstance(node, Let):
+            return self.number_kind(node.body)
+        if isinstance(node, Bound):
+            return self.number_kind(node.argument) if node.argument is not None else "any"
         if node.type == T.YEAR and isinstance(node, (ir.FieldOf, ir.IndexOf)):
             return "int"                      # documents hold years as ints
         if isinstance(node, ir.Const):
@@ -828,6 +886,35 @@ class Generator:
         if isinstance(node, ir.FieldOf):
             return self.program.structs[node.target.type.name].fields[node.name].default
         return None
+
+
+def _rebuild(node: ir.Node, change) -> ir.Node:
+    """`node` with `change` applied to each direct sub-expression (the same node if none changes)."""
+    changes = {}
+    for name in node.__dataclass_fields__:
+        if name in ("type", "span"):
+            continue
+        value = getattr(node, name)
+        if isinstance(value, ir.Node):
+            new = change(value)
+            if new is not value:
+                changes[name] = new
+        elif isinstance(value, tuple) and any(isinstance(v, ir.Node) for v in value):
+            new = tuple(change(v) if isinstance(v, ir.Node) else v for v in value)
+            if any(a is not b for a, b in zip(new, value)):
+                changes[name] = new
+    return replace(node, **changes) if changes else node
+
+
+def _substitute(node: ir.Node, params: dict[str, ir.Node]) -> ir.Node:
+    """The definition's body with its parameters replaced (not where an aggregate rebinds the name)."""
+    if isinstance(node, ir.Local):
+        return params.get(node.name, node)
+    if isinstance(node, ir.Aggregate) and node.var in params:
+        inner = {k: v for k, v in params.items() if k != node.var}
+        return replace(node, source=_substitute(node.source, params), body=_substitute(node.body, inner),
+                       where=_substitute(node.where, inner) if node.where is not None else None)
+    return _rebuild(node, lambda child: _substitute(child, params))
 
 
 def _both(a: str, b: str) -> str:
@@ -897,6 +984,7 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
         fn.emit(f"return {fn.k(gen.folded[value.name])}")
         return fn
     scope = {name: arg for (name, _), arg in zip(value.params, args)}
+    body = gen.inline(value.body) if mode == FAST else value.body
     parts = [f"(({a}.{NUMERATOR}, {a}.{DENOMINATOR}) if {a}.__class__ is F else key_of({a}))" if numeric(t) else a
              for a, (_, t) in zip(args, value.params)]
     tuple_key = f"({''.join(p + ', ' for p in parts)})"
@@ -937,9 +1025,9 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
             if C:
                 fn.emit("source = K_SET")
         with fn.block("else:"):
-            fn.emit(f"r = {fn.value(value.body, scope, C)}")
+            fn.emit(f"r = {fn.value(body, scope, C)}")
     else:
-        fn.emit(f"r = {fn.value(value.body, scope, C)}")
+        fn.emit(f"r = {fn.value(body, scope, C)}")
     if mode == TRACE:
         if len(args) == 1:
             label = f"ref_label1({fn.k(value.name + '(')}, a0)"
@@ -963,6 +1051,7 @@ def expression(gen: Generator, name: str, node: ir.Node, env: list[str], mode: s
     args = [f"e{j}" for j in range(len(env))]
     head = ["c", "S"] if mode == TRACE else ["c"]
     fn = Function(gen.unit, gen, name, head + args, mode, node.span)
+    node = gen.inline(node) if mode == FAST else node
     fn.emit(f"return {fn.value(node, dict(zip(env, args)), 'S' if mode == TRACE else None)}")
     return fn
 
@@ -1001,7 +1090,8 @@ class Requirement:
         var, node = r.for_each
         if mode == TRACE:
             fn.emit("S = []")             # the reference records these steps where no outcome shows them
-        source = fn.value(node, dict(zip([n for n, _ in r.subjects] + [n for n, _ in r.using], bound)),
+        source = fn.value(node if mode == TRACE else gen.inline(node),
+                          dict(zip([n for n, _ in r.subjects] + [n for n, _ in r.using], bound)),
                           "S" if mode == TRACE else None)
         base = self.bases[0]
         if isinstance(node, (ir.FieldOf, ir.IndexOf)):
@@ -1108,7 +1198,7 @@ class Requirement:
     def _condition(self, fn: Function, node: ir.Node, scope, kind: str) -> tuple[str, str]:
         """Evaluator._condition: the value, and traced, the step that decided it."""
         if fn.mode == FAST:
-            return fn.value(node, scope, None), "None"
+            return fn.value(self.gen.inline(node), scope, None), "None"
         C, st = fn.temp("s"), fn.temp("st")
         fn.emit(f"{C} = []")
         value = fn.value(node, scope, C)

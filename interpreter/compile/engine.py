@@ -141,7 +141,7 @@ class Compiled:
             items=items, ordered=ordered, items_detail=lambda n: f"{n} item(s)",
             missing_field=missing_field, undisclosed_field=undisclosed_field, field_source=field_source,
             default_source=default_source, absent_entry=absent_entry, entry_source=entry_source,
-            REPLAY=R.Replay(self.program, self.tables, G.lowered),
+            REPLAY=R.Replay(self.program, self.tables, G.lowered, G.Let),
             K_BOOL=T.BOOL, K_ITEM="item", K_INPUT="input", K_DEFAULT="default", K_OPERAND="operand",
             K_EMPTY="", K_SET="set for this case", outcome=R.outcome, considered=R.considered,
             K_INSUFFICIENT="insufficient_information", K_NOT_APPLICABLE="not_applicable",
@@ -350,7 +350,12 @@ class Context:
 
     def _evaluator(self, trace: bool) -> Evaluator:
         if self._reference is None or self._reference.tracing != trace:
-            self._reference = Evaluator(self.compiled.program, self.compiled.tables, self.case, trace)
+            evaluator = Evaluator(self.compiled.program, self.compiled.tables, self.case, trace)
+            # inlined definitions (untraced code): the parameters are in the env by their variables
+            evaluator._dispatch[G.Bound] = lambda node, env: env[node.name]
+            evaluator._dispatch[G.Let] = lambda node, env: evaluator.eval(
+                node.body, {**env, **{name: evaluator.eval(arg, env) for name, arg in node.bindings}})
+            self._reference = evaluator
         return self._reference
 
 

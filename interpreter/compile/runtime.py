@@ -238,10 +238,11 @@ class Replay(Evaluator):
     Those record no steps, so nothing is lost by computing the leaves first.
     """
 
-    def __init__(self, program, tables, lowered):
+    def __init__(self, program, tables, lowered, let: type):
         super().__init__(program, tables, Case(()), trace=False)
         self._lowered = lowered                 # the predicate the code generator used
         self._leaves = iter(())
+        self._dispatch[let] = lambda node, env: self.eval(node.body, env)     # an inlined definition
 
     def run(self, node: ir.Node, leaves: tuple) -> Any:
         self._leaves = iter(leaves)
