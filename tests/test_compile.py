@@ -249,6 +249,8 @@ def test_fast_records_equal_constructed_ones():
                             "interpretations": (), "span": None}, "compliant")
     assert runtime.outcome(fields, None, "DE", None, None, ()) == Outcome("r", "t", "compliant", instance="DE",
                                                                           span=None)
+    assert runtime.outcome(fields, ("a.yaml", "T"), None, None, None, ()) == Outcome(
+        "r", "t", "compliant", document="a.yaml", document_type="T", span=None)
 
 
 def test_fractions_are_made_as_fraction_makes_them():

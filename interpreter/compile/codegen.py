@@ -1099,10 +1099,9 @@ class Requirement:
             with fn.block(f"if {source}.__class__ is Missing and not {source}.unknown:"):
                 fn.emit(f"{source} = ()")
         with fn.block(f"if {source}.__class__ is Missing:"):
-            fn.emit(f"out.append(outcome({fn.k(fixed(base, 'insufficient_information'))}, document, None, {source}, "
-                    f"None, ()))")
+            fn.emit(f"out.append(undecided({fn.k(fixed(base, 'insufficient_information'))}, document, None, {source}))")
         with fn.block(f"elif not {source}:"):
-            fn.emit(f"out.append(outcome({fn.k(fixed(base, 'not_applicable'))}, document, None, None, None, ()))")
+            fn.emit(f"out.append(decided({fn.k(fixed(base, 'not_applicable'))}, document, None))")
         with fn.block("else:"):
             with fn.block(f"for k, x in items({source}):"):
                 fn.emit(f"out.append({instance}(c, document, k{''.join(', ' + e for e in bound)}, x))")
@@ -1116,8 +1115,17 @@ class Requirement:
         scope = dict(zip(self.env(), args))
         base = self.bases[0]
 
-        def verdict(verdict: str, missing: str = "None", step: str = "None", exceptions: str = "()",
+        def verdict(verdict: str, missing: str = "None", step: str = "None", exceptions: str | tuple = (),
                     authority: Any = None, quote: Any = None, which: dict = base) -> None:
+            """Return the Outcome. `exceptions` is code (traced) or the ExceptionConsidered known
+            when compiling (untraced)."""
+            if isinstance(exceptions, tuple) and step == "None":
+                fields = fn.k(fixed(which, verdict, authority, quote, exceptions))
+                if missing == "None":
+                    fn.emit(f"return decided({fields}, document, key)")
+                else:
+                    fn.emit(f"return undecided({fields}, document, key, {missing})")
+                return
             fields = fn.k(fixed(which, verdict, authority, quote))
             fn.emit(f"return outcome({fields}, document, key, {missing}, {step}, {exceptions})")
 
@@ -1127,7 +1135,7 @@ class Requirement:
                 verdict("not_applicable", step=step)
             with fn.block(f"if {applies}.__class__ is Missing:"):
                 verdict("insufficient_information", applies, step)
-        considered = "()"
+        considered: str | tuple = ()
         if r.exceptions and mode == TRACE:
             fn.emit("X = []")
             considered = "tuple(X)"
@@ -1140,24 +1148,21 @@ class Requirement:
                 fn.emit(f"X.append(considered({fn.k(x.name)}, {fn.k(x.decl.title)}, {_int(x.priority)}, "
                         f"None if {applies}.__class__ is Missing else {applies}, {fn.k(x.outcome.kind)}, "
                         f"{fn.k(x.citations)}, {step}))")
+                unknown = applied = considered
             else:
                 # untraced, what was considered is known when compiling: the exceptions before
-                # this one did not apply, and this one applied, did not, or could not tell
-                def weighed(applied: bool | None, j=j) -> str:
-                    return fn.k(tuple(self._considered(y, False) for y in r.exceptions[:j])
-                                + (self._considered(x, applied),))
-                considered = f"({weighed(None)} if {applies}.__class__ is Missing else " \
-                             f"{weighed(True)} if {applies} else {weighed(False)})"
-                fn.emit(f"xs = {considered}")
-                considered = "xs"
+                # this one did not apply, and this one could not tell, or applied
+                before = tuple(self._considered(y, False) for y in r.exceptions[:j])
+                unknown = before + (self._considered(x, None),)
+                applied = before + (self._considered(x, True),)
             test = fn.missing_test(applies)
             if test:
                 with fn.block(f"if {test}:"):
-                    verdict("insufficient_information", applies, step, considered)
+                    verdict("insufficient_information", applies, step, unknown)
             with fn.block(f"if {applies}:"):
-                self._apply_exception(fn, x, scope, self.bases[j + 1], verdict, considered)
+                self._apply_exception(fn, x, scope, self.bases[j + 1], verdict, applied)
         if r.exceptions and mode == FAST:
-            considered = fn.k(tuple(self._considered(y, False) for y in r.exceptions))
+            considered = tuple(self._considered(y, False) for y in r.exceptions)
         for condition in r.unless:
             holds, step = self._condition(fn, condition, scope, "unless")
             with fn.block(f"if {holds} is True:"):
@@ -1186,8 +1191,16 @@ class Requirement:
         else:
             verdict("compliant" if o.kind == "compliant" else "not_applicable", exceptions=considered, which=base)
 
-    def _judge(self, fn: Function, holds: str, step: str, considered: str, base: dict) -> None:
+    def _judge(self, fn: Function, holds: str, step: str, considered: str | tuple, base: dict) -> None:
         test = fn.missing_test(holds)
+        if fn.mode == FAST:
+            if test:
+                with fn.block(f"if {test}:"):
+                    fn.emit(f"return undecided({fn.k(fixed(base, 'insufficient_information', exceptions=considered))}, "
+                            f"document, key, {holds})")
+            yes, no = (fn.k(fixed(base, v, exceptions=considered)) for v in ("compliant", "non_compliant"))
+            fn.emit(f"return decided({yes} if {holds} else {no}, document, key)")
+            return
         if test:
             with fn.block(f"if {test}:"):
                 fn.emit(f"return outcome({fn.k(fixed(base, 'insufficient_information'))}, document, key, {holds}, "

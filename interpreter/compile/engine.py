@@ -57,6 +57,7 @@ class Compiled:
         for plan in self.plans:
             plan.resolve(self.namespace)
         self._by_years: dict[tuple, tuple] = {}
+        self._chosen: dict[frozenset | None, list] = {}      # the plans of the requirements asked for
         self._contexts = 0
         self._last_years: dict | None = None
         self._last_bundle: tuple = ()
@@ -143,7 +144,7 @@ class Compiled:
             default_source=default_source, absent_entry=absent_entry, entry_source=entry_source,
             REPLAY=R.Replay(self.program, self.tables, G.lowered, G.Let),
             K_BOOL=T.BOOL, K_ITEM="item", K_INPUT="input", K_DEFAULT="default", K_OPERAND="operand",
-            K_EMPTY="", K_SET="set for this case", outcome=R.outcome, considered=R.considered,
+            K_EMPTY="", K_SET="set for this case", outcome=R.outcome, decided=R.decided, undecided=R.undecided, considered=R.considered,
             K_INSUFFICIENT="insufficient_information", K_NOT_APPLICABLE="not_applicable",
             K_COMPLIANT="compliant", K_NON_COMPLIANT="non_compliant",
         )
@@ -186,10 +187,12 @@ class Compiled:
         keeps definitions of unchanged records across its cases."""
         c = Context(self, case, trace, memo)
         out: list[Outcome] = []
+        plans = self._chosen.get(only)
+        if plans is None:
+            plans = self._chosen[only] = [p for p in self.plans if only is None or p.name in only]
         try:
-            for plan in self.plans:
-                if only is None or plan.name in only:
-                    plan.run(c, out)
+            for plan in plans:
+                plan.run(c, out)
         except (Failed, KeyboardInterrupt):
             raise
         except Exception as error:         # a bug, or a value the rules cannot handle: say where in the rules
@@ -382,30 +385,41 @@ class Plan:
         self.subject = r.subjects[0][1].name if r.subjects else None
         self.using = [t.name for _, t in r.using]
         self.base = _base(r, None)
+        self.each = r.for_each is not None
         self.fast = self.traced = None
         self.delegated: ir.RequirementSpec | None = None      # set when Python could not compile it
 
     def resolve(self, namespace: dict) -> None:
+        """The generated functions: R<n> goes through the `for each` items, I<n> decides one."""
         if self.delegated is None:
-            self.fast, self.traced = namespace[f"R{self.index}_{G.FAST}"], namespace[f"R{self.index}_{G.TRACE}"]
+            name = "R" if self.each else "I"
+            self.fast, self.traced = namespace[f"{name}{self.index}_{G.FAST}"], namespace[f"{name}{self.index}_{G.TRACE}"]
+            if self.subject is not None and not self.using and not self.each:
+                self.run = self._simple
+
+    def _simple(self, c: Context, out: list) -> None:
+        """The common case, without the general one's bookkeeping: one subject, no `using`, no items."""
+        decide = self.traced if c.tracing else self.fast
+        for document in c.documents_of(self.subject):
+            out.append(decide(c, (document.label, document.type), None, document.record))
 
     def run(self, c: Context, out: list) -> None:
         if self.delegated is not None:
             out.extend(c._evaluator(c.tracing).requirement(self.delegated))
             return
         run = self.traced if c.tracing else self.fast
-        if self.subject is None:
-            subjects = [None]
-        else:
-            subjects = c.documents_of(self.subject)
+        subjects = c.documents_of(self.subject) if self.subject is not None else (None,)
         for document in subjects:
             env = [document.record] if document is not None else []
-            missing = self._bind_using(c, env)
+            shown = (document.label, document.type) if document is not None else None
+            missing = self._bind_using(c, env) if self.using else None
             if missing is not None:
-                out.append(R.outcome(R.fixed(self.base, "insufficient_information"), document, None, missing,
+                out.append(R.outcome(R.fixed(self.base, "insufficient_information"), shown, None, missing,
                                      None, ()))
+            elif self.each:
+                run(c, out, shown, *env)
             else:
-                run(c, out, document, *env)
+                out.append(run(c, shown, None, *env))
 
     def _bind_using(self, c: Context, env: list) -> Missing | None:
         for type_name in self.using:

@@ -178,20 +178,40 @@ def considered(name: str, title: str, priority: int, applied: Any, outcome: str,
 OUTCOME_DEFAULTS = _defaults(Outcome)
 
 
-def fixed(base: dict, verdict: str, authority: str | None = None, quote: str | None = None) -> dict:
+def fixed(base: dict, verdict: str, authority: str | None = None, quote: str | None = None,
+          exceptions: tuple = ()) -> dict:
     """The fields of an Outcome known when compiling: the requirement's (and the deciding
-    exception's, see engine._base), and the verdict a given line of generated code gives."""
-    return {**OUTCOME_DEFAULTS, **base, "verdict": verdict, "authority": authority, "quote": quote}
+    exception's, see engine._base), and what a given line of generated code decides."""
+    return {**OUTCOME_DEFAULTS, **base, "verdict": verdict, "authority": authority, "quote": quote,
+            "exceptions": exceptions}
 
 
-def outcome(fields: dict, document: Any, key: str | None, missing: Missing | None, condition: Step | None,
-            exceptions: tuple) -> Outcome:
+def decided(fields: dict, document: tuple | None, key: str | None) -> Outcome:
+    """An Outcome all of whose fields but the document and the item are known when compiling."""
     obj = _new(Outcome)
     d = obj.__dict__
     d.update(fields)
     if document is not None:
-        d["document"] = document.label
-        d["document_type"] = document.type
+        d["document"], d["document_type"] = document
+    d["instance"] = key
+    return obj
+
+
+def undecided(fields: dict, document: tuple | None, key: str | None, missing: Missing) -> Outcome:
+    """The same, for insufficient information: with what is missing."""
+    obj = decided(fields, document, key)
+    obj.__dict__["missing"] = tuple(sorted(missing.paths))
+    return obj
+
+
+def outcome(fields: dict, document: tuple | None, key: str | None, missing: Missing | None,
+            condition: Step | None, exceptions: tuple) -> Outcome:
+    """`document` is the subject document's (label, type), or None."""
+    obj = _new(Outcome)
+    d = obj.__dict__
+    d.update(fields)
+    if document is not None:
+        d["document"], d["document_type"] = document
     d["instance"] = key
     if missing is not None:
         d["missing"] = tuple(sorted(missing.paths))
