@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Iterator
 from . import types as T
 from .ast import Span
 from .diagnostics import Diagnostic, Failed, did_you_mean
+from .compile.runtime import build
 from .documents import UNDISCLOSED, Document, ListValue, RecordValue, TableValue
 
 GRID_LIMIT = 1_000_000            # scenarios; beyond this, a sample says as much
@@ -310,6 +311,7 @@ class Patch:
             for position, part in enumerate(i.path):
                 if position == len(i.path) - 1:
                     node.children[part] = n
+                    node.leaves.append((part, n))
                 else:
                     node = node.child(part, structs)
 
@@ -317,8 +319,7 @@ class Patch:
         out = list(documents)
         for index, tree in self.trees.items():
             d = documents[index]
-            out[index] = Document(d.type, d.source, d.index, d.count, tree.build(d.record, values), d.data_years,
-                                  d.note)
+            out[index] = build(Document, {**d.__dict__, "record": tree.build(d.record, values)})
         return tuple(out)
 
 
@@ -330,6 +331,8 @@ class _Node:
         self.type, self.path, self.origin = type_, path, origin
         self.kind = "record" if isinstance(type_, T.Record) else "table" if isinstance(type_, T.Table) else "list"
         self.children: dict[Any, Any] = {}
+        self.leaves: list[tuple[Any, int]] = []         # (part, input) for the parts set directly
+        self.inner: list[tuple[Any, "_Node"]] = []      # (part, node) for the parts changed further down
 
     def child(self, part: Any, structs: dict) -> "_Node":
         if part not in self.children:
@@ -340,6 +343,7 @@ class _Node:
                 t = self.type.value if self.kind == "table" else self.type.item
                 path = f"{self.path}[{part}]"
             self.children[part] = _Node(t, path, self.origin)
+            self.inner.append((part, self.children[part]))
         return self.children[part]
 
     def build(self, current: Any, values: tuple) -> Any:
@@ -347,20 +351,26 @@ class _Node:
         (Fields the template lists as undisclosed cannot be varied: see _check_disclosed.)"""
         if self.kind == "record":
             fields = dict(current.fields) if current is not None else {}
-            for name, sub in self.children.items():
-                fields[name] = values[sub] if sub.__class__ is int else sub.build(fields.get(name), values)
+            for name, n in self.leaves:
+                fields[name] = values[n]
+            for name, node in self.inner:
+                fields[name] = node.build(fields.get(name), values)
             return RecordValue(self.type.name, fields, self.path, self.origin)
         if self.kind == "table":
             table = TableValue(current if current is not None else {}, self.path, self.origin)
-            for code, sub in self.children.items():
-                table[code] = values[sub] if sub.__class__ is int else sub.build(table.get(code), values)
+            for code, n in self.leaves:
+                table[code] = values[n]
+            for code, node in self.inner:
+                table[code] = node.build(table.get(code), values)
             return table
         items = list(current or ())
-        for position, sub in self.children.items():
-            if position >= len(items):
-                raise Failed([_problem(f"{self.origin}: {self.path}[{position}]: the template's list has "
-                                       f"{len(items)} item(s)")])
-            items[position] = values[sub] if sub.__class__ is int else sub.build(items[position], values)
+        if max(self.children) >= len(items):
+            raise Failed([_problem(f"{self.origin}: {self.path}[{max(self.children)}]: the template's list has "
+                                   f"{len(items)} item(s)")])
+        for position, n in self.leaves:
+            items[position] = values[n]
+        for position, node in self.inner:
+            items[position] = node.build(items[position], values)
         return ListValue(items)
 
 

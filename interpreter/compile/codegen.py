@@ -143,6 +143,7 @@ class Function:
         self.count = 0
         self.span = span
         self.safe: set[str] = set()       # variables that never hold a Missing (documents, items)
+        self.documents: set[str] = set()  # variables holding documents, in a function run for each item
         self.emit(f"def {name}({', '.join(params)}):")
         self.depth = 1
 
@@ -277,6 +278,27 @@ class Function:
 
     def _FieldOf(self, node: ir.FieldOf, scope, S) -> str:
         target = self.value(node.target, scope, S)
+        if self.tracing and target in self.documents and not _structured(node.type):
+            return self._field_of_document(node, target, S)
+        return self._field(node, target, S)
+
+    def _field_of_document(self, node: ir.FieldOf, target: str, S: str) -> str:
+        """A field of the subject (or a `using`) document, read again for each item of a
+        `for each`: its value and steps are the same each time, so they are kept for the case."""
+        self.gen.sites += 1
+        r, found, steps = self.temp(), self.temp("h"), self.temp("s")
+        self.emit(f"{found} = c.tsites.get(({_int(self.gen.sites)}, {target}))")
+        with self.block(f"if {found} is None:"):
+            self.emit(f"{steps} = []")
+            self.emit(f"{r} = {self._field(node, target, steps)}")
+            self.emit(f"c.tsites[({_int(self.gen.sites)}, {target})] = ({r}, {steps})")
+            self.emit(f"{S}.extend({steps})")
+        with self.block("else:"):
+            self.emit(f"{r} = {found}[0]")
+            self.emit(f"{S}.extend({found}[1])")
+        return r
+
+    def _field(self, node: ir.FieldOf, target: str, S: str | None) -> str:
         r, name = self.temp(), self.k(node.name)
         spec = self.gen.program.structs[node.target.type.name].fields[node.name]
         with self.unless_missing(r, target):
@@ -437,8 +459,17 @@ class Function:
         C = self._push()
         left, right = self.value(node.left, scope, C), self.value(node.right, scope, C)
         r = self.temp()
-        with self.unless_missing(r, left, right):
-            self.emit(f"{r} = {left} {op} {right}")
+        if both_numeric:
+            # traced, both sides are recorded as the reference holds them; compared on integers
+            with self.block("try:"):
+                a, b = self._split(node.left, left), self._split(node.right, right)
+                self.emit(f"{r} = {_times(a.n, b.d)} {op} {_times(b.n, a.d)}")
+            with self.block("except Slow:"):
+                with self.unless_missing(r, left, right):
+                    self.emit(f"{r} = {left} {op} {right}")
+        else:
+            with self.unless_missing(r, left, right):
+                self.emit(f"{r} = {left} {op} {right}")
         if C:
             self.emit(f"{C}[:0] = (made({self.tpl('operand', node.left)}, {left}), "
                       f"made({self.tpl('operand', node.right)}, {right}))")
@@ -546,36 +577,50 @@ class Function:
     def _aggregate_traced(self, node: ir.Aggregate, scope, S) -> str:
         """As the reference does it: every item evaluated and recorded, in member-state order."""
         source = self.value(node.source, scope, S)
-        r, key, item = self.temp(), self.temp("k"), self.temp("x")
+        r = self.temp()
+        with self.unless_missing(r, source):
+            if node.kind in ("all", "any", "sum", "count"):
+                # nothing to go through: what the reference's _combine gives for no items
+                empty = {"all": True, "any": False}.get(node.kind, Fraction(0))
+                with self.block(f"if not {source}:"):
+                    self.emit(f"{r} = {self.k(empty)}")
+                    self.emit(f"{S}.append(made_other({self.tpl('aggregate', node)}, {self.k(self.gen.label(node))}, "
+                              f"{r}, K_EMPTY, {self.k('0 item(s)')}, ()))")
+                with self.block("else:"):
+                    self._items_traced(node, scope, source, r, S)
+            else:
+                self._items_traced(node, scope, source, r, S)
+        return r
+
+    def _items_traced(self, node: ir.Aggregate, scope, source: str, r: str, S: str) -> None:
+        key, item = self.temp("k"), self.temp("x")
         self.safe.add(item)
         inner = {**scope, node.var: item}
-        with self.unless_missing(r, source):
-            C, values, gaps = self.temp("s"), self.temp("v"), self.temp("g")
-            self.emit(f"{C} = []")
-            self.emit(f"{values} = []")
-            self.emit(f"{gaps} = []")
-            with self.block(f"for {key}, {item} in items({source}):"):
-                I = self.temp("s")
-                self.emit(f"{I} = []")
-                value = self.temp()
-                if node.where is not None:
-                    keep = self.value(node.where, inner, I)
-                    with self.block(f"if {keep}.__class__ is Missing:"):
-                        self.emit(f"{value} = {keep}")
-                    with self.block(f"elif not {keep}:"):
-                        self.emit(f"{value} = NOVAL")
-                    with self.block("else:"):
-                        self.emit(f"{value} = {self.value(node.body, inner, I)}")
-                else:
+        C, values, gaps = self.temp("s"), self.temp("v"), self.temp("g")
+        self.emit(f"{C} = []")
+        self.emit(f"{values} = []")
+        self.emit(f"{gaps} = []")
+        with self.block(f"for {key}, {item} in items({source}):"):
+            I = self.temp("s")
+            self.emit(f"{I} = []")
+            value = self.temp()
+            if node.where is not None:
+                keep = self.value(node.where, inner, I)
+                with self.block(f"if {keep}.__class__ is Missing:"):
+                    self.emit(f"{value} = {keep}")
+                with self.block(f"elif not {keep}:"):
+                    self.emit(f"{value} = NOVAL")
+                with self.block("else:"):
                     self.emit(f"{value} = {self.value(node.body, inner, I)}")
-                with self.block(f"if {value} is not NOVAL:"):
-                    self.emit(f"({gaps} if {value}.__class__ is Missing else {values}).append({value})")
-                    item_tpl = self.k(template("item", "", node.body.type, node.body.span, detail=node.var))
-                    self.emit(f"{C}.append(made_other({item_tpl}, {key}, {value}, K_EMPTY, {self.k(node.var)}, {I}))")
-            self.emit(f"{r} = combine({self.k(node)}, {values}, {gaps} or None)")
-            self.emit(f"{S}.append(made_other({self.tpl('aggregate', node)}, {self.k(self.gen.label(node))}, {r}, "
-                      f"K_EMPTY, items_detail(len({values}) + len({gaps})), {C}))")
-        return r
+            else:
+                self.emit(f"{value} = {self.value(node.body, inner, I)}")
+            with self.block(f"if {value} is not NOVAL:"):
+                self.emit(f"({gaps} if {value}.__class__ is Missing else {values}).append({value})")
+                item_tpl = self.k(template("item", "", node.body.type, node.body.span, detail=node.var))
+                self.emit(f"{C}.append(made_other({item_tpl}, {key}, {value}, K_EMPTY, {self.k(node.var)}, {I}))")
+        self.emit(f"{r} = combine({self.k(node)}, {values}, {gaps} or None)")
+        self.emit(f"{S}.append(made_other({self.tpl('aggregate', node)}, {self.k(self.gen.label(node))}, {r}, "
+                  f"K_EMPTY, items_detail(len({values}) + len({gaps})), {C}))")
 
     # ------------------------------------------------------- exact numbers
     def _folded(self, node: ir.Node) -> bool:
@@ -780,6 +825,7 @@ class Generator:
         self.sources = {f.path: f.source for f in program.files}
         self._kinds: dict[int, tuple] = {}
         self._bound = 0
+        self.sites = 0                  # fields of documents kept per case (Function._field_of_document)
         self.folded: dict[str, Any] = {}            # values computed when compiling (see `foldable`)
 
     def inlined(self, name: str) -> bool:
@@ -993,8 +1039,10 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
             fn.emit(f"t = c.tshared[{_int(index)}]")
             fn.emit(f"k = {parts[0] if len(parts) == 1 else tuple_key}")
         else:
-            fn.emit("t = c.tmemo")
-            fn.emit(f"k = ({_int(index)}, {''.join(p + ', ' for p in parts)})")
+            fn.emit(f"t = c.tmemo.get({_int(index)})")
+            fn.emit(f"k = {parts[0] if len(parts) == 1 else tuple_key}")
+            with fn.block("if t is None:"):
+                fn.emit(f"t = c.tmemo[{_int(index)}] = {{}}")
         fn.emit("h = t.get(k, NOVAL)")
         with fn.block("if h is not NOVAL:"):
             fn.emit("S.append(h[1])")
@@ -1112,6 +1160,8 @@ class Requirement:
         args = [f"e{j}" for j in range(len(self.env()))]
         fn = Function(gen.unit, gen, f"I{self.index}_{mode}", ["c", "document", "key"] + args, mode, r.decl.span)
         fn.safe.update(args)
+        if r.for_each is not None:
+            fn.documents.update(args[:-1])          # the same for every item
         scope = dict(zip(self.env(), args))
         base = self.bases[0]
 

@@ -283,7 +283,7 @@ def entry_source(target, key: str) -> str:
 
 class Context:
     """What the generated functions see of one case."""
-    __slots__ = ("compiled", "case", "parameters", "data", "shared", "tshared", "memo", "tmemo", "years",
+    __slots__ = ("compiled", "case", "parameters", "data", "shared", "tshared", "memo", "tmemo", "tsites", "years",
                  "tracing", "_reference", "_by_type")
 
     def __init__(self, compiled: Compiled, case: Case, trace: bool, memo: dict | None = None):
@@ -295,6 +295,7 @@ class Context:
         self.tracing = trace
         self.memo = memo if memo is not None else {}
         self.tmemo: dict = {}
+        self.tsites: dict = {}                 # fields of documents, traced, by place and document
         self._reference = None
         self._by_type: dict | None = None
 
