@@ -827,14 +827,53 @@ class Generator:
         self._bound = 0
         self.sites = 0                  # fields of documents kept per case (Function._field_of_document)
         self.folded: dict[str, Any] = {}            # values computed when compiling (see `foldable`)
+        self.callers = self._callers()
+        self._inlined: dict[str, bool] = {}
+        self._kept: dict[str, bool] = {}
 
     def inlined(self, name: str) -> bool:
-        """Whether untraced code computes this definition where it is used. Only definitions
-        whose values are not kept across cases (their arguments are records), and only small
-        ones: inlining copies the body, and a repeated use computes it again."""
-        value = self.program.values[name]
-        return value.kind == "definition" and name not in self.folded and not cross_case(self.program, value) \
-            and self.inlined_size(value.body) <= INLINE_LIMIT
+        """Whether untraced code computes this definition where it is used, in the caller's
+        arithmetic: small definitions of records (their values are not kept across cases), and
+        small definitions kept across cases whose every use is in another one (population_effect
+        in share): the caller's cache keeps the result. Inlining copies the body, and a repeated
+        use computes it again, hence only small ones."""
+        if name not in self._inlined:
+            value = self.program.values[name]
+            self._inlined[name] = False          # (while deciding: no definition is its own caller)
+            if value.kind == "definition" and name not in self.folded:
+                if self._cross_case(name):
+                    chosen = bool(value.params) and all(c is not None and self._cross_case(c)
+                                                        for c in self.callers.get(name, ()))
+                else:
+                    chosen = True
+                self._inlined[name] = chosen and self.inlined_size(value.body) <= INLINE_LIMIT
+        return self._inlined[name]
+
+    def _cross_case(self, name: str) -> bool:
+        if name not in self._kept:
+            self._kept[name] = cross_case(self.program, self.program.values[name])
+        return self._kept[name]
+
+    def _callers(self) -> dict[str, set]:
+        """Who uses each value: the definitions whose bodies name it, None for a requirement or default."""
+        out: dict[str, set] = {}
+
+        def note(node: ir.Node | None, user: str | None) -> None:
+            for n in ir.walk(node) if node is not None else ():
+                if isinstance(n, ir.Ref):
+                    out.setdefault(n.name, set()).add(user)
+        for name, value in self.program.values.items():
+            note(value.body, name)
+        for r in self.program.requirements:
+            for node in (r.when, r.requires, *(r.unless), r.for_each[1] if r.for_each else None):
+                note(node, None)
+            for x in r.exceptions:
+                note(x.when, None)
+                note(x.outcome.condition, None)
+        for spec in self.program.structs.values():
+            for f in spec.fields.values():
+                note(f.default, None)
+        return out
 
     def inline(self, node: ir.Node) -> ir.Node:
         """`node` with every use of an inlined definition replaced by its body (a Let), for
