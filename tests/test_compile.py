@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engines import compare, plain
+from test_evaluate import _test_document as _construct_case
 from interpreter import ir, scenarios
 from interpreter import types as T
 from interpreter.api import RuleSet
@@ -62,14 +63,6 @@ def test_examples_agree(rules):
     assert both(rules, case) == []
     outcome = rules.evaluate(case, engine="compiled").outcome("proposal_adopted_by_15_october")
     assert outcome.verdict == "non_compliant" and outcome.condition.value is False
-
-
-def _construct_case(rules, **fields):
-    base = {"document": "TestDocument", "member_state": "DE", "year_of": 2026, "day": "2026-03-01",
-            "persons_by_state": {"DE": 5, "FR": 7}, "rate": 2,
-            "items": [{"label": "a", "amount": 10}, {"label": "b", "amount": 0}]}
-    proposal = {"document": "CommissionProposal", "pool_year": 2026}
-    return rules.case([rules.document({**base, **fields}), rules.document(proposal)])
 
 
 @pytest.mark.parametrize("fields", [{}, {"flag": True}, {"flag": True, "member_state": "FR"},
@@ -237,11 +230,13 @@ def test_generated_constructs_agree(construct_rules, docs):
 
 def test_fast_records_equal_constructed_ones():
     """runtime builds Steps, Outcomes and ExceptionConsidered without their __init__: equal all the same."""
-    s = runtime.step("input", "x", Fraction(1, 3), None, None, source="here")
+    s = runtime.made(runtime.template("input", "x", None, None), Fraction(1, 3), "source", "here")
     assert s == Step("input", "x", Fraction(1, 3), None, None, source="here") and hash(s) == hash(
         Step("input", "x", Fraction(1, 3), None, None, source="here"))
+    labelled = runtime.made_other(runtime.template("data", "", None, None, ("c",)), "gdp[DE]", 2, "src", "2024", ())
+    assert labelled == Step("data", "gdp[DE]", 2, None, None, ("c",), "src", "2024")
     tpl = runtime.template("compare", "a >= b", None, None, detail=">=")
-    assert runtime.made_children(tpl, True, [s]) == Step("compare", "a >= b", True, None, None, detail=">=",
+    assert runtime.made(tpl, True, "children", (s,)) == Step("compare", "a >= b", True, None, None, detail=">=",
                                                           children=(s,))
     x = runtime.considered("x", "title", 1, False, "assessment", (), None)
     assert x == ExceptionConsidered("x", "title", 1, False, "assessment", (), None)

@@ -308,7 +308,7 @@ class Function:
                     default = self.value(spec.default, {}, S)
                     self.emit(f"{r} = {default}")
                     if self.tracing:
-                        self.emit(f"{S}.append(made_source({self.tpl('default', node)}, {r}, "
+                        self.emit(f"{S}.append(made({self.tpl('default', node)}, {r}, K_SOURCE, "
                                   f"default_source({target}, {name}, {self.k(str(spec.decl.span))})))")
                 else:
                     self.emit(f"{r} = missing_field({target}, {name})")
@@ -325,7 +325,7 @@ class Function:
         return r
 
     def _input_step(self, node: ir.FieldOf, target: str, name: str, r: str, S: str) -> None:
-        self.emit(f"{S}.append(made_source({self.tpl('input', node)}, {r}, field_source({target}, {name})))")
+        self.emit(f"{S}.append(made({self.tpl('input', node)}, {r}, K_SOURCE, field_source({target}, {name})))")
 
     def _IndexOf(self, node: ir.IndexOf, scope, S) -> str:
         target = self.value(node.target, scope, S)
@@ -333,7 +333,7 @@ class Function:
         r = self.temp()
         with self.unless_missing(r, target, key):
             self.emit(f"{r} = {target}.get({key}, NOVAL)")
-            record = f"{S}.append(made_source({self.tpl('input', node)}, {r}, entry_source({target}, {key})))"
+            record = f"{S}.append(made({self.tpl('input', node)}, {r}, K_SOURCE, entry_source({target}, {key})))"
             with self.block(f"if {r} is NOVAL or {r} is UNDISCLOSED:"):
                 self.emit(f"{r} = absent_entry({target}, {key}, {r})")
                 if self.tracing and _structured(node.type):
@@ -402,7 +402,7 @@ class Function:
             with self.block("else:"):
                 self.emit(f"{r} = {right}")
         if C:
-            self.emit(f"{S}.append(made_children({self.tpl('logic', node, T.BOOL, detail=node.op)}, {r}, {C}))")
+            self.emit(f"{S}.append(made({self.tpl('logic', node, T.BOOL, detail=node.op)}, {r}, K_CHILDREN, tuple({C})))")
         return r
 
     def _Not(self, node: ir.Not, scope, S) -> str:
@@ -434,7 +434,7 @@ class Function:
 
     def _pop(self, kind: str, node: ir.Node, r: str, C: str | None, S: str | None) -> None:
         if C:
-            self.emit(f"{S}.append(made_children({self.tpl(kind, node, T.BOOL)}, {r}, {C}))")
+            self.emit(f"{S}.append(made({self.tpl(kind, node, T.BOOL)}, {r}, K_CHILDREN, tuple({C})))")
 
     def _MemberOf(self, node: ir.MemberOf, scope, S) -> str:
         item = self.value(node.item, scope, S)
@@ -473,7 +473,7 @@ class Function:
         if C:
             self.emit(f"{C}[:0] = (made({self.tpl('operand', node.left)}, {left}), "
                       f"made({self.tpl('operand', node.right)}, {right}))")
-            self.emit(f"{S}.append(made_children({self.tpl('compare', node, T.BOOL, detail=node.wording)}, {r}, {C}))")
+            self.emit(f"{S}.append(made({self.tpl('compare', node, T.BOOL, detail=node.wording)}, {r}, K_CHILDREN, tuple({C})))")
         return r
 
     # --------------------------------------------------------- aggregates
@@ -1304,5 +1304,5 @@ class Requirement:
         C, st = fn.temp("s"), fn.temp("st")
         fn.emit(f"{C} = []")
         value = fn.value(node, scope, C)
-        fn.emit(f"{st} = {C}[0] if len({C}) == 1 else made_children({fn.tpl(kind, node)}, {value}, {C})")
+        fn.emit(f"{st} = {C}[0] if len({C}) == 1 else made({fn.tpl(kind, node)}, {value}, K_CHILDREN, tuple({C}))")
         return value, st

@@ -137,14 +137,14 @@ class Compiled:
         ns.update(
             F=Fraction, Missing=Missing, NOVAL=R.NOVAL, UNDISCLOSED=UNDISCLOSED, Slow=R.Slow, SLOW=R.SLOW,
             date=date, fraction=R.fraction, whole=R.whole, truncate=R.truncate, key_of=R.key_of, merge=R.merge,
-            step=R.step, made=R.made, made_source=R.made_source, made_children=R.made_children,
+            made=R.made,
             made_other=R.made_other, is_structured=R.is_structured, ref_label=R.ref_label, ref_label1=R.ref_label1, combine=combine,
             items=items, ordered=ordered, items_detail=lambda n: f"{n} item(s)",
             missing_field=missing_field, undisclosed_field=undisclosed_field, field_source=field_source,
             default_source=default_source, absent_entry=absent_entry, entry_source=entry_source,
             REPLAY=R.Replay(self.program, self.tables, G.lowered, G.Let),
             K_BOOL=T.BOOL, K_ITEM="item", K_INPUT="input", K_DEFAULT="default", K_OPERAND="operand",
-            K_EMPTY="", K_SET="set for this case", outcome=R.outcome, decided=R.decided, undecided=R.undecided, considered=R.considered,
+            K_EMPTY="", K_SET="set for this case", K_SOURCE="source", K_CHILDREN="children", outcome=R.outcome, decided=R.decided, undecided=R.undecided, considered=R.considered,
             K_INSUFFICIENT="insufficient_information", K_NOT_APPLICABLE="not_applicable",
             K_COMPLIANT="compliant", K_NON_COMPLIANT="non_compliant",
         )
@@ -318,8 +318,8 @@ class Context:
         year = self.years.get(spec.name)
         source = "" if figure is None else \
             f"{figure.dataset}, {year}, published as {figure.published} ({figure.unit}); {figure.source_url}"
-        return R.step("data", f"{spec.name}[{key}]", value, type_, span, citations, source,
-                      str(year) if year is not None else "")
+        return R.made_other(R.template("data", "", type_, span, citations), f"{spec.name}[{key}]", value, source,
+                            str(year) if year is not None else "", ())
 
     # ------------------------------------------------------------ the rest
     def builtin(self, node: ir.Builtin, args: tuple) -> Any:

@@ -120,30 +120,15 @@ def template(kind: str, label: str, type_: Any, span: Any, citations: tuple = ()
             "detail": detail, "interpretations": interpretations}
 
 
-# A step made from its template and what the case decides (value, source, children...).
-def made(tpl: dict, value: Any) -> Step:
+# A step made from its template and what the case decides: its value, and the source or the
+# children (`part`, `content`) where the step has them.
+def made(tpl: dict, value: Any, part: str | None = None, content: Any = None) -> Step:
     obj = _new(Step)
     d = obj.__dict__
     d.update(tpl)
     d["value"] = value
-    return obj
-
-
-def made_source(tpl: dict, value: Any, source: str) -> Step:
-    obj = _new(Step)
-    d = obj.__dict__
-    d.update(tpl)
-    d["value"] = value
-    d["source"] = source
-    return obj
-
-
-def made_children(tpl: dict, value: Any, children: list) -> Step:
-    obj = _new(Step)
-    d = obj.__dict__
-    d.update(tpl)
-    d["value"] = value
-    d["children"] = tuple(children)
+    if part is not None:
+        d[part] = content
     return obj
 
 
@@ -156,14 +141,6 @@ def made_other(tpl: dict, label: str, value: Any, source: str, detail: str, chil
     d["source"] = source
     d["detail"] = detail
     d["children"] = tuple(children)
-    return obj
-
-
-def step(kind: str, label: str, value: Any, type_: Any, span: Any, citations: tuple = (), source: str = "",
-         detail: str = "", children: tuple = (), interpretations: tuple = ()) -> Step:
-    obj = _new(Step)
-    obj.__dict__.update(kind=kind, label=label, value=value, type=type_, span=span, citations=citations,
-                        source=source, detail=detail, children=children, interpretations=interpretations)
     return obj
 
 
@@ -187,7 +164,8 @@ def fixed(base: dict, verdict: str, authority: str | None = None, quote: str | N
 
 
 def decided(fields: dict, document: tuple | None, key: str | None) -> Outcome:
-    """An Outcome all of whose fields but the document and the item are known when compiling."""
+    """An Outcome all of whose fields but the document (its label and type) and the item are
+    known when compiling."""
     obj = _new(Outcome)
     d = obj.__dict__
     d.update(fields)
@@ -206,13 +184,9 @@ def undecided(fields: dict, document: tuple | None, key: str | None, missing: Mi
 
 def outcome(fields: dict, document: tuple | None, key: str | None, missing: Missing | None,
             condition: Step | None, exceptions: tuple) -> Outcome:
-    """`document` is the subject document's (label, type), or None."""
-    obj = _new(Outcome)
+    """The general case (traced): what is missing, the deciding step, the exceptions weighed."""
+    obj = decided(fields, document, key)
     d = obj.__dict__
-    d.update(fields)
-    if document is not None:
-        d["document"], d["document_type"] = document
-    d["instance"] = key
     if missing is not None:
         d["missing"] = tuple(sorted(missing.paths))
     d["exceptions"] = exceptions
