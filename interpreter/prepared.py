@@ -9,7 +9,8 @@ it off), under a key made of everything the result depends on: the rule files an
 paths as shown in messages, the working folder, the Python version and the interpreter's
 own source. The law text and the data files the preparation read are listed with their
 hashes and compared before an entry is used. Any problem with the cache is a miss: the rule
-set is prepared as if there were none. Only the command line uses it (`RuleSet.prepare(...,
+set is prepared as if there were none. A pickle can hold code, so the folder is created
+private to the user (0700), like the rest of ~/.cache; nothing else is read from it. Only the command line uses it (`RuleSet.prepare(...,
 cache=True)`); tests and programs prepare afresh unless they ask.
 """
 
