@@ -1190,8 +1190,14 @@ class Requirement:
         with fn.block(f"elif not {source}:"):
             fn.emit(f"out.append(decided({fn.k(fixed(base, 'not_applicable'))}, document, None))")
         with fn.block("else:"):
-            with fn.block(f"for k, x in items({source}):"):
-                fn.emit(f"out.append({instance}(c, document, k{''.join(', ' + e for e in bound)}, x))")
+            if isinstance(node.type, (T.Table, T.MemberStates)):
+                # member states: each is its own name (tables in member-state order)
+                order = f"ordered_keys({source})" if isinstance(node.type, T.Table) else source
+                with fn.block(f"for x in {order}:"):
+                    fn.emit(f"out.append({instance}(c, document, x{''.join(', ' + e for e in bound)}, x))")
+            else:
+                with fn.block(f"for k, x in items({source}):"):
+                    fn.emit(f"out.append({instance}(c, document, k{''.join(', ' + e for e in bound)}, x))")
         return fn
 
     def _instance(self, mode: str) -> Function:

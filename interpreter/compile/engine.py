@@ -134,17 +134,30 @@ class Compiled:
         def ordered(source) -> list:
             return [item for _, item in items(source)]
 
+        made: dict = {}
+
+        def decided(fields: dict, document: tuple | None, key: str | None) -> Outcome:
+            """An untraced Outcome, made once: it is the same for every case that decides the same
+            requirement, document and item the same way (a sweep makes it again and again)."""
+            k = (id(fields), document, key)            # `fields` are constants of the generated code
+            found = made.get(k)
+            if found is None:
+                if len(made) > CACHE_LIMIT:
+                    made.clear()
+                found = made[k] = R.decided(fields, document, key)
+            return found
+
         ns.update(
             F=Fraction, Missing=Missing, NOVAL=R.NOVAL, UNDISCLOSED=UNDISCLOSED, Slow=R.Slow, SLOW=R.SLOW,
             date=date, fraction=R.fraction, whole=R.whole, truncate=R.truncate, key_of=R.key_of, merge=R.merge,
             made=R.made,
             made_other=R.made_other, is_structured=R.is_structured, ref_label=R.ref_label, ref_label1=R.ref_label1, combine=combine,
-            items=items, ordered=ordered, items_detail=lambda n: f"{n} item(s)",
+            items=items, ordered=ordered, ordered_keys=ordered_keys, items_detail=lambda n: f"{n} item(s)",
             missing_field=missing_field, undisclosed_field=undisclosed_field, field_source=field_source,
             default_source=default_source, absent_entry=absent_entry, entry_source=entry_source,
             REPLAY=R.Replay(self.program, self.tables, G.lowered, G.Let),
             K_BOOL=T.BOOL, K_ITEM="item", K_INPUT="input", K_DEFAULT="default", K_OPERAND="operand",
-            K_EMPTY="", K_SET="set for this case", K_SOURCE="source", K_CHILDREN="children", outcome=R.outcome, decided=R.decided, undecided=R.undecided, considered=R.considered,
+            K_EMPTY="", K_SET="set for this case", K_SOURCE="source", K_CHILDREN="children", outcome=R.outcome, decided=decided, undecided=R.undecided, considered=R.considered,
             K_INSUFFICIENT="insufficient_information", K_NOT_APPLICABLE="not_applicable",
             K_COMPLIANT="compliant", K_NON_COMPLIANT="non_compliant",
         )
