@@ -20,6 +20,7 @@ from interpreter import ir, scenarios
 from interpreter import types as T
 from interpreter.api import RuleSet
 from interpreter.compile import codegen as G
+from interpreter.compile import functions as F
 from interpreter.compile import compiled, runtime
 from interpreter.compile.engine import Compiled, Context
 from interpreter.diagnostics import Failed
@@ -348,14 +349,14 @@ def test_unknown_node_kinds_are_left_to_the_reference_evaluator(rules, monkeypat
 
 
 def test_definitions_python_cannot_compile_are_left_to_the_reference_evaluator(rules, monkeypatch):
-    original = G.definition
+    original = F.definition
 
     def too_deep(gen, value, mode):
         if value.name in ("share", "pledge_value"):
             raise RecursionError("as if the rule were nested too deeply")
         return original(gen, value, mode)
 
-    monkeypatch.setattr(G, "definition", too_deep)
+    monkeypatch.setattr(F, "definition", too_deep)
     program = Compiled(rules.program, rules.tables)
     assert set(program.delegates) == {f"{p}{list(rules.program.values).index(n)}" for p in "DT"
                                       for n in ("share", "pledge_value")}

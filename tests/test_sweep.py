@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from engines import compare
 from interpreter import cli
 from interpreter import sweep as S
-from interpreter.compile import codegen as G
+from interpreter.compile import inline
 from interpreter.diagnostics import Failed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,7 +197,7 @@ def test_definitions_of_unchanged_records_are_kept_across_scenarios(rules, monke
     input changes. (Small ones are normally computed in place, which costs less than looking
     them up; the limit is lowered here so that pledge_value is a function with a memo.)"""
     from interpreter.compile.engine import Compiled
-    monkeypatch.setattr(G, "INLINE_LIMIT", 0)
+    monkeypatch.setattr(inline, "INLINE_LIMIT", 0)
     monkeypatch.setattr(rules, "_compiled", Compiled(rules.program, rules.tables))
     documents = rules.read([TEMPLATE])
     germany = documents[0].record.fields["pledges"]["DE"]

@@ -7,8 +7,16 @@ runs every scenario through both (tests/test_compile.py). It is registered in
 
     rules.evaluate(case, engine="compiled")
 
-`codegen.py` writes the Python source from the IR, `runtime.py` holds what that
-source calls, and `engine.py` runs requirements and keeps the caches.
+From the checked program to running code:
+
+    analysis.py    what is exact arithmetic, what may be kept across cases or folded
+    inline.py      small definitions written into their callers (untraced code)
+    codegen.py     the Python of each expression, traced and untraced
+    arithmetic.py  exact arithmetic on integers inside expressions
+    functions.py   the functions of definitions (D/T<n>) and requirements (I/R<n>)
+    source.py      the generated module: lines, rule spans, constant pool
+    runtime.py     what the generated code calls: exact numbers, steps, outcomes, the slow path
+    engine.py      compiles, runs requirements for a case, keeps the caches
 """
 
 from __future__ import annotations

@@ -11,20 +11,21 @@ follows `Evaluator.requirement` step for step, calling generated conditions.
 from __future__ import annotations
 
 import linecache
-import sys
 from datetime import date
 from fractions import Fraction
 from typing import Any, Callable
 
 from .. import ir
 from .. import types as T
-from ..ast import NOWHERE, Span
+from ..ast import NOWHERE
 from ..builtins import FUNCTIONS as BUILTINS
 from ..diagnostics import Diagnostic, Failed
 from ..documents import UNDISCLOSED, TableValue
 from ..evaluate import Case, Evaluator
 from ..trace import Missing, Outcome
+from . import analysis as A
 from . import codegen as G
+from . import functions as F
 from . import runtime as R
 
 GENERATED = "<ammr compiled rules>"
@@ -45,7 +46,7 @@ class Compiled:
         gen.folded.update(self._fold())
         for value in self.values:
             for mode in (G.FAST, G.TRACE):
-                self._add(gen, ("definition", value), G.definition, gen, value, mode)
+                self._add(gen, ("definition", value), F.definition, gen, value, mode)
         self.plans = [self._requirement(gen, index, r) for index, r in enumerate(program.requirements)]
         self.source = gen.unit.source()
         self.spans = gen.unit.spans
@@ -67,7 +68,7 @@ class Compiled:
         evaluator = Evaluator(self.program, self.tables, Case(()), trace=False)
         out = {}
         for value in self.values:
-            if G.foldable(self.program, value):
+            if A.foldable(self.program, value):
                 result = evaluator.eval(ir.Ref(value.type, NOWHERE, value.kind, value.name, ()), {})
                 if not isinstance(result, Missing):
                     out[value.name] = result
@@ -87,7 +88,7 @@ class Compiled:
         """A requirement's generated functions; if Python cannot compile them, the reference
         evaluator decides that requirement (Plan.delegated)."""
         plan = Plan(r, index)
-        requirement = G.Requirement(gen, r, index, [_base(r, None)] + [_base(r, x) for x in r.exceptions])
+        requirement = F.Requirement(gen, r, index, [_base(r, None)] + [_base(r, x) for x in r.exceptions])
         try:
             functions = requirement.functions(G.FAST) + requirement.functions(G.TRACE)
             for function in functions:
@@ -155,7 +156,7 @@ class Compiled:
             items=items, ordered=ordered, ordered_keys=ordered_keys, items_detail=lambda n: f"{n} item(s)",
             missing_field=missing_field, undisclosed_field=undisclosed_field, field_source=field_source,
             default_source=default_source, absent_entry=absent_entry, entry_source=entry_source,
-            REPLAY=R.Replay(self.program, self.tables, G.lowered, G.Let),
+            REPLAY=R.Replay(self.program, self.tables, A.lowered, A.Let),
             K_BOOL=T.BOOL, K_ITEM="item", K_INPUT="input", K_DEFAULT="default", K_OPERAND="operand",
             K_EMPTY="", K_SET="set for this case", K_SOURCE="source", K_CHILDREN="children", outcome=R.outcome, decided=decided, undecided=R.undecided, considered=R.considered,
             K_INSUFFICIENT="insufficient_information", K_NOT_APPLICABLE="not_applicable",
@@ -369,8 +370,8 @@ class Context:
         if self._reference is None or self._reference.tracing != trace:
             evaluator = Evaluator(self.compiled.program, self.compiled.tables, self.case, trace)
             # inlined definitions (untraced code): the parameters are in the env by their variables
-            evaluator._dispatch[G.Bound] = lambda node, env: env[node.name]
-            evaluator._dispatch[G.Let] = lambda node, env: evaluator.eval(
+            evaluator._dispatch[A.Bound] = lambda node, env: env[node.name]
+            evaluator._dispatch[A.Let] = lambda node, env: evaluator.eval(
                 node.body, {**env, **{name: evaluator.eval(arg, env) for name, arg in node.bindings}})
             self._reference = evaluator
         return self._reference
