@@ -370,3 +370,22 @@ def test_definitions_python_cannot_compile_are_left_to_the_reference_evaluator(r
 def test_plain_tells_int_from_fraction():
     """The comparison the tests rely on is strict about number types."""
     assert plain(Fraction(5)) != plain(5) and plain(Decimal("1.5")) == Decimal("1.5")
+
+
+def test_requirements_python_cannot_compile_are_left_to_the_reference_evaluator(rules, monkeypatch):
+    original = F.Requirement.functions
+
+    def too_deep(self, mode):
+        if self.r.name in ("act_pledge_meets_fair_share", "proposal_minimum_relocations"):
+            raise RecursionError("as if the rule were nested too deeply")
+        return original(self, mode)
+
+    monkeypatch.setattr(F.Requirement, "functions", too_deep)
+    program = Compiled(rules.program, rules.tables)
+    assert sorted(p.name for p in program.plans if p.delegated) == ["act_pledge_meets_fair_share",
+                                                                   "proposal_minimum_relocations"]
+    monkeypatch.setattr(rules, "_compiled", program)
+    act = rules.document({"document": "CouncilImplementingAct", "reference_relocations": 21000,
+                          "reference_financial_contributions": 420000000, "pledges": {"NL": {"relocations": 3}}})
+    case = rules.case([act, rules.document({"document": "CommissionProposal", "relocations": 30000})])
+    assert both(rules, case) == []

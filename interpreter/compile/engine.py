@@ -16,11 +16,10 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from .. import ir
-from .. import types as T
 from ..ast import NOWHERE
 from ..builtins import FUNCTIONS as BUILTINS
 from ..diagnostics import Diagnostic, Failed
-from ..documents import UNDISCLOSED, TableValue
+from ..documents import UNDISCLOSED
 from ..evaluate import Case, Evaluator
 from ..trace import Missing, Outcome
 from . import analysis as A
@@ -149,20 +148,20 @@ class Compiled:
             return found
 
         ns.update(
+            # values and helpers the generated code refers to by name (see runtime.py)
             F=Fraction, Missing=Missing, NOVAL=R.NOVAL, UNDISCLOSED=UNDISCLOSED, Slow=R.Slow, SLOW=R.SLOW,
             date=date, fraction=R.fraction, whole=R.whole, truncate=R.truncate, key_of=R.key_of, merge=R.merge,
-            made=R.made,
-            made_other=R.made_other, is_structured=R.is_structured, ref_label=R.ref_label, ref_label1=R.ref_label1, combine=combine,
-            items=items, ordered=ordered, ordered_keys=ordered_keys, items_detail=lambda n: f"{n} item(s)",
-            missing_field=missing_field, undisclosed_field=undisclosed_field, field_source=field_source,
-            default_source=default_source, absent_entry=absent_entry, entry_source=entry_source,
-            REPLAY=R.Replay(self.program, self.tables, A.lowered, A.Let),
-            K_BOOL=T.BOOL, K_ITEM="item", K_INPUT="input", K_DEFAULT="default", K_OPERAND="operand",
-            K_EMPTY="", K_SET="set for this case", K_SOURCE="source", K_CHILDREN="children", outcome=R.outcome, decided=decided, undecided=R.undecided, considered=R.considered,
-            K_INSUFFICIENT="insufficient_information", K_NOT_APPLICABLE="not_applicable",
-            K_COMPLIANT="compliant", K_NON_COMPLIANT="non_compliant",
+            REPLAY=R.Replay(self.program, self.tables, A.lowered, A.Let), combine=R.combine,
+            items=items, ordered=ordered, ordered_keys=ordered_keys,
+            missing_field=R.missing_field, undisclosed_field=R.undisclosed_field, absent_entry=R.absent_entry,
+            # traced: steps
+            made=R.made, made_other=R.made_other, ref_label=R.ref_label, ref_label1=R.ref_label1,
+            field_source=R.field_source, default_source=R.default_source, entry_source=R.entry_source,
+            items_detail=lambda n: f"{n} item(s)",
+            K_EMPTY="", K_SET="set for this case", K_SOURCE="source", K_CHILDREN="children",
+            # verdicts
+            outcome=R.outcome, decided=decided, undecided=R.undecided, considered=R.considered,
         )
-        self.items = items
         return ns
 
     # ------------------------------------------------------------ caches
@@ -219,6 +218,7 @@ class Compiled:
         return {}
 
     def located(self, error: Exception) -> Failed:
+        """The error as a diagnostic at the rule that the innermost generated line was made from."""
         span = NOWHERE
         tb = error.__traceback__
         while tb is not None:
@@ -229,70 +229,6 @@ class Compiled:
         return Failed([Diagnostic("E900", f"evaluation failed here: {type(error).__name__}: {error}", span,
                                   "this is a limit of the evaluator or a bug; the reference evaluator "
                                   "(engine 'reference') may say more")], sources)
-
-
-# --------------------------------------------------------------- run time
-
-def combine(node: ir.Aggregate, values: list, gaps: list | None) -> Any:
-    """Evaluator._combine, with the sum computed on exact integers."""
-    kind = node.kind
-    if kind == "all":
-        return False if False in values else (R.merge(*gaps) if gaps else True)
-    if kind == "any":
-        return True if True in values else (R.merge(*gaps) if gaps else False)
-    if gaps:
-        return R.merge(*gaps)
-    if kind == "sum":
-        return exact_sum(values)
-    if kind == "count":
-        return R.whole(len(values))
-    if not values:
-        return Missing.of(f"{kind}(...) of no items at {node.span}")
-    return min(values) if kind == "minimum" else max(values)
-
-
-def exact_sum(values: list) -> Any:
-    """sum(values, Fraction(0)) without a Fraction per addition."""
-    n, d = 0, 1
-    for v in values:
-        cls = v.__class__
-        if cls is Fraction:
-            vn, vd = v.numerator, v.denominator
-            if vd == d:
-                n += vn
-            else:
-                n, d = n * vd + vn * d, d * vd
-        elif cls is int:
-            n += v * d
-        else:
-            return sum(values, Fraction(0))
-    return R.fraction(n, d)
-
-
-def missing_field(target, name: str) -> Missing:
-    return Missing.of(f"{target.origin}: {target.child_path(name)}")
-
-
-def undisclosed_field(target, name: str) -> Missing:
-    return Missing.of(f"{target.origin}: {target.child_path(name)} (not disclosed in the document)", unknown=True)
-
-
-def field_source(target, name: str) -> str:
-    return f"{target.origin}: {target.child_path(name)}"
-
-
-def default_source(target, name: str, span: str) -> str:
-    return f"{target.origin}: {target.child_path(name)} not given; default of the rules at {span}"
-
-
-def absent_entry(target, key: str, value: Any) -> Missing:
-    if value is UNDISCLOSED:
-        return Missing.of(f"{target.origin}: {target.path}[{key}] (not disclosed in the document)", unknown=True)
-    return Missing.of(f"{target.origin}: {target.path}[{key}]" if isinstance(target, TableValue) else f"[{key}]")
-
-
-def entry_source(target, key: str) -> str:
-    return f"{getattr(target, 'origin', '')}: {getattr(target, 'path', '')}[{key}]"
 
 
 class Context:

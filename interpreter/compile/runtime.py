@@ -16,7 +16,7 @@ from math import gcd
 from typing import Any
 
 from .. import ir
-from ..documents import ListValue, RecordValue, TableValue
+from ..documents import UNDISCLOSED, RecordValue, TableValue
 from ..evaluate import Case, Evaluator
 from ..trace import ExceptionConsidered, Missing, Outcome, Step, merge_missing
 
@@ -200,11 +200,6 @@ def merge(*values: Any) -> Missing:
     return merge_missing(*values)
 
 
-def is_structured(value: Any) -> bool:
-    """Records, tables and lists are not recorded as inputs: their fields are."""
-    return isinstance(value, (RecordValue, TableValue, ListValue))
-
-
 def arg_label(value: Any) -> str:
     if isinstance(value, RecordValue):
         return value.path or value.type
@@ -218,6 +213,70 @@ def ref_label1(opening: str, arg: Any) -> str:
 
 def ref_label(name: str, args: tuple) -> str:
     return f"{name}({', '.join(arg_label(a) for a in args)})"
+
+
+# ------------------------------------------------- values, and where they are
+
+def combine(node: ir.Aggregate, values: list, gaps: list | None) -> Any:
+    """Evaluator._combine, with the sum computed on exact integers."""
+    kind = node.kind
+    if kind == "all":
+        return False if False in values else (merge(*gaps) if gaps else True)
+    if kind == "any":
+        return True if True in values else (merge(*gaps) if gaps else False)
+    if gaps:
+        return merge(*gaps)
+    if kind == "sum":
+        return exact_sum(values)
+    if kind == "count":
+        return whole(len(values))
+    if not values:
+        return Missing.of(f"{kind}(...) of no items at {node.span}")
+    return min(values) if kind == "minimum" else max(values)
+
+
+def exact_sum(values: list) -> Any:
+    """sum(values, Fraction(0)) without a Fraction per addition."""
+    n, d = 0, 1
+    for v in values:
+        cls = v.__class__
+        if cls is Fraction:
+            vn, vd = v.numerator, v.denominator
+            if vd == d:
+                n += vn
+            else:
+                n, d = n * vd + vn * d, d * vd
+        elif cls is int:
+            n += v * d
+        else:
+            return sum(values, Fraction(0))
+    return fraction(n, d)
+
+
+def missing_field(target, name: str) -> Missing:
+    return Missing.of(f"{target.origin}: {target.child_path(name)}")
+
+
+def undisclosed_field(target, name: str) -> Missing:
+    return Missing.of(f"{target.origin}: {target.child_path(name)} (not disclosed in the document)", unknown=True)
+
+
+def field_source(target, name: str) -> str:
+    return f"{target.origin}: {target.child_path(name)}"
+
+
+def default_source(target, name: str, span: str) -> str:
+    return f"{target.origin}: {target.child_path(name)} not given; default of the rules at {span}"
+
+
+def absent_entry(target, key: str, value: Any) -> Missing:
+    if value is UNDISCLOSED:
+        return Missing.of(f"{target.origin}: {target.path}[{key}] (not disclosed in the document)", unknown=True)
+    return Missing.of(f"{target.origin}: {target.path}[{key}]" if isinstance(target, TableValue) else f"[{key}]")
+
+
+def entry_source(target, key: str) -> str:
+    return f"{getattr(target, 'origin', '')}: {getattr(target, 'path', '')}[{key}]"
 
 
 # -------------------------------------------------------------- the slow path
