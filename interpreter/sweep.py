@@ -1,9 +1,9 @@
 """What-if sweeps: one case evaluated over a grid or a seeded random sample of values.
 
-    ammr sweep examples/sweep/council-act.yaml --vary pledges.NL.relocations=0..800:100 \
+    ammr sweep examples/sweep/council-act-2026.yaml --vary pledges.NL.relocations=0..800:100 \
         --vary pledges.NL.financial_contributions=40000000,43742210.70,46000000 --grid -o nl.csv
 
-The template is read and validated once. Each `--vary PATH=SPEC` names a field of one
+The template is read and validated once. Each `--vary PATH=VALUES` names a field of one
 document and the values it takes; every value is checked against the field's type as a
 document would be (persons whole and not negative, EUR to the cent, ...). A scenario is
 the template with those fields set: the records on the way to a changed field are
@@ -19,21 +19,20 @@ import csv
 import gc
 import io
 import random
-import re
 from contextlib import contextmanager
-from functools import cached_property
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import cached_property
 from itertools import product
 from math import gcd
 from typing import Any, Callable, Iterable, Iterator
 
 from . import types as T
 from .ast import Span
-from .diagnostics import Diagnostic, Failed, did_you_mean
 from .compile.runtime import build, fraction
+from .diagnostics import Diagnostic, Failed, did_you_mean
 from .documents import UNDISCLOSED, Document, ListValue, RecordValue, TableValue
 
 GRID_LIMIT = 1_000_000            # scenarios; beyond this, a sample says as much
@@ -100,7 +99,7 @@ class Input:
 
 
 def inputs(rules, documents: tuple[Document, ...], specs: Iterable[str]) -> list[Input]:
-    """Read `--vary PATH=SPEC` options against the template; every mistake at once."""
+    """Read `--vary PATH=VALUES` options against the template; every mistake at once."""
     out, problems = [], []
     for spec in specs:
         try:
@@ -125,7 +124,7 @@ def _input(rules, documents, spec: str) -> list[Input]:
         raise Failed([_problem(f"'{spec}': write PATH=VALUES",
                                "e.g. pledges.NL.relocations=0..800:100 or relocations=29999,30000")])
     index, field_path = _document(documents, path_text.strip())
-    parts = [p for p in re.split(r"\.", field_path) if p]
+    parts = [p for p in field_path.split(".") if p]
     document = documents[index]
     expanded = _expand(rules, parts)
     out = []
@@ -202,7 +201,6 @@ def _values(rules, t: T.Type, text: str, label: str) -> Values:
         if high < low:
             raise Failed([_problem(f"{label}: the range {text} is empty", "write the lower bound first")])
         values = Values(low=low, high=high, step=step)
-        read(high_text)
         if t != T.DATE:
             for v in (low + step, high):          # the step keeps values within what the type allows
                 _check_step(t, v, label)
@@ -212,10 +210,10 @@ def _values(rules, t: T.Type, text: str, label: str) -> Values:
 
 def _step(t: T.Type, text: str, label: str) -> Any:
     if t == T.DATE:
-        days = int(text) if text.strip() else 1
-        if days <= 0:
-            raise Failed([_problem(f"{label}: the step is a positive number of days")])
-        return timedelta(days=days)
+        days = text.strip() or "1"
+        if not days.isdigit() or int(days) == 0:
+            raise Failed([_problem(f"{label}: the step is a whole number of days, more than 0", "e.g. :7")])
+        return timedelta(days=int(days))
     if not text.strip():
         return Fraction(1) if t != T.YEAR else 1
     step = _exact(text, label)

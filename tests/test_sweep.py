@@ -135,6 +135,7 @@ def test_exact_text():
     ("pledges.NL=1", "vary one of its fields"),
     ("pledges.NL.relocations=10..1", "empty"),
     ("adopted_on=2025-13-01", "YYYY-MM-DD"),
+    ("adopted_on=2025-12-01..2025-12-31:x", "whole number of days"),
     ("reference_relocations", "PATH=VALUES"),
     ("pool_year=2300", "between 1900 and 2200"),
 ])
