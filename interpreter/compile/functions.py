@@ -36,7 +36,10 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
     parts = [f"(({a}.{NUMERATOR}, {a}.{DENOMINATOR}) if {a}.__class__ is F else key_of({a}))" if numeric(t) else a
              for a, (_, t) in zip(args, value.params)]
     tuple_key = f"({''.join(p + ', ' for p in parts)})"
-    if mode == TRACE:
+    # traced, a small definition of records (the ones untraced code computes in place) is not
+    # memoized either: computed again, its step is the same (only not the same object)
+    memoized = mode == FAST or not gen.inliner.inlined(value.name) or cross_case(gen.program, value)
+    if mode == TRACE and memoized:
         if cross_case(gen.program, value):
             fn.emit(f"t = c.tshared[{_int(index)}]")
             fn.emit(f"k = {parts[0] if len(parts) == 1 else tuple_key}")
@@ -88,7 +91,8 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
                             interpretations=interpretations))
         fn.emit(f"st = made_other({tpl}, {label}, r, source, K_EMPTY, C)")
         fn.emit("S.append(st)")
-        fn.emit("t[k] = (r, st)")
+        if memoized:
+            fn.emit("t[k] = (r, st)")
     else:
         fn.emit("t[k] = r")
     fn.emit("return r")
