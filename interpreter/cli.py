@@ -235,6 +235,9 @@ def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_yea
             from .diagnostics import did_you_mean
             raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}", param_hint="--requirement")
     years = _data_years(data_years)
+    for name in years:
+        if name not in rules.tables:
+            raise click.BadParameter(f"no dataset '{name}'; datasets: {', '.join(rules.tables)}", param_hint="--data-year")
     try:
         documents = rules.read(template)
         run = S.Sweep(rules, documents, specs, years, only or None)

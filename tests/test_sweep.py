@@ -237,4 +237,7 @@ def test_the_command_refuses_bad_input_and_leaves_the_file_alone(capsys, tmp_pat
                               "--sample", "3", "-o", str(out)]) == 2
     assert cli.run(cli.main, ["sweep", str(TEMPLATE), "--vary", "pledges.NL.relocations=1", "--grid",
                               "--requirement", "nope", "-o", str(out)]) == 2
+    assert cli.run(cli.main, ["sweep", str(TEMPLATE), "--vary", "pledges.NL.relocations=1", "--grid",
+                              "--data-year", "gpd=2024", "-o", str(out)]) == 2
+    assert "no dataset 'gpd'" in capsys.readouterr().err
     assert out.read_text() == "old\n"
