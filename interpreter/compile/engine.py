@@ -202,6 +202,8 @@ class Compiled:
         out: list[Outcome] = []
         plans = self._chosen.get(only)
         if plans is None:
+            if len(self._chosen) > 100:
+                self._chosen.clear()
             plans = self._chosen[only] = [p for p in self.plans if only is None or p.name in only]
         try:
             for plan in plans:
