@@ -179,6 +179,16 @@ class RuleSet:
         chosen = frozenset(only) if only is not None else None
         return Result(case, tuple(ENGINES[engine](self, case, trace, chosen)))
 
+    def value(self, case: Case, name: str, args: tuple = ()) -> Any:
+        """The value of a constant, parameter or definition for a case, without a trace. `args` are
+        exact values, one per parameter: member state codes, numbers, dates, document records.
+        A fact that is missing gives a `Missing` naming it."""
+        from . import ir
+        spec = self.program.values[name]
+        nodes = tuple(ir.Const(t, value=a) for a, (_, t) in zip(args, spec.params))
+        evaluator = Evaluator(self.program, self.tables, case, False, self._shared)
+        return evaluator.eval(ir.Ref(spec.type, kind=spec.kind, name=name, args=nodes), {})
+
     def check(self, paths: Iterable[str | Path], data_years: dict[str, int] | None = None,
               trace: bool = True) -> Result:
         """Read, gather and evaluate in one call."""

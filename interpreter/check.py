@@ -444,7 +444,8 @@ class _Checker:
         if isinstance(result, str):
             self.out.error("E302", f"{e.name}(...) {result}", e.span, f"{e.name}: {function.description}")
             return ir.Node(T.UNKNOWN, e.span)
-        return ir.Builtin(result, e.span, e.name, args)
+        name = function.variant([a.type for a in args]) if function.variant else e.name
+        return ir.Builtin(result, e.span, name, args)
 
     def _e_Aggregate(self, e: A.Aggregate, scope) -> ir.Node:
         source = self._expr(e.source, scope)

@@ -42,9 +42,10 @@ class _Exit(Exception):
 
 
 def _colour(ctx_colour: bool | None) -> bool:
+    """Colour when asked, else only on a terminal that shows it (not a pipe, not TERM=dumb, not NO_COLOR)."""
     if ctx_colour is not None:
         return ctx_colour
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM", "") != "dumb"
 
 
 def _report(failure: Failed, code: int, fmt: str = "text") -> None:
@@ -87,13 +88,13 @@ def _result(rules, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str
         _report(failure, EXIT_USAGE, fmt)
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, colour: bool = False) -> None:
     if output:
         from .files import write_atomic
         write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=colour)
 
 
 _rules_option = click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -122,43 +123,65 @@ def main() -> None:
 @_colour_option
 def check(paths, rules_dir, fmt, data_years, colour) -> None:
     """Check documents (YAML or JSON files, or folders of them) and print a verdict,
-    citation and reason for every applicable requirement."""
-    from .explain import render_check, render_json, view
+    citation, reason and remedy for every applicable requirement."""
+    from .explain import render_check, render_json
     rules = _prepare(rules_dir, fmt)
     result = _result(rules, paths, data_years, fmt)
-    data = view(result, rules)
-    click.echo(render_json(data) if fmt == "json" else render_check(data, _colour(colour)), nl=False)
+    data = _view(rules, result, traces=False, docs_url=None, output=None)
+    from .pool import pool_report, render_pool
+    pool = pool_report(rules, result)
+    coloured = _colour(colour) and fmt == "text"
+    if fmt == "json":
+        click.echo(render_json({**data, "pool": pool} if pool else data), nl=False)
+    else:
+        click.echo(render_check(data, coloured) + (render_pool(pool) if pool else ""), nl=False, color=coloured)
     raise _Exit(result.exit_code)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @_rules_option
-@_format_option
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text",
+              show_default=True, help="text for the terminal, md (Markdown), html (one self-contained, "
+                                      "printable file) or json (schema ammr-check/1).")
 @_years_option
 @_colour_option
 @click.option("--requirement", "only", multiple=True, metavar="ID", help="Explain only these requirements.")
+@click.option("--docs-url", metavar="URL",
+              help="Root of the built reference docs the citations link to (default: the site/ folder "
+                   "that `mkdocs build` writes, relative to where the output is written).")
+@click.option("--trace", "with_trace", is_flag=True,
+              help="Add the full trace of every verdict: each value computed, with its parts (in html, folded away).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
-def explain(paths, rules_dir, fmt, data_years, colour, only, output) -> None:
-    """Explain every verdict: the provision quoted, interpretations, exceptions considered,
-    and the trace of every value used with its source."""
-    from .explain import render_explain, render_json, view
-    rules = _prepare(rules_dir, fmt)
+def explain(paths, rules_dir, fmt, data_years, colour, only, docs_url, with_trace, output) -> None:
+    """Explain every verdict: the provision quoted and linked, the values used with their sources,
+    interpretations, exceptions considered, and for a non-compliance the remedy."""
+    from .explain import render
+    rules = _prepare(rules_dir, "json" if fmt == "json" else "text")
     known = {r.name for r in rules.program.requirements}
     for name in only:
         if name not in known:
             from .diagnostics import did_you_mean
             raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}", param_hint="--requirement")
-    result = _result(rules, paths, data_years, fmt)
-    data = view(result, rules, traces=True)
+    result = _result(rules, paths, data_years, "json" if fmt == "json" else "text")
     if only:
-        data["outcomes"] = [o for o in data["outcomes"] if o["id"] in only]
-        for g in data["groups"]:
-            g["outcomes"] = [o for o in g["outcomes"] if o["id"] in only]
-        data["groups"] = [g for g in data["groups"] if g["outcomes"]]
-    text = render_json(data) if fmt == "json" else render_explain(data, _colour(colour) and not output)
-    _emit(text, output)
+        from .api import Result
+        result = Result(result.case, tuple(o for o in result.outcomes if o.requirement in only))
+    data = _view(rules, result, traces=with_trace, docs_url=docs_url, output=output)
+    coloured = _colour(colour) and fmt == "text" and not output
+    _emit(render(data, fmt, coloured), output, coloured)
     raise _Exit(result.exit_code)
+
+
+def _view(rules, result, traces: bool, docs_url: str | None, output: str | None) -> dict:
+    """The rendering stage's input: the verdicts, the remedies the engine derives, the docs links."""
+    from . import remedy
+    from .explain import DEFAULT_DOCS, view
+    if docs_url is None:
+        site = Path.cwd() / DEFAULT_DOCS
+        docs_url = os.path.relpath(site, Path(output).resolve().parent) if output else DEFAULT_DOCS
+        docs_url = docs_url.replace(os.sep, "/")
+    return view(result, rules, traces=traces, remedies=remedy.find(rules, result), docs_url=docs_url)
 
 
 @main.command()
@@ -206,6 +229,97 @@ def rules_command(rules_dir, fmt) -> None:
                f"{summary['documents']} document types, {summary['datasets']} datasets")
     click.echo(f"  {summary['citations']} citations resolved against the law text; "
                f"{summary['interpretations']} interpretation notes")
+
+
+@main.command()
+@_rules_option
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+              help="Where generated_docs/ and mkdocs.yml are written.")
+@click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path),
+              default="tests/scenarios", show_default=True, help="Scenario tests to take worked examples from.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 and list the files that are out of date.")
+def docs(rules_dir, root, scenario_dir, check_only) -> None:
+    """Generate the reference documentation (generated_docs/ and mkdocs.yml) from the rule files.
+    The same rules give byte-identical files; the folder is replaced whole or not at all.
+    Then: mkdocs serve (or mkdocs build)."""
+    from . import docs as site
+    rules = _prepare(rules_dir)
+    try:
+        files = site.generate(rules, scenario_dir)
+    except ValueError as error:
+        click.echo(f"ammr docs: {error}", err=True)
+        raise _Exit(EXIT_USAGE)
+    if check_only:
+        stale = site.differences(files, root)
+        for line in stale:
+            click.echo(line)
+        if stale:
+            click.echo(f"{len(stale)} file(s) out of date: run ammr docs", err=True)
+            raise _Exit(1)
+        click.echo(f"{len(files)} files up to date.")
+        return
+    site.write(files, root)
+    click.echo(f"wrote {len(files) - 1} pages to {root / 'generated_docs'} and {root / site.CONFIG}")
+
+_SCENARIOS = Path("tests/scenarios")
+
+
+@main.command()
+@_rules_option
+@_format_option
+@click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path), default=_SCENARIOS,
+              show_default=True, help="Folder of scenario tests (YAML).")
+@click.option("--gaps", is_flag=True, help="Show only paragraphs without a status, or encoded without a passing scenario.")
+def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
+    """The coverage map: for every paragraph of the shipped law text, whether it is encoded
+    (with its rules and passing scenario tests), left to an authority's assessment (who, and the
+    words that say so), or not checkable (why). Exit code 1 when there are gaps."""
+    from . import scenarios as S
+    from .coverage import coverage_map, summary
+    rules = _prepare(rules_dir, fmt)
+    entries = coverage_map(rules, S.discover(scenario_dir) if scenario_dir.is_dir() else [])
+    bad = [e for e in entries if e.status == "missing" or (e.rules and not e.scenarios) or e.failing]
+    shown = bad if gaps else entries
+    if fmt == "json":
+        click.echo(json.dumps({"schema": "ammr-coverage/1", "summary": summary(entries),
+                               "gaps": len(bad), "entries": [e.to_json() for e in shown]}, indent=2, ensure_ascii=False))
+    else:
+        article = None
+        for e in shown:
+            if e.article != article:
+                article = e.article
+                click.echo(f"\n{article}")
+            click.echo(f"  {e.provision:40} {e.status}")
+            if e.rules:
+                click.echo(f"      rules: {', '.join(e.rules)}")
+                click.echo(f"      scenarios: {len(e.scenarios)} passing" + (f", {len(e.failing)} failing" if e.failing else ""))
+            if e.status == "needs_assessment":
+                click.echo(f"      by {e.authority}: \u201c{e.quote}\u201d")
+            if e.reason:
+                click.echo(f"      {e.reason}")
+        counts = summary(entries)
+        click.echo(f"\n{len(entries)} units: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+                   + f"; {len(bad)} gap{'s' if len(bad) != 1 else ''}.")
+    raise _Exit(1 if bad else 0)
+
+
+@main.command()
+@_rules_option
+@_format_option
+def interpretations(rules_dir, fmt) -> None:
+    """Every interpretation note in the rules, with its rule, citations and place (for legal review)."""
+    rules = _prepare(rules_dir, fmt)
+    from .register import interpretation_register
+    notes = interpretation_register(rules.program)
+    if fmt == "json":
+        click.echo(json.dumps({"schema": "ammr-interpretations/1", "interpretations": notes}, indent=2,
+                              ensure_ascii=False))
+        return
+    for n in notes:
+        click.echo(f"{n['file']}:{n['line']}  {n['kind']} {n['rule']}  ({'; '.join(n['citations']) or 'no citation'})")
+        click.echo(f"    {n['text']}\n")
+    click.echo(f"{len(notes)} interpretation notes.")
 
 
 @main.command("sweep")

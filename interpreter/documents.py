@@ -120,7 +120,12 @@ def _to_fraction(value: Any) -> Fraction:
 
 Persons = Annotated[StrictInt, Field(ge=0, description="a whole number of persons")]
 Money = Annotated[Decimal, BeforeValidator(_no_float),
-                  Field(ge=0, decimal_places=2, description="an amount in EUR, at most two decimals")]
+                  Field(ge=0, decimal_places=2, description="an amount in EUR, at most two decimals"),
+                  # stated here rather than left to pydantic, whose rendering of Decimal varies by version
+                  WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0},
+                                            {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}],
+                                  "description": "an amount in EUR, at most two decimals; "
+                                                 "a string keeps decimals exact"})]
 Share = Annotated[Fraction, BeforeValidator(_to_fraction),
                   WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(%|/\s*\d+)?\s*$"},
                                             {"type": "integer"}],

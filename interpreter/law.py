@@ -527,6 +527,7 @@ class Article:
     text: str                       # the body as in the source, paragraph numbers included
     file: str
     citation: Citation
+    part: str = ""                  # "I", "II", ... or "Annex", from index.json
 
     @property
     def numbered(self) -> bool:
@@ -688,7 +689,8 @@ def _read_article(directory: Path, entry: dict) -> Article:
         for paragraph_number, drafts in _group_paragraphs(blocks, path)
     )
     text = "\n\n".join("\n".join(line for _, line in block) for block in blocks)
-    return Article(number, annex, heading.group("title"), entry["complete"], paragraphs, text, entry["file"], citation)
+    return Article(number, annex, heading.group("title"), entry["complete"], paragraphs, text, entry["file"], citation,
+                   entry["part"])
 
 
 _INDEX_KEYS = ("id", "number", "title", "part", "complete", "file")

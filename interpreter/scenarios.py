@@ -25,17 +25,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import ir
 from . import types as T
 from .api import Result, RuleSet
 from .diagnostics import Failed
-from .evaluate import Evaluator
 from .law import CitationSyntaxError, UnresolvedCitation
 from .trace import Missing
 
@@ -48,6 +47,7 @@ class Scenario:
     expect: tuple[dict, ...]
     values: tuple[dict, ...] = ()
     data_years: dict[str, int] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict)      # e.g. {date_of_application: 2026-06-12}
 
     @property
     def id(self) -> str:
@@ -61,7 +61,7 @@ def load(path: str | Path) -> list[Scenario]:
     for entry in data.get("scenarios", []):
         out.append(Scenario(str(path), entry["name"], tuple(entry.get("documents", ())),
                             tuple(entry.get("expect", ())), tuple(entry.get("values", ())),
-                            dict(entry.get("data_years") or {})))
+                            dict(entry.get("data_years") or {}), dict(entry.get("parameters") or {})))
     return out
 
 
@@ -74,7 +74,7 @@ def run(rules: RuleSet, scenario: Scenario, engine: str = "reference") -> tuple[
     mismatches (empty: it passed)."""
     try:
         documents = [rules.document(d, f"{scenario.id}#{i + 1}") for i, d in enumerate(scenario.documents)]
-        case = rules.case(documents, scenario.data_years)
+        case = rules.case(documents, scenario.data_years, scenario.parameters)
     except Failed as failure:
         return None, [f"the scenario's documents are invalid:\n{failure.render()}"]
     result = rules.evaluate(case, engine=engine)
@@ -136,6 +136,12 @@ def _within(got, wanted) -> bool:
 _CALL = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$")
 
 
+def value_name(e: dict) -> str:
+    """The definition a `values:` entry tests ("share" for `of: share(DE)`)."""
+    match = _CALL.match(str(e.get("of", "")))
+    return match.group(1) if match else ""
+
+
 def _check_value(rules: RuleSet, case, e: dict) -> list[str]:
     match = _CALL.match(str(e["of"]))
     program = rules.program
@@ -146,16 +152,17 @@ def _check_value(rules: RuleSet, case, e: dict) -> list[str]:
     if len(args) != len(spec.params):
         return [f"values: {spec.name} takes {len(spec.params)} argument(s)"]
     try:
-        nodes = tuple(ir.Const(t, value=_argument(case, a, t)) for a, (_, t) in zip(args, spec.params))
-    except LookupError as error:
+        values = tuple(_argument(case, a, t) for a, (_, t) in zip(args, spec.params))
+    except (LookupError, ValueError) as error:
         return [f"values: {error}"]
-    value = Evaluator(program, rules.tables, case, trace=False).eval(
-        ir.Ref(spec.type, kind=spec.kind, name=spec.name, args=nodes), {})
+    value = rules.value(case, spec.name, values)
     problems = []
     if "equals" in e:
-        wanted = _exact(e["equals"])
-        if isinstance(value, Missing) or Fraction(value) != wanted:
-            problems.append(f"{e['of']} = {value}, expected exactly {wanted}")
+        if isinstance(value, (date, bool)) or spec.type in (T.DATE, T.BOOL):
+            if value != e["equals"]:
+                problems.append(f"{e['of']} = {value}, expected {e['equals']}")
+        elif isinstance(value, Missing) or Fraction(value) != _exact(e["equals"]):
+            problems.append(f"{e['of']} = {value}, expected exactly {_exact(e['equals'])}")
     if "shown" in e:
         from .explain.values import show
         shown = show(value, spec.type)
@@ -170,6 +177,8 @@ def _argument(case, text: str, t: T.Type) -> Any:
     """A member state code, or a document part written `Type.field.sub[KEY]`."""
     if t == T.MEMBER_STATE:
         return text
+    if t == T.DATE:
+        return date.fromisoformat(text)
     if isinstance(t, T.Quantity):
         return _exact(text)
     type_name, _, path = text.partition(".")

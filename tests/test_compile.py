@@ -183,15 +183,24 @@ def _records(value, type_name, out):
 
 
 def _arguments(rules, case, params, numbers):
-    """Argument tuples for a definition: the case's records of each type, member states, figures."""
+    """Argument tuples for a definition: the case's records of each type, member states, figures,
+    dates, years; None when a parameter's type is none of these."""
     choices = []
     for _, t in params:
         if isinstance(t, T.Record):
             choices.append([r for d in case.documents for r in _records(d.record, t.name, [])])
         elif t == T.MEMBER_STATE:
             choices.append(["DE", "MT", "DK"])
-        else:
+        elif isinstance(t, T.Quantity):
             choices.append(numbers)
+        elif t == T.DATE:
+            choices.append([date(2025, 10, 15), date(2026, 2, 28)])
+        elif t == T.YEAR:
+            choices.append([2025, 2026])
+        elif t == T.BOOL:
+            choices.append([True, False])
+        else:
+            return []
     return list(itertools.islice(itertools.product(*choices), 6))
 
 

@@ -66,7 +66,8 @@ def test_a_float_never_reaches_a_legal_figure(rules):
 
 def test_folder_is_read_in_order(rules):
     documents = rules.read(["examples/2026"])
-    assert [d.type for d in documents] == ["CommissionProposal", "CouncilImplementingAct", "MemberStatePledge"]
+    assert [d.type for d in documents] == ["AnnualReport", "CommissionProposal", "CouncilImplementingAct",
+                                           "MigratoryPressureDecision", "HighLevelForum", "MemberStatePledge"]
 
 
 def test_schema_follows_the_rules(rules):

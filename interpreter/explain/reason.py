@@ -35,21 +35,22 @@ def reason(outcome: Outcome, authorities: dict[str, str] | None = None) -> str:
         return f"{word} by the exception \u201c{title}\u201d"
     if outcome.condition is None:
         return "nothing to check" if v == "not_applicable" else ""
-    text = describe(outcome.condition)
     if v == "not_applicable":
-        return "does not apply: " + text
-    return text
+        # a condition of application that does not hold is no shortfall: no gap is named
+        return "does not apply: " + describe(outcome.condition, gaps=False)
+    return describe(outcome.condition)
 
 
-def describe(step: Step) -> str:
+def describe(step: Step, gaps: bool = True) -> str:
+    """A condition with its figures; `gaps`: name what a failed comparison falls short by."""
     kind = step.kind
     if kind == "compare":
-        return _compare(step)
+        return _compare(step, gaps)
     if kind == "logic":
-        return _logic(step)
+        return _logic(step, gaps)
     if kind == "not":
         inner = step.children[0] if step.children else None
-        return f"not ({describe(inner)})" if inner else step.label
+        return f"not ({describe(inner, gaps)})" if inner else step.label
     if kind == "given":
         operand = step.label.rsplit(" is ", 1)[0]
         if isinstance(step.value, Missing):
@@ -57,14 +58,14 @@ def describe(step: Step) -> str:
         given = step.value if " is not given" not in step.label else not step.value
         return f"{operand} is {'given' if given else 'not given'}"
     if kind == "aggregate":
-        return _aggregate(step)
+        return _aggregate(step, gaps)
     if kind == "condition":
-        return "; ".join(describe(c) for c in step.children)
+        return "; ".join(describe(c, gaps) for c in step.children)
     return f"{step.label} = {V.show(step.value, step.type)}"
 
 
-def _side(step: Step) -> str:
-    shown = V.show(step.value, step.type)
+def _side(step: Step, as_type: T.Type | None = None) -> str:
+    shown = V.show(step.value, as_type or step.type)
     if _literal(step.label, shown):
         return shown
     return f"{step.label} ({shown})"
@@ -75,15 +76,17 @@ def _literal(label: str, shown: str) -> bool:
     return squeeze(label) in squeeze(shown) or label[:1].isdigit() or label.startswith("EUR ")
 
 
-def _compare(step: Step) -> str:
+def _compare(step: Step, gaps: bool = True) -> str:
     left, right = step.children[0], step.children[1]
     wording = step.detail if step.detail and step.detail[0].isalpha() else _WORDS.get(step.detail, step.detail)
-    text = f"{_side(left)} {wording} {_side(right)}"
+    # a year compared with a plain number: the number is a year too ("2025", not "2 025")
+    year = T.YEAR if T.YEAR in (left.type, right.type) else None
+    text = f"{_side(left, year)} {wording} {_side(right, year)}"
     if isinstance(step.value, Missing):
         return text + ": not known"
     if step.value:
         return text + ": yes"
-    gap = _gap(wording, left, right)
+    gap = _gap(wording, left, right) if gaps else ""
     return text + ": no" + (f" \u2014 {gap}" if gap else "")
 
 
@@ -126,28 +129,28 @@ def _smallest_step(gap: Fraction, t: T.Quantity, strict: bool) -> Fraction:
     return steps * unit
 
 
-def _logic(step: Step) -> str:
+def _logic(step: Step, gaps: bool = True) -> str:
     decisive = False if step.detail == "and" else True
     parts = [c for c in step.children if c.value is decisive] if step.value is decisive else list(step.children)
     joiner = "; " if step.value is False else f" {step.detail} "
-    return joiner.join(describe(c) for c in parts) or step.label
+    return joiner.join(describe(c, gaps) for c in parts) or step.label
 
 
-def _aggregate(step: Step) -> str:
+def _aggregate(step: Step, gaps: bool = True) -> str:
     items = [c for c in step.children if c.kind == "item"]
     if not items and isinstance(step.value, bool):
         return "nothing to check: no items"
     if step.value is False or step.value is True:
         chosen = [c for c in items if c.value is step.value]
-        shown = "; ".join(f"{c.label}: {_item(c)}" for c in chosen[:_MAX_ITEMS])
+        shown = "; ".join(f"{c.label}: {_item(c, gaps)}" for c in chosen[:_MAX_ITEMS])
         more = len(chosen) - _MAX_ITEMS
         head = "fails for" if step.value is False and step.label.startswith("all") else "holds for"
         return f"{head} {len(chosen)} of {len(items)} \u2014 {shown}" + (f"; and {more} more" if more > 0 else "")
     return f"{step.label} = {V.show(step.value, step.type)}"
 
 
-def _item(step: Step) -> str:
+def _item(step: Step, gaps: bool = True) -> str:
     inner = [c for c in step.children if c.kind in ("compare", "logic", "given", "not", "aggregate", "member")]
-    text = describe(inner[-1]) if inner else V.show(step.value, step.type)
+    text = describe(inner[-1], gaps) if inner else V.show(step.value, step.type)
     # the rule says "ms"; the reader wants to see which member state
     return re.sub(rf"\b{re.escape(step.detail)}\b", step.label, text) if step.detail else text

@@ -113,11 +113,13 @@ def show(value: Any, t: T.Type) -> str:
     return str(value)
 
 
-def exact(value: Any) -> str | None:
-    """The exact form when `show` had to round, else None."""
-    if isinstance(value, (int, Fraction)) and not isinstance(value, bool) and not is_whole(value):
-        return exact_text(value)
-    return None
+def exact(value: Any, t: T.Type | None = None) -> str | None:
+    """The exact form when `show` had to round (a share, or a figure shown with "≈"), else None."""
+    if not isinstance(value, (int, Fraction)) or isinstance(value, bool) or is_whole(value):
+        return None
+    if isinstance(t, T.Quantity) and not t.is_share and not show(value, t).startswith("≈"):
+        return None
+    return exact_text(value)
 
 
 def json_value(value: Any, t: T.Type) -> Any:

@@ -1,0 +1,119 @@
+"""Rendering: the view laid out by the Jinja2 templates in `templates/`, or published as JSON.
+
+One template per format (text for the terminal, Markdown, one self-contained HTML file); the
+wording of reasons and remedies comes from the view, so every format says the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .view import MARKS
+
+COLOURS = {"compliant": "green", "non_compliant": "red", "insufficient_information": "yellow",
+           "needs_assessment": "cyan", "not_applicable": "bright_black"}
+FORMATS = {"text": "explain.txt.j2", "md": "explain.md.j2", "html": "explain.html.j2"}
+NAMES = {"compliant": "compliant", "non_compliant": "non-compliant",
+         "insufficient_information": "insufficient information", "needs_assessment": "needs assessment",
+         "not_applicable": "not applicable"}
+
+
+def render(data: dict[str, Any], fmt: str, colour: bool = False) -> str:
+    """The explanation in one of the formats: "text", "md", "html" or "json"."""
+    if fmt == "json":
+        return render_json(data)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format '{fmt}': one of text, md, html, json")
+    return _environment().get_template(FORMATS[fmt]).render(v=data, verdict=_styler(colour and fmt == "text"))
+
+
+def render_explain(data: dict[str, Any], colour: bool = False) -> str:
+    return render(data, "text", colour)
+
+
+def render_check(data: dict[str, Any], colour: bool = False) -> str:
+    """The short report of `ammr check`: one line per requirement, its reason and its remedy."""
+    return _environment().get_template("check.txt.j2").render(v=data, verdict=_styler(colour))
+
+
+def render_json(data: dict[str, Any]) -> str:
+    clean = {k: v for k, v in data.items() if k != "groups"}
+    return json.dumps(clean, indent=2, ensure_ascii=False) + "\n"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined,
+                             autoescape=lambda name: bool(name) and name.endswith(".html.j2"))
+    env.filters["wrap"] = _wrap
+    env.filters["md"] = md_escape
+    env.filters["rstrip"] = lambda text: str(text).rstrip()
+    env.filters["verdict_name"] = lambda v: NAMES.get(v, v)
+    env.globals["trace_lines"] = trace_lines
+    env.globals["marks"] = MARKS
+    return env
+
+
+def _wrap(text: str, indent: int, width: int = 100, first: int | None = None) -> str:
+    """Wrapped to `width`, continuation lines indented by `indent`; the first line is taken to
+    start at column `first` (default: `indent`), where the template writes it after its label."""
+    start = indent if first is None else first
+    return textwrap.fill(" ".join(str(text).split()), width=width, initial_indent="x" * start,
+                         subsequent_indent=" " * indent, break_on_hyphens=False, break_long_words=False)[start:]
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+
+
+def md_escape(text: Any) -> str:
+    """Text for Markdown: the law's and the documents' words, never read as markup."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _styler(colour: bool):
+    import click
+
+    def verdict(v: str, width: int = 0) -> str:
+        text = f"{MARKS.get(v, ' ')} {v}".ljust(width)
+        return click.style(text, fg=COLOURS.get(v), bold=v == "non_compliant") if colour else text
+    return verdict
+
+
+def trace_lines(step: dict[str, Any] | None, indent: int = 6) -> list[str]:
+    """The trace tree as indented lines; a step shared by several branches is shown once."""
+    lines: list[str] = []
+    seen: set[str] = set()
+
+    def visit(s: dict[str, Any], depth: int) -> None:
+        pad = " " * (indent + 2 * depth)
+        value = s["shown"] + (f" (exactly {s['exact']})" if s["exact"] else "")
+        if s["kind"] in ("compare", "logic", "not", "given", "member", "condition"):
+            lines.append(f"{pad}{s['label']} \u2192 {s['shown']}")
+        elif s["kind"] == "operand":
+            return
+        elif s["kind"] == "item":
+            lines.append(f"{pad}for {s['label']}: {value}")
+        else:
+            where = f"  [{s['source']}]" if s["source"] else ""
+            cites = f"  ({', '.join(s['citations'])})" if s["citations"] else ""
+            lines.append(f"{pad}{s['label']} = {value}{cites}{where}")
+            key = f"{s['kind']}:{s['label']}"
+            if key in seen and s["children"]:
+                lines.append(f"{pad}  (computed as shown above)")
+                return
+            seen.add(key)
+        for child in s["children"]:
+            visit(child, depth + 1)
+
+    if step is not None:
+        visit(step, 0)
+    return lines

@@ -1,0 +1,339 @@
+"""Every format shows every element of an explanation: the summary on top (failing first), for each
+verdict the provision in full form with its text quoted (and a point's lead-in), links to EUR-Lex
+and to the paragraph in the reference docs, the values used with units and sources, the
+interpretations, the exceptions considered and why, a remedy for each non-compliance, the missing
+fields with the requirements that need them, and who assesses what under which provision.
+
+The subjects are the golden files (tests/golden/), which test_explain_golden.py keeps equal to
+what the commands print.
+"""
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from interpreter import cli, links
+from interpreter.explain import schema_path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+FORMATS = ["explain.txt", "explain.md", "explain.html", "explain.json"]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def readable(case: str, name: str) -> str:
+    """What a reader sees, whitespace folded: HTML without its tags, Markdown without its escapes,
+    JSON as the strings it holds."""
+    raw = (GOLDEN / f"{case}.{name}").read_text(encoding="utf-8")
+    if name.endswith(".html"):
+        parser = _Text()
+        parser.feed(raw)
+        raw = html.unescape(" ".join(parser.parts))
+    elif name.endswith(".md"):
+        raw = re.sub(r"\\([\\`*_{}\[\]<>|#])", r"\1", raw)
+    elif name.endswith(".json"):
+        raw = " ".join(_strings(json.loads(raw)))
+    return " ".join(raw.split())
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def links_in(case: str, name: str) -> set[str]:
+    raw = (GOLDEN / f"{case}.{name}").read_text(encoding="utf-8")
+    if name.endswith(".html"):
+        return set(re.findall(r'href="([^"]+)"', raw))
+    if name.endswith(".md"):
+        return set(re.findall(r"\]\(([^)\s]+)\)", raw))
+    return set(re.findall(r"(?:https?://|site/)\S+?(?=[\s\"]|$)", raw))
+
+
+# ------------------------------------------------------------------ every element, every format
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_the_provision_quoted_in_full_form_with_its_lead_in(name):
+    text = readable("examples-2026", name)
+    assert "Article 12(6), first sentence" in text
+    assert "The Commission shall adopt the proposal referred to in paragraph 1 of this Article by 15 October " \
+           "each year and transmit it to the Council." in text
+    # a point is quoted with the words that introduce it
+    assert "Article 12(2), first subparagraph, point (a)" in text
+    assert "for the Annual Solidarity Pool at Union level, which shall be at least:" in text
+    assert "30 000 for relocations;" in text
+
+
+@pytest.mark.parametrize("name", FORMATS)
+@pytest.mark.parametrize("case", ["examples-2026", "boundaries"])
+def test_links_to_the_act_and_to_the_paragraph(case, name):
+    found = links_in(case, name)
+    assert links.EUR_LEX in found
+    assert "site/articles/art-12/#art-12-6-sent1" in found or case == "boundaries"
+    assert "site/articles/art-57/#art-57-3-sent2" in found
+    for link in found:
+        if link.startswith("site/"):
+            assert re.fullmatch(r"site/articles/(art|annex)-\d+/#(art|annex)-[a-z0-9-]+", link), link
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_values_with_units_and_sources(name):
+    text = readable("examples-2026", name)
+    assert "17 942 942 persons" in text and "population on 1 January, 2024" in text and "demo_pjan" in text
+    assert "EUR 1 122 459 000 000" in text and "nama_10_gdp" in text
+    assert "EUR 40 000 000" in text and "examples/2026/pledge-netherlands-illustrative.yaml: pledge.financial_contributions" in text
+    assert "≈ EUR 62 488 872.42" in text and "6783710063955875000/108558688949" in text    # rounded, and exact
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_interpretations(name):
+    text = readable("examples-2026", name)
+    assert "'By 15 October each year' is a fixed date, not a period" in text                # the requirement's
+    assert "'The ratio between the numbers set out in paragraph 2, points (a) and (b)' is read as" in text  # a definition's
+    assert "'Total GDP' is read as gross domestic product at market prices" in text          # a dataset's
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_exceptions_considered_and_why(name):
+    text = readable("examples-2026", name)
+    assert "No need for solidarity measures indicated for the upcoming year" in text
+    assert "does not apply" in text and "proposal.no_need_indicated = no" in text
+    assert "the rules' default" in text                      # the value's source: the field is not stated
+    assert "Article 12(4)" in text and "shall take this duly into account" in text
+
+
+@pytest.mark.parametrize("name", FORMATS + ["check.txt"])
+def test_remedies(name):
+    text = readable("boundaries", name)
+    assert "relocations: 29 500 persons → 30 000 persons (500 persons more)" in text
+    assert "pledges[NL].financial_contributions: EUR 42 542 210.70 → EUR 43 742 210.70 (EUR 1 200 000 more)" in text
+    assert "pledges[NL].relocations: not stated, counted as 0 persons → 60 persons (60 persons more)" in text
+    assert "pledges[MT].financial_contributions: EUR 1 084 684.76 → EUR 1 084 684.77 (EUR 0.01 more)" in text
+    assert "No change of the document's figures can help: the date decides." in text
+    assert "15 October 2025 (1 day earlier)" in text
+    assert "it turns on adopted_by_qualified_majority, which is no and would have to be yes" in text
+    assert "State pledges[PL].alternative_measures[0].financial_value in the document" in text
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_missing_fields_and_who_needs_them(name):
+    text = readable("examples-2026", name)
+    assert "Missing information, and the requirements that need it" in text or name.endswith(".json")
+    assert "indicative_financial_contributions" in text and "pledges" in text
+    data = json.loads((GOLDEN / "examples-2026.explain.json").read_text())
+    pledges = next(m for m in data["summary"]["missing"] if m["field"] == "pledges")
+    assert pledges["undisclosed"] and [r["requirement"] for r in pledges["needed_by"]] == [
+        "act_contains_each_pledge", "act_pledge_meets_fair_share", "act_alternative_measures_valued"]
+    for r in pledges["needed_by"]:
+        assert r["title"] in text
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_assessment_names_who_decides_under_which_provision_quoting_it(name):
+    text = readable("examples-2026", name)
+    assert "the contributing Member State concerned" in text
+    assert "Article 57(4), second sentence" in text and "based on objective criteria" in text
+    assert "Member States pledging alternative solidarity measures shall indicate the financial value" in text
+
+
+@pytest.mark.parametrize("name", FORMATS)
+@pytest.mark.parametrize("case", ["examples-2026", "boundaries"])
+def test_summary_on_top_failing_first(case, name):
+    text = readable(case, name)
+    data = json.loads((GOLDEN / f"{case}.explain.json").read_text())
+    counts = f"{data['counts']['non_compliant']} non-compliant, {data['counts']['insufficient_information']} insufficient"
+    overall = text.find("non_compliant") if name.endswith(".json") else text.find("non-compliant")
+    first_outcome = text.find("Values used") if not name.endswith(".json") else text.find('"values"')
+    assert 0 <= overall < first_outcome or name.endswith(".json")
+    if name.endswith(".txt"):
+        assert counts in text.split("Findings")[0]
+    order = [f["verdict"] for f in data["summary"]["findings"]]
+    severity = ["non_compliant", "insufficient_information", "needs_assessment", "compliant"]
+    assert order == sorted(order, key=severity.index) and order[0] == "non_compliant"
+
+
+# ------------------------------------------------------------------ JSON
+
+@pytest.mark.parametrize("case", ["examples-2026", "boundaries"])
+@pytest.mark.parametrize("name", ["explain.json"])
+def test_json_follows_its_schema(case, name):
+    schema = json.loads(schema_path().read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = json.loads((GOLDEN / f"{case}.{name}").read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=str)
+    assert not errors, "\n".join(f"{e.json_path}: {e.message}" for e in errors[:10])
+
+
+def test_json_with_trace_and_check_json_follow_the_schema_too(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    validator = jsonschema.Draft202012Validator(json.loads(schema_path().read_text(encoding="utf-8")))
+    for args in (["explain", "tests/golden/cases/boundaries", "--format", "json", "--trace"],
+                 ["check", "examples/2026", "--format", "json"]):
+        cli.run(cli.main, args)
+        data = json.loads(capsys.readouterr().out)
+        assert not list(validator.iter_errors(data)), args
+        if "--trace" in args:
+            assert all("trace" in o for o in data["outcomes"])
+
+
+def test_the_schema_rejects_what_it_must():
+    """The schema is a contract, not a formality: a float, an unknown verdict, a missing remedy fail."""
+    validator = jsonschema.Draft202012Validator(json.loads(schema_path().read_text(encoding="utf-8")))
+    good = json.loads((GOLDEN / "boundaries.explain.json").read_text(encoding="utf-8"))
+    assert validator.is_valid(good)
+    bad = json.loads(json.dumps(good))
+    bad["outcomes"][0]["values"][0]["value"] = 29500.0
+    assert not validator.is_valid(bad)
+    bad = json.loads(json.dumps(good))
+    bad["outcomes"][0]["verdict"] = "maybe"
+    assert not validator.is_valid(bad)
+    bad = json.loads(json.dumps(good))
+    failing = next(o for o in bad["outcomes"] if o["verdict"] == "non_compliant")
+    failing["remedy"] = None
+    assert not validator.is_valid(bad)
+
+
+def test_json_has_no_floats_and_stable_unique_ids():
+    for case in ("examples-2026", "boundaries"):
+        text = (GOLDEN / f"{case}.explain.json").read_text(encoding="utf-8")
+        data = json.loads(text, parse_float=lambda s: pytest.fail(f"a float in the JSON: {s}"))
+        ids = [o["outcome_id"] for o in data["outcomes"]]
+        assert len(ids) == len(set(ids))
+        anchors = [o["anchor"] for o in data["outcomes"]]
+        assert len(anchors) == len(set(anchors))
+        for o in data["outcomes"]:
+            value_ids = [v["id"] for v in o["values"]]
+            assert len(value_ids) == len(set(value_ids)), o["outcome_id"]
+            for c in o["citations"]:
+                assert c["id"] == c["anchor"] and c["docs"].endswith("#" + c["id"])
+    data = json.loads((GOLDEN / "boundaries.explain.json").read_text(encoding="utf-8"))
+    mt = next(o for o in data["outcomes"] if o["key"] == "act_pledge_meets_fair_share[MT]")
+    assert mt["outcome_id"] == "tests/golden/cases/boundaries/council-implementing-decision.yaml#act_pledge_meets_fair_share[MT]"
+    assert "data:population[MT]@2024" in [v["id"] for v in mt["values"]]
+    fc = next(c for c in mt["remedy"]["changes"] if c["path"] == "pledges[MT].financial_contributions")
+    assert fc["after"] == {"exact": "108468477/100", "unit": "EUR", "text": "EUR 1 084 684.77"}
+    assert fc["by"] == {"exact": "1/100", "unit": "EUR", "text": "EUR 0.01 more"}
+
+
+# ------------------------------------------------------------------ the command
+
+def run(capsys, *args):
+    code = cli.run(cli.main, list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_docs_url_option(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(ROOT)
+    _, out, _ = run(capsys, "explain", "examples/2026", "--format", "md", "--docs-url", "https://example.org/ammr/")
+    assert "(https://example.org/ammr/articles/art-12/#art-12-6-sent1)" in out
+    # by default, the site/ folder of `mkdocs build`, relative to where the report is written
+    target = tmp_path / "reports" / "report.html"
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "explain", str(ROOT / "examples" / "2026"), "--format", "html", "-o", str(target))
+    assert code == 1 and out == ""
+    assert 'href="../site/articles/art-12/#art-12-6-sent1"' in target.read_text(encoding="utf-8")
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]       # written whole, no temporary left
+
+
+def test_colour_only_when_asked_and_only_in_text(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert ANSI.search(run(capsys, "explain", "examples/2026", "--color")[1])
+    assert ANSI.search(run(capsys, "check", "examples/2026", "--color")[1])
+    assert not ANSI.search(run(capsys, "explain", "examples/2026")[1])       # not a terminal
+    for fmt in ("md", "html", "json"):
+        assert not ANSI.search(run(capsys, "explain", "examples/2026", "--format", fmt, "--color")[1]), fmt
+
+
+def test_colour_follows_the_terminal(monkeypatch):
+    class Terminal:
+        def isatty(self):
+            return True
+    monkeypatch.setattr(cli.sys, "stdout", Terminal())
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert cli._colour(None) is True
+    monkeypatch.setenv("TERM", "dumb")
+    assert cli._colour(None) is False
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli._colour(None) is False
+    assert cli._colour(True) is True
+
+
+def test_explain_only_some_requirements_keeps_the_summary_consistent(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run(capsys, "explain", "examples/2026", "--format", "json", "--requirement", "pledge_meets_fair_share")
+    data = json.loads(out)
+    assert code == 0 and data["overall"] == "compliant" and data["counts"]["compliant"] == 1
+    assert [o["id"] for o in data["outcomes"]] == ["pledge_meets_fair_share"]
+    assert [f["requirement"] for f in data["summary"]["findings"]] == ["pledge_meets_fair_share"]
+
+
+def test_markdown_escapes_the_documents_words(rules, tmp_path, capsys):
+    doc = tmp_path / "p.yaml"
+    doc.write_text("document: CommissionProposal\nnote: 'a *starred* [link](x) | pipe <b>'\npool_year: 2026\n"
+                   "adopted_on: 2025-10-01\nrelocations: 30000\nfinancial_contributions: 600000000\n")
+    _, out, _ = run(capsys, "explain", str(doc), "--format", "md")
+    assert r"a \*starred\* \[link\](x) \| pipe \<b\>" in out
+    _, out, _ = run(capsys, "explain", str(doc), "--format", "html")
+    assert "a *starred* [link](x) | pipe &lt;b&gt;" in out and "<b>" not in out
+
+
+def test_the_html_report_is_self_contained():
+    for case in ("examples-2026", "boundaries"):
+        page = (GOLDEN / f"{case}.explain.html").read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "@media print" in page
+        assert not re.search(r"<link\b|<script\b|<img\b|<iframe\b|\bsrc=|@import|url\(", page)
+
+
+@pytest.mark.parametrize("case", ["examples-2026", "boundaries"])
+def test_markdown_renders_with_its_tables_and_in_page_links(case):
+    import markdown
+    page = markdown.markdown((GOLDEN / f"{case}.explain.md").read_text(encoding="utf-8"), extensions=["tables"])
+    ids = set(re.findall(r'id="([^"]+)"', page))
+    hrefs = re.findall(r'href="#([^"]+)"', page)
+    assert hrefs and not [h for h in hrefs if h not in ids]
+    outcomes = json.loads((GOLDEN / f"{case}.explain.json").read_text(encoding="utf-8"))["outcomes"]
+    assert {o["anchor"] for o in outcomes} <= ids
+    assert page.count("<table>") >= 2 + sum(1 for o in outcomes if o["values"])   # counts, summary, values
+
+
+def test_the_full_trace_on_request(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    case = "tests/golden/cases/boundaries"
+    lines = "fair_share_value(MT, 21000, 420000000) = ≈ EUR 1 084 684.77"
+    for fmt, marker in (("text", "    Trace:"), ("md", "<details><summary>Full trace</summary>"),
+                        ("html", '<details class="trace"><summary>Full trace</summary>')):
+        _, plain, _ = run(capsys, "explain", case, "--format", fmt)
+        _, traced, _ = run(capsys, "explain", case, "--format", fmt, "--trace")
+        assert marker not in plain and marker in traced, fmt
+        assert lines in traced and "population[SE] = 10 551 707 persons" in traced, fmt

@@ -1,0 +1,110 @@
+"""The pool report of `ammr check`: its figures recomputed here independently of the rules, from the
+Eurostat CSV files with plain fractions, and the synthetic year's planted faults all found."""
+
+import csv
+import json
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from interpreter import cli
+from interpreter.pool import pool_report
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTICIPATING = ["BE", "BG", "CZ", "DE", "EE", "IE", "EL", "ES", "FR", "HR", "IT", "CY", "LV", "LT", "LU", "HU",
+                 "MT", "NL", "AT", "PL", "PT", "RO", "SI", "SK", "FI", "SE"]
+
+
+def _column(name: str, year: int) -> dict[str, Fraction]:
+    with open(ROOT / "rules" / "data" / name, newline="", encoding="utf-8") as handle:
+        return {r["geo"]: Fraction(r["value"]) for r in csv.DictReader(handle) if r["year"] == str(year)}
+
+
+def shares(year: int = 2024) -> dict[str, Fraction]:
+    """Annex I by hand: half the population share plus half the GDP share, Denmark not counted."""
+    population, gdp = _column("eurostat-population.csv", year), _column("eurostat-gdp.csv", year)
+    p_total = sum(population[m] for m in PARTICIPATING)
+    g_total = sum(gdp[m] for m in PARTICIPATING)
+    return {m: population[m] / p_total / 2 + gdp[m] / g_total / 2 for m in PARTICIPATING}
+
+
+@pytest.fixture(scope="module")
+def synthetic(rules):
+    result = rules.check([ROOT / "examples" / "synthetic-2027"])
+    return result, pool_report(rules, result)
+
+
+def _exact(figure) -> Fraction:
+    return Fraction(figure["value"]["exact"])
+
+
+def test_fair_shares_match_a_computation_by_hand(rules):
+    result = rules.check([ROOT / "examples" / "2026"])
+    report = pool_report(rules, result)
+    key = shares()
+    for row in report["states"]:
+        ms = row["member_state"]
+        assert _exact(row["share"]) == key[ms]
+        assert _exact(row["fair_relocations"]) == key[ms] * 21000
+        assert _exact(row["fair_value"]) == key[ms] * (21000 * 20000 + 420000000)
+    assert _exact(report["sums"]["share"]) == 1 and _exact(report["sums"]["fair_relocations"]) == 21000
+    assert report["totals"][2]["against"] == "70.0000 % of the Commission proposal"
+    netherlands = next(r for r in report["states"] if r["member_state"] == "NL")
+    assert _exact(netherlands["pledge"]) == 800 * 20000 + 40000000 + 6500000     # illustrative pledge document
+    article_63 = {a["label"].split(":")[0]: a for a in report["article_63"]}
+    assert not article_63["Relocation pledges in the Council implementing act"]["known"]   # undisclosed
+
+
+def test_article_63_figures_match_a_computation_by_hand(synthetic):
+    _, report = synthetic
+    key = shares()
+    pledged = sum(math.floor(key[m] * 30000) for m in PARTICIPATING if m != "SE")     # Sweden left out (F8)
+    figures = [a for a in report["article_63"]]
+    assert _exact(figures[0]) == pledged == 29157
+    assert figures[1]["value"] is True                                                # 29 157 >= 15 000
+    assert figures[2]["value"] == []                                                  # each just short of half
+    assert figures[3]["value"] is True and "30 000 persons" in figures[3]["label"]    # max(30 000, 18 000)
+    assert _exact(figures[4]) == 30000 - pledged                                      # 843 after the Forum reconvened
+    to_implement = pledged - math.floor(key["EL"] * 30000) - math.floor(key["CY"] * 30000) - 200
+    assert _exact(figures[5]) == to_implement == 28343
+    assert _exact(figures[6]) == 30000 - to_implement
+
+
+def test_every_planted_fault_is_found_and_nothing_else(synthetic):
+    result, _ = synthetic
+    found = sorted({(o.requirement, o.instance or "") for o in result.outcomes if o.verdict == "non_compliant"})
+    assert found == sorted([
+        ("report_initial_meeting_first_half_of_july", ""),                       # F1
+        ("decision_adopted_by_15_october", ""), ("decision_together_with_report", ""),   # F2
+        ("decision_search_and_rescue_under_pressure", "MT"),                      # F3
+        ("proposal_minimum_financial_contributions", ""), ("proposal_ratio_maintained", ""),   # F4
+        ("proposal_sets_out_indicative_contributions", ""),                       # F5
+        ("act_pledge_meets_fair_share", "MT"),                                    # F6
+        ("act_alternative_measures_valued", "PL"),                                # F7
+        ("act_contains_each_pledge", ""),                                         # F8
+        ("implementation_confirmed_in_january", "DE"), ("relocations_implemented_before_end_of_year", "DE"),  # F9
+        ("deduction_assessed_within_four_weeks", ""),                             # F10
+        ("deduction_62_capacity_reasoning", ""),                                  # F11
+        ("notification_addresses_vulnerabilities", ""),                           # F12
+        ("offset_reply_within_30_days", ""),                                      # F13
+        ("relocation_transfer_within_four_weeks", ""),                            # F14
+    ])
+
+
+def test_check_prints_the_pool_report_after_the_verdicts(capsys):
+    code = cli.run(cli.main, ["check", str(ROOT / "examples" / "synthetic-2027"), "--no-color"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.index("Overall:") < out.index("Annual Solidarity Pool 2027: the figures")
+    assert "63(3): offsets due after the High-Level Forum reconvened under Art. 13(4): 843 persons" in out
+    assert "Verdicts needing attention" in out and "Art. 69(2), first subparagraph" in out
+    code = cli.run(cli.main, ["check", str(ROOT / "examples" / "synthetic-2027"), "--format", "json"])
+    pool = json.loads(capsys.readouterr().out)["pool"]
+    assert pool["pool_year"] == 2027 and pool["article_63"][4]["value"]["exact"] == "843"
+
+
+def test_no_pool_report_without_a_proposal_or_act(rules):
+    result = rules.check([ROOT / "examples" / "synthetic-2027" / "relocation-case.yaml"])
+    assert pool_report(rules, result) is None
