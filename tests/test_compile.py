@@ -398,3 +398,93 @@ def test_requirements_python_cannot_compile_are_left_to_the_reference_evaluator(
                           "reference_financial_contributions": 420000000, "pledges": {"NL": {"relocations": 3}}})
     case = rules.case([act, rules.document({"document": "CommissionProposal", "relocations": 30000})])
     assert both(rules, case) == []
+
+
+def test_functions_python_refuses_are_left_to_the_reference_evaluator(rules, monkeypatch):
+    """Generated, but not compiled by Python (say, more nested blocks than it allows): the
+    module is compiled again without them, and the reference evaluator computes them."""
+    definition, functions = F.definition, F.Requirement.functions
+
+    def broken(function):
+        function.lines.append("    )")                 # a syntax error in that function only
+        return function
+
+    def bad_definition(gen, value, mode):
+        function = definition(gen, value, mode)
+        return broken(function) if value.name == "fair_share_value" else function
+
+    def bad_requirement(self, mode):
+        out = functions(self, mode)
+        return [broken(f) for f in out] if self.r.name == "proposal_ratio_maintained" else out
+
+    monkeypatch.setattr(F, "definition", bad_definition)
+    monkeypatch.setattr(F.Requirement, "functions", bad_requirement)
+    program = Compiled(rules.program, rules.tables)
+    assert sorted(program.delegates) == sorted(f"{p}{list(rules.program.values).index('fair_share_value')}"
+                                               for p in "DT")
+    assert [p.name for p in program.plans if p.delegated] == ["proposal_ratio_maintained"]
+    monkeypatch.setattr(rules, "_compiled", program)
+    act = rules.document({"document": "CouncilImplementingAct", "reference_relocations": 21000,
+                          "reference_financial_contributions": 420000000,
+                          "pledges": {"NL": {"financial_contributions": "43742210.70"}}})
+    proposal = rules.document({"document": "CommissionProposal", "relocations": 30000,
+                               "financial_contributions": 600000000})
+    assert both(rules, rules.case([act, proposal], {"population": 2024, "gdp": 2024})) == []
+
+
+# ------------------------------------------- any document the rules declare
+
+def _field_values(rules, t, depth: int = 0):
+    """Values a document may give for a field of type `t`, with the thresholds likely."""
+    if isinstance(t, T.Quantity):
+        if t == T.PERSONS:
+            return persons
+        if t == T.EUR:
+            return money
+        if not t.dim:
+            return st.sampled_from(["0", "1/3", "0.25", "10 %", "100 %", "2"])
+        return st.integers(0, 200)
+    if t == T.DATE:
+        return days.map(lambda d: d.isoformat())
+    if t == T.YEAR:
+        return st.integers(2024, 2028)
+    if t == T.BOOL:
+        return st.booleans()
+    if t == T.TEXT:
+        return st.text(max_size=4)
+    if t == T.MEMBER_STATE:
+        return st.sampled_from(MEMBER_STATES)
+    if isinstance(t, T.Table):
+        return st.dictionaries(st.sampled_from(MEMBER_STATES), _field_values(rules, t.value, depth + 1), max_size=4)
+    if isinstance(t, T.List):
+        return st.lists(_field_values(rules, t.item, depth + 1), max_size=2)
+    if isinstance(t, T.Record):
+        return _record_values(rules, t.name, depth + 1)
+    raise AssertionError(f"no values for {t}")
+
+
+def _record_values(rules, name: str, depth: int = 0):
+    fields = rules.program.structs[name].fields
+    return st.fixed_dictionaries({}, optional={f: _field_values(rules, s.type, depth) for f, s in fields.items()})
+
+
+@st.composite
+def any_document(draw, rules):
+    documents = sorted(n for n, s in rules.program.structs.items() if s.is_document)
+    name = draw(st.sampled_from(documents))
+    doc = draw(_record_values(rules, name))
+    absent = [f for f in rules.program.structs[name].fields if f not in doc]
+    if absent and draw(st.booleans()):
+        doc["undisclosed"] = draw(st.lists(st.sampled_from(absent), unique=True, min_size=1, max_size=2))
+    return {"document": name, **doc}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_documents_the_rules_declare_agree(rules, data):
+    """Documents of every type the rules declare, made from the declarations themselves, so that
+    rules added later are covered too."""
+    docs = data.draw(st.lists(any_document(rules), max_size=4))
+    case = rules.case([rules.document(d, f"generated#{i + 1}") for i, d in enumerate(docs)],
+                      data.draw(years))
+    assert both(rules, case) == []

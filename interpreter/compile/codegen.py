@@ -46,6 +46,7 @@ class Function(Arithmetic):
         self.depth = 0
         self.count = 0
         self.span = span
+        self.what: Any = None             # what the function is for: a definition (ir.Value) or a Plan
         self.safe: set[str] = set()       # variables that never hold a Missing (documents, items)
         self.documents: set[str] = set()  # variables holding documents, in a function run for each item
         self.emit(f"def {name}({', '.join(params)}):")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import linecache
 from datetime import date
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 from .. import ir
 from ..ast import NOWHERE
@@ -41,16 +41,20 @@ class Compiled:
         self.order = {code: i for i, code in enumerate(program.member_states)}
         self.values = list(program.values.values())
         self.datasets = list(program.datasets.values())
-        self.delegates: dict[str, tuple] = {}     # functions left to the reference evaluator (see _add)
+        self.delegates: dict[str, ir.Value] = {}   # definitions left to the reference evaluator
         gen.folded.update(self._fold())
         for value in self.values:
             for mode in (G.FAST, G.TRACE):
-                self._add(gen, ("definition", value), F.definition, gen, value, mode)
+                self._definition(gen, value, mode)
         self.plans = [self._requirement(gen, index, r) for index, r in enumerate(program.requirements)]
-        self.source = gen.unit.source()
-        self.spans = gen.unit.spans
+        try:
+            self.source, self.spans = gen.unit.source()
+            code = compile(self.source, GENERATED, "exec")
+        except (SyntaxError, RecursionError, MemoryError):
+            self._only_what_compiles(gen)
+            self.source, self.spans = gen.unit.source()
+            code = compile(self.source, GENERATED, "exec")
         self.namespace = self._namespace(gen.unit.pool)
-        code = compile(self.source, GENERATED, "exec")
         # so that a traceback through generated code shows its lines
         linecache.cache[GENERATED] = (len(self.source), None, self.source.splitlines(True), GENERATED)
         exec(code, self.namespace)
@@ -73,37 +77,51 @@ class Compiled:
                     out[value.name] = result
         return out
 
-    def _add(self, gen, what: tuple, make: Callable, *args) -> None:
-        """Add one generated definition. If Python cannot compile it (a rule nested deeper than
-        Python's limits), a stand-in asks the reference evaluator instead."""
+    # A rule nested deeper than Python's limits (recursion, nested blocks) cannot be compiled:
+    # a definition is then computed by the reference evaluator through a stand-in function of
+    # the same name (Context.delegated), and a requirement decided by it (Plan.delegated).
+    def _definition(self, gen, value: ir.Value, mode: str) -> None:
         try:
-            function = make(*args)
-            compile("\n".join(function.lines), GENERATED, "exec")
-        except (SyntaxError, RecursionError, MemoryError):
-            function = self._delegate(gen, what[1], args[-1])
+            function = F.definition(gen, value, mode)
+        except RecursionError:
+            function = self._delegate(gen, value, mode)
+        function.what = value
         gen.unit.add(function)
 
     def _requirement(self, gen, index: int, r: ir.RequirementSpec) -> "Plan":
-        """A requirement's generated functions; if Python cannot compile them, the reference
-        evaluator decides that requirement (Plan.delegated)."""
         plan = Plan(r, index)
         requirement = F.Requirement(gen, r, index, [_base(r, None)] + [_base(r, x) for x in r.exceptions])
         try:
             functions = requirement.functions(G.FAST) + requirement.functions(G.TRACE)
-            for function in functions:
-                compile("\n".join(function.lines), GENERATED, "exec")
-        except (SyntaxError, RecursionError, MemoryError):
+        except RecursionError:
             plan.delegated = r
             return plan
         for function in functions:
+            function.what = plan
             gen.unit.add(function)
         return plan
+
+    def _only_what_compiles(self, gen) -> None:
+        """The module as a whole does not compile: find which functions do not, one by one."""
+        kept = []
+        for function in gen.unit.functions:
+            try:
+                compile("\n".join(function.lines), GENERATED, "exec")
+                kept.append(function)
+            except (SyntaxError, RecursionError, MemoryError):
+                if isinstance(function.what, Plan):
+                    function.what.delegated = function.what.spec
+                else:
+                    kept.append(self._delegate(gen, function.what, function.mode))
+        gen.unit.functions = [f for f in kept if not (isinstance(getattr(f, "what", None), Plan)
+                                                      and f.what.delegated is not None)]
 
     def _delegate(self, gen, value: ir.Value, mode: str) -> G.Function:
         name = gen.function_name(value.name, mode)
         head = ["c", "S"] if mode == G.TRACE else ["c"]
         params = [f"a{j}" for j in range(len(value.params))]
         fn = G.Function(gen.unit, gen, name, head + params, mode, value.decl.span)
+        fn.what = value
         self.delegates[name] = value
         trace_list = "S" if mode == G.TRACE else "None"
         fn.emit(f"return c.delegated({gen.unit.const(name)}, {trace_list}, ({''.join(p + ', ' for p in params)}))")
@@ -333,6 +351,7 @@ class Plan:
     """One requirement: binds its subject and `using` documents, then runs the generated R<n>."""
 
     def __init__(self, r: ir.RequirementSpec, index: int):
+        self.spec = r
         self.name = r.name
         self.index = index
         self.subject = r.subjects[0][1].name if r.subjects else None

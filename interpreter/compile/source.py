@@ -12,8 +12,7 @@ from ..ast import NOWHERE, Span
 @dataclass
 class Unit:
     """The module being generated: its lines, constant pool and line -> rule span map."""
-    lines: list[str] = field(default_factory=list)
-    spans: list[Span] = field(default_factory=list)       # one per line
+    functions: list = field(default_factory=list)        # codegen.Function, in order
     pool: list[Any] = field(default_factory=list)
     _pooled: dict = field(default_factory=dict)
 
@@ -31,13 +30,18 @@ class Unit:
         return f"K{self._pooled[key]}"
 
     def add(self, function) -> None:
-        self.lines.extend(function.lines)
-        self.spans.extend(function.spans)
-        self.lines.append("")
-        self.spans.append(NOWHERE)
+        self.functions.append(function)
 
-    def source(self) -> str:
-        return "\n".join(self.lines) + "\n"
+    def source(self) -> tuple[str, list[Span]]:
+        """The module's text, and the rule span of each of its lines."""
+        lines: list[str] = []
+        spans: list[Span] = []
+        for function in self.functions:
+            lines.extend(function.lines)
+            spans.extend(function.spans)
+            lines.append("")
+            spans.append(NOWHERE)
+        return "\n".join(lines) + "\n", spans
 
 
 def integer(value: int) -> str:
