@@ -9,8 +9,8 @@ W2    the reference key for the 26 participating states, and every pledge of a C
       against its fair share in value (Art 57(3)); "key kept" when the key (and the fair
       shares) were computed by an earlier evaluation, "key computed" when not
 W3    W2 over 10 000 seeded pledge vectors (a sweep: each state's relocations and money)
-pool  a whole annual pool: the proposal with indicative contributions for 26 states, the
-      Council act with 26 pledges and 26 Member State pledges; every requirement, full trace
+pool  a whole annual pool: the synthetic 2027 cycle (proposal, Council act with its pledges,
+      deduction, offset, ...) and 25 Member State pledges; every requirement, full trace
 cold  `ammr check` on one file, process start to exit
 prep  RuleSet.prepare(): parse and check the rules, with and without caches
 
@@ -135,17 +135,17 @@ def exact(value):
 
 
 def pool_documents(rules) -> list:
-    from interpreter.scenarios import load
-    full = next(s for s in load(ROOT / "tests" / "scenarios" / "art-012.yaml") if s.name.startswith("a full proposal"))
-    documents = [rules.document({**full.documents[0], "data_years": YEARS}, "proposal.yaml")]
-    act = rules.read([ROOT / "examples" / "sweep" / "council-act-2026.yaml"])[0]
-    documents.append(act)
+    """The synthetic 2027 cycle (examples/synthetic-2027: report, decision, proposal, forum, Council
+    act, pool use, coordinator's overview, deduction request, offset request, relocation case),
+    and each Member State's pledge of the act as a pledge document of its own."""
+    documents = list(rules.read([ROOT / "examples" / "synthetic-2027"]))
+    act = next(d for d in documents if d.type == "CouncilImplementingAct")
     for i, (ms, pledge) in enumerate(exact(act.record)["pledges"].items()):
         measures = [{"description": "reception", "financial_value": 100000 * (i + 1)}] if i % 4 == 0 else []
         documents.append(rules.document({
-            "document": "MemberStatePledge", "member_state": ms, "pool_year": 2026,
-            "pledge": {"relocations": int(pledge["relocations"]),
-                       "financial_contributions": int(pledge["financial_contributions"]),
+            "document": "MemberStatePledge", "member_state": ms, "pool_year": 2027,
+            "pledge": {"relocations": int(pledge.get("relocations", 0)),
+                       "financial_contributions": S.exact_text(pledge.get("financial_contributions", Fraction(0))),
                        "alternative_measures": measures}}, f"pledge-{ms}.yaml"))
     return documents
 
@@ -288,7 +288,7 @@ def run_specs() -> list[str]:
 
 def pool(rules) -> None:
     documents = pool_documents(rules)
-    case = rules.case(documents, YEARS)
+    case = rules.case(documents)
     result = rules.evaluate(case, engine="compiled")
     reference = rules.evaluate(case)
     assert [o.verdict for o in result.outcomes] == [o.verdict for o in reference.outcomes]

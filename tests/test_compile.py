@@ -488,3 +488,17 @@ def test_any_documents_the_rules_declare_agree(rules, data):
     case = rules.case([rules.document(d, f"generated#{i + 1}") for i, d in enumerate(docs)],
                       data.draw(years))
     assert both(rules, case) == []
+
+
+def test_nothing_of_an_evaluation_is_kept_alive(rules):
+    """The slow path raises an exception; had it been one object raised again and again, it
+    would have kept the frames (and steps, outcomes) of every evaluation that took it."""
+    import gc
+    from interpreter.compile.engine import GENERATED
+    act = rules.document({"document": "CouncilImplementingAct", "pledges": {"NL": {"relocations": 3}}})
+    case = rules.case([act])                                  # no reference numbers: the slow path
+    for _ in range(3):
+        rules.evaluate(case, trace=True, engine="compiled")
+        rules.evaluate(case, trace=False, engine="compiled")
+    gc.collect()
+    assert not [f for f in gc.get_objects() if type(f).__name__ == "frame" and f.f_code.co_filename == GENERATED]

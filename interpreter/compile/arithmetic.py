@@ -149,11 +149,11 @@ class Arithmetic:
         n, d = self.temp("n"), self.temp("d")
         if kind == "int":
             with self.block(f"if {var}.__class__ is not int:"):
-                self.emit("raise SLOW")
+                self.emit("raise Slow")
             return Low(var, None, "True")
         if kind == "frac":
             with self.block(f"if {var}.__class__ is not F:"):
-                self.emit("raise SLOW")
+                self.emit("raise Slow")
             self.emit(f"{n} = {var}.{NUMERATOR}")
             self.emit(f"{d} = {var}.{DENOMINATOR}")
             return Low(n, d, "False")
@@ -167,7 +167,7 @@ class Arithmetic:
             self.emit(f"{d} = 1")
             self.emit(f"{i} = True")
         with self.block("else:"):
-            self.emit("raise SLOW")
+            self.emit("raise Slow")
         return Low(n, d, i)
 
     def _flag(self, a: str, b: str) -> str:
@@ -196,7 +196,7 @@ class Arithmetic:
             self.emit(f"{n} = -({_times(a.n, b.d)})")
             self.emit(f"{d} = -({_times(a.d or '1', b.n)})")
         with self.block("else:"):
-            self.emit("raise SLOW")
+            self.emit("raise Slow")
         return Low(n, d, "False")
 
     def _with_d(self, low: Low, d: str, product: str | None) -> Low:

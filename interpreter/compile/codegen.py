@@ -471,7 +471,7 @@ class Function(Arithmetic):
         with self.block(f"elif {value}.__class__ is int:"):
             self.emit(f"{n} += {value} * {d}")
         with self.block("else:"):
-            self.emit("raise SLOW")
+            self.emit("raise Slow")
 
     def _gap(self, gaps: str, value: str) -> None:
         with self.block(f"if {gaps} is None:"):

@@ -167,7 +167,7 @@ class Compiled:
 
         ns.update(
             # values and helpers the generated code refers to by name (see runtime.py)
-            F=Fraction, Missing=Missing, NOVAL=R.NOVAL, UNDISCLOSED=UNDISCLOSED, Slow=R.Slow, SLOW=R.SLOW,
+            F=Fraction, Missing=Missing, NOVAL=R.NOVAL, UNDISCLOSED=UNDISCLOSED, Slow=R.Slow,
             date=date, fraction=R.fraction, whole=R.whole, truncate=R.truncate, key_of=R.key_of, merge=R.merge,
             REPLAY=R.Replay(self.program, self.tables, A.lowered, A.Let), combine=R.combine,
             items=items, ordered=ordered, ordered_keys=ordered_keys,

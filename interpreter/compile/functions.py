@@ -33,8 +33,8 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
         return fn
     scope = {name: arg for (name, _), arg in zip(value.params, args)}
     body = gen.inline(value.body) if mode == FAST else value.body
-    parts = [f"(({a}.{NUMERATOR}, {a}.{DENOMINATOR}) if {a}.__class__ is F else key_of({a}))" if numeric(t) else a
-             for a, (_, t) in zip(args, value.params)]
+    parts = [f"(({a}.{NUMERATOR}, {a}.{DENOMINATOR}) if {a}.__class__ is F else key_of({a}))" if numeric(t)
+             else f"({a} if {a}.__class__ is not Missing else key_of({a}))" for a, (_, t) in zip(args, value.params)]
     tuple_key = f"({''.join(p + ', ' for p in parts)})"
     # traced, a small definition of records (the ones untraced code computes in place) is not
     # memoized either: computed again, its step is the same (only not the same object)

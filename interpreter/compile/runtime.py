@@ -24,10 +24,8 @@ NOVAL = object()            # "no such key": distinct from every value, Missing 
 
 
 class Slow(Exception):
-    """Raised inside the fast path to hand an expression over to `Replay`."""
-
-
-SLOW = Slow()
+    """Raised inside the fast path to hand an expression over to `Replay`. (A new one each time:
+    an exception object raised again keeps the tracebacks of all its raises, and their frames.)"""
 
 # ------------------------------------------------------------------ numbers
 
@@ -84,12 +82,16 @@ def truncate(n: int, d: int) -> int:
 
 
 def key_of(value: Any) -> Any:
-    """A cache key that is equal for equal numbers (Fraction(5) and 5), cheaper to hash than a Fraction."""
+    """A cache key that is equal for equal numbers (Fraction(5) and 5), cheaper to hash than a
+    Fraction; and for a missing fact, what is missing: a Missing is a new object in every case,
+    and a cache kept across cases must not grow by one entry per case."""
     cls = value.__class__
     if cls is Fraction:
         return (value._numerator, value._denominator) if FAST_FRACTIONS else (value.numerator, value.denominator)
     if cls is int:
         return (value, 1)
+    if cls is Missing:
+        return (Missing, value.paths, value.unknown)
     return value
 
 
