@@ -196,7 +196,7 @@ def schema(type_name, rules_dir, output) -> None:
         for name, spec in documents.items():
             click.echo(f"{name:28} {spec.decl.description}")
         return
-    if type_name not in rules.reader.models.models:
+    if type_name not in rules.reader.models.structs:
         from .diagnostics import did_you_mean
         raise click.BadParameter(f"no document type '{type_name}'. "
                                  f"{did_you_mean(type_name, documents) or 'Types: ' + ', '.join(documents)}",

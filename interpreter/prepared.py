@@ -8,7 +8,7 @@ folder (~/.cache/ammr, or $XDG_CACHE_HOME/ammr, or $AMMR_CACHE_DIR; AMMR_NO_CACH
 it off), under a key made of everything the result depends on: the rule files and their
 paths as shown in messages, the working folder, the Python version and the interpreter's
 own source. The law text and the data files the preparation read are listed with their
-hashes and compared before an entry is used. Any problem with the cache is a miss: the rule
+sizes and times of change, compared before an entry is used. Any problem with the cache is a miss: the rule
 set is prepared as if there were none. A pickle can hold code, so the folder is created
 private to the user (0700), like the rest of ~/.cache; nothing else is read from it. Only the command line uses it (`RuleSet.prepare(...,
 cache=True)`); tests and programs prepare afresh unless they ask.
@@ -53,7 +53,10 @@ def key(directory: Path, files: Iterable[Path]) -> str | None:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Size and time of last change, as Python checks its own compiled files (a hash of the
+    law text would cost more than the rest of reading the cache)."""
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def load(name: str | None) -> tuple[Any, Any] | None:
