@@ -3,9 +3,13 @@
 `Compiled` is built once per rule set (on first use) and evaluates many cases. What
 depends on a case lives in a `Context`; values that cannot differ between cases
 (the reference key, a fair share for given reference numbers) are kept in caches per
-data years, so that a pool or a sweep computes them once. The requirement logic —
-subjects, `using`, `for each`, `when`, exceptions by priority, `unless`, the verdict —
-follows `Evaluator.requirement` step for step, calling generated conditions.
+data years, so that a pool or a sweep computes them once. A `Plan` binds a requirement's
+subject and `using` documents and calls its generated functions (functions.py), which follow
+`Evaluator.requirement` step for step: `for each`, `when`, exceptions by priority,
+`unless`, the verdict.
+
+One `Compiled` evaluates one case at a time (its caches and the slow path's evaluator are
+shared between calls): a program evaluating cases in several threads needs one per thread.
 """
 
 from __future__ import annotations
@@ -72,7 +76,10 @@ class Compiled:
         out = {}
         for value in self.values:
             if A.foldable(self.program, value):
-                result = evaluator.eval(ir.Ref(value.type, NOWHERE, value.kind, value.name, ()), {})
+                try:
+                    result = evaluator.eval(ir.Ref(value.type, NOWHERE, value.kind, value.name, ()), {})
+                except Exception:               # then it is computed each time, and fails where it is used
+                    continue
                 if not isinstance(result, Missing):
                     out[value.name] = result
         return out
