@@ -231,6 +231,156 @@ def rules_command(rules_dir, fmt) -> None:
                f"{summary['interpretations']} interpretation notes")
 
 
+@main.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_rules_option
+@_format_option
+@click.option("--strict", is_flag=True, help="Fail on warnings too (exit code 1).")
+@click.option("--list", "list_checks", is_flag=True, help="List the checks and their codes, and stop.")
+def lint_command(paths, rules_dir, fmt, strict, list_checks) -> None:
+    """Check rule files without evaluating anything: every error `ammr rules` finds (E-codes),
+    and warnings (W-codes) about rules that check but may not say what was meant.
+
+    \b
+    PATH is a rule file or a folder of them (default: the project's rules/). A file outside
+    the rules folder is checked together with the rules, as if added to them.
+
+    \b
+    Exit codes: 0 no errors (warnings are printed but do not fail, unless --strict),
+    1 warnings only, with --strict; 3 errors. A warning weighed and accepted is silenced by
+    a comment on its line or just above it:  # lint: allow W202 <why>
+    """
+    from .lint import CHECKS, lint
+    if list_checks:
+        for check in CHECKS.values():
+            click.echo(f"{check.code}  {check.title}")
+        return
+    report = lint(paths, rules_dir)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        if report.diagnostics:
+            click.echo(report.render() + "\n", err=True)
+        errors, warnings = len(report.errors), len(report.warnings)
+        click.echo(f"{len(report.files)} rule file{'s' if len(report.files) != 1 else ''}: "
+                   f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}.",
+                   err=True)
+    if report.errors:
+        raise _Exit(EXIT_RULES)
+    if strict and report.warnings:
+        raise _Exit(1)
+
+
+@main.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing: list the files that would change, exit 1 if any.")
+@click.option("--diff", is_flag=True, help="Show the changes as a unified diff (with --check, nothing is written).")
+def fmt_command(paths, check, diff) -> None:
+    """Lay out rule files in the one canonical layout, keeping every comment. Each file is
+    written whole or not at all, and only if formatting leaves what it says unchanged.
+
+    \b
+    PATH is a rule file or a folder of them (default: the project's rules/).
+    Exit codes: 0 done (with --check: nothing to change), 1 with --check: some file would
+    change, 3 a file does not parse (it is left as it is).
+    """
+    import difflib
+    from .api import rules_directory
+    from .files import write_atomic
+    from .format import format_file
+    files = _rule_files(paths or (rules_directory(),))
+    changed, failures = [], []
+    for path in files:
+        try:
+            before, after = format_file(path)
+        except Failed as failure:
+            failures.append(failure)
+            continue
+        if before == after:
+            continue
+        changed.append(path)
+        if diff:
+            click.echo("".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
+                                                    f"{path} (as it is)", f"{path} (formatted)")), nl=False)
+        if check:
+            click.echo(f"would reformat {path}", err=True)
+        else:
+            write_atomic(path, after)
+            click.echo(f"reformatted {path}", err=True)
+    for failure in failures:
+        click.echo(failure.render() + "\n", err=True)
+    verb = "would be reformatted" if check else "reformatted"
+    click.echo(f"{len(files)} rule file{'s' if len(files) != 1 else ''}: {len(changed)} {verb}, "
+               f"{len(files) - len(changed) - len(failures)} already formatted"
+               + (f", {len(failures)} with errors (left as they are)" if failures else "") + ".", err=True)
+    if failures:
+        raise _Exit(EXIT_RULES)
+    if check and changed:
+        raise _Exit(1)
+
+
+def _rule_files(paths) -> list[Path]:
+    return _files(paths, lambda folder: sorted(folder.glob("*.rules")))
+
+
+def _files(paths, in_folder) -> list[Path]:
+    """The files named, folders replaced by their files; shown relative to the working directory."""
+    from .api import _display
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out.extend(_display(p) for p in in_folder(path))
+        elif path.exists():
+            out.append(path)
+        else:
+            raise click.BadParameter(f"no such file or folder: {path}", param_hint="PATH")
+    return out
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_rules_option
+@click.option("-k", "match", metavar="TEXT", help="Run only the scenarios whose name contains TEXT.")
+def test_command(paths, rules_dir, match) -> None:
+    """Run the rule scenarios (YAML files of facts and the verdicts expected of them) and say
+    which pass and which fail, with what was expected and what came out. The same scenarios
+    run as tests under pytest.
+
+    \b
+    PATH is a scenario file or a folder of them (default: tests/scenarios/ beside the rules).
+    Exit codes: 0 all passed, 1 some failed, 2 a scenario file is wrong, 3 a rule file is wrong.
+    """
+    from . import scenarios
+    from .api import rules_directory
+    folder = (Path(rules_dir) if rules_dir else rules_directory()).resolve().parent / "tests" / "scenarios"
+    files = _files(paths or (folder,), lambda f: sorted(p for p in f.rglob("*") if p.suffix in (".yaml", ".yml")))
+    found, problems = [], []
+    for path in files:
+        try:
+            found += [s for s in scenarios.load(path) if not match or match in s.name]
+        except Failed as failure:
+            problems.append(failure)
+    if problems:
+        _report(Failed([d for f in problems for d in f.diagnostics],
+                       {k: v for f in problems for k, v in f.sources.items()}), EXIT_USAGE)
+    if not found:
+        raise click.BadParameter("no scenarios found" + (f" named like '{match}'" if match else ""), param_hint="PATH")
+    rules = _prepare(rules_dir)
+    failed, current = 0, None
+    for scenario in found:
+        if scenario.file != current:
+            current = scenario.file
+            click.echo(current)
+        report = scenarios.verify(rules, scenario)
+        click.echo(f"  {'✔ pass' if report.passed else '✘ FAIL'}  {scenario.name}")
+        if not report.passed:
+            failed += 1
+            click.echo("\n".join("        " + line for line in report.render().split("\n")[1:]))
+    click.echo(f"\n{len(found)} scenario{'s' if len(found) != 1 else ''}: {len(found) - failed} passed, "
+               f"{failed} failed.")
+    if failed:
+        raise _Exit(1)
+
 @main.command()
 @_rules_option
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,

@@ -48,10 +48,10 @@ class Diagnostic:
 
 def source_excerpt(source: str, span: Span) -> str:
     """The offending line with a caret under the span, as compilers print it."""
-    lines = source.splitlines()
+    lines = source.split("\n")          # as the parser counts lines (splitlines also breaks at \f, \v, ...)
     if not (1 <= span.line <= len(lines)):
         return ""
-    text = lines[span.line - 1].expandtabs(1)
+    text = lines[span.line - 1].rstrip("\r").expandtabs(1)
     if len(text) > 200:                      # keep very long lines readable
         start = max(0, span.column - 80)
         text = text[start:start + 160]

@@ -99,6 +99,24 @@ class Document:
 def _no_float(value: Any) -> Any:
     if isinstance(value, float):
         raise ValueError("give the amount as an exact number or a string, not a floating-point value")
+    return _within_reach(value)
+
+
+# A figure of the Regulation has a handful of digits; one of thousands, or written as
+# 1e999999999, is a typing accident, and turned into an exact fraction would take forever.
+MAX_DIGITS = 40
+
+
+def _within_reach(value: Any) -> Any:
+    if isinstance(value, (str, Decimal)) and not isinstance(value, bool):
+        try:
+            number = Decimal(value.strip().rstrip("%").strip()) if isinstance(value, str) else value
+        except InvalidOperation:
+            return value                     # not a number at all: the type check says so
+        if not number.is_finite():
+            raise ValueError("expected a number")
+        if len(number.as_tuple().digits) > MAX_DIGITS or abs(number.adjusted()) > MAX_DIGITS:
+            raise ValueError(f"a figure of more than {MAX_DIGITS} digits")
     return value
 
 
@@ -106,9 +124,9 @@ def _to_fraction(value: Any) -> Fraction:
     if isinstance(value, bool):
         raise ValueError("expected a share such as 1/3, 0.25 or 25 %")
     if isinstance(value, (int, Decimal, Fraction)):
-        return Fraction(value)
+        return Fraction(_within_reach(value))
     if isinstance(value, str):
-        text = value.strip()
+        text = _within_reach(value).strip()
         try:
             if text.endswith("%"):
                 return Fraction(Decimal(text[:-1].strip())) / 100
@@ -236,7 +254,7 @@ def read_yaml(path: Path) -> list[_Raw]:
                 continue
             positions: dict[Path_, Span] = {}
             problems: list[Diagnostic] = []
-            data = _construct(node, (), positions, problems, str(path))
+            data = _construct(node, (), positions, problems, str(path), _Budget())
             if problems:
                 raise Failed(problems, {str(path): text})
             out.append(_Raw(data, positions))
@@ -260,13 +278,38 @@ class _Loader(yaml.SafeLoader):
 _constructor = yaml.SafeLoader("")   # used only for its scalar constructors
 
 
-def _construct(node, path: Path_, positions, problems, filename) -> Any:
+class _Budget:
+    """Aliases let a small YAML file stand for an enormous document (a "billion laughs"), or
+    for one that contains itself: count the values, and know the values being built."""
+    MAX_VALUES = 100_000
+
+    def __init__(self):
+        self.values = 0
+        self.building: set[int] = set()
+
+
+def _construct(node, path: Path_, positions, problems, filename, budget: _Budget) -> Any:
     start, end = node.start_mark, node.end_mark
     positions[path] = Span(filename, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    budget.values += 1
+    if budget.values > budget.MAX_VALUES:
+        if budget.values == budget.MAX_VALUES + 1:
+            problems.append(Diagnostic("D007", f"the document holds more than {budget.MAX_VALUES} values",
+                                       _mark(node, filename), "an alias (*name) repeated inside repeated aliases "
+                                                              "multiplies what it stands for: write the values out"))
+        return None
+    if id(node) in budget.building:
+        problems.append(Diagnostic("D008", "this alias stands for a value that contains it", _mark(node, filename),
+                                   "a value cannot hold itself: write the values out"))
+        return None
     if isinstance(node, yaml.MappingNode):
+        budget.building.add(id(node))
         out: dict = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node)
+            try:
+                key = _scalar(key_node)
+            except ValueError:
+                key = None
             if isinstance(key, (list, dict)) or key is None:
                 problems.append(Diagnostic("D005", "a key must be a plain name", _mark(key_node, filename)))
                 continue
@@ -275,12 +318,22 @@ def _construct(node, path: Path_, positions, problems, filename) -> Any:
                 problems.append(Diagnostic("D006", f"the key '{key}' appears twice", _mark(key_node, filename),
                                            "a later value would silently replace the earlier one: keep one"))
                 continue
-            out[key] = _construct(value_node, path + (key,), positions, problems, filename)
+            out[key] = _construct(value_node, path + (key,), positions, problems, filename, budget)
             positions[path + (key, "<key>")] = _mark(key_node, filename)
+        budget.building.discard(id(node))
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, path + (i,), positions, problems, filename) for i, child in enumerate(node.value)]
-    return _scalar(node)
+        budget.building.add(id(node))
+        items = [_construct(child, path + (i,), positions, problems, filename, budget)
+                 for i, child in enumerate(node.value)]
+        budget.building.discard(id(node))
+        return items
+    try:
+        return _scalar(node)
+    except ValueError:                   # e.g. an integer of thousands of digits, a 30 February
+        problems.append(Diagnostic("D009", f"cannot read the value '{node.value[:40]}'", _mark(node, filename),
+                                   "write numbers of a few digits, and dates as YYYY-MM-DD"))
+        return None
 
 
 def _mark(node, filename) -> Span:

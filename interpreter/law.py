@@ -379,6 +379,15 @@ class Citation:
             return self._join(head, None, False)
         return self._join(head, None if omit_subparagraph else self.subparagraph, bool(self.points))
 
+    def contains(self, other: "Citation") -> bool:
+        """Whether `other` is this provision or lies inside it (Art 57(1), first sentence is in Art 57(1))."""
+        if (other.article, other.annex) != (self.article, self.annex):
+            return False
+        for part in ("paragraph", "subparagraph", "sentence"):
+            if getattr(self, part) is not None and getattr(other, part) != getattr(self, part):
+                return False
+        return other.points[:len(self.points)] == self.points
+
     def full(self) -> str:
         """Formal form, e.g. 'Article 12(2), first subparagraph, point (a)'."""
         return self._join(self._head("Article"), self.subparagraph, bool(self.points))

@@ -19,7 +19,7 @@ from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast as A
-from .diagnostics import Collector, Diagnostic, Failed
+from .diagnostics import Collector, Diagnostic, Failed, did_you_mean
 
 GRAMMAR = Path(__file__).with_name("grammar.lark")
 
@@ -48,7 +48,7 @@ def parse_file(path: str | Path) -> A.RuleFile:
         raise Failed([Diagnostic("E001", f"cannot read rule file: {error.strerror}",
                                  A.Span(str(path), 1, 1, 1, 1))]) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")       # a byte order mark, as some editors write, is not text
     except UnicodeDecodeError as error:
         line = raw[:error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
@@ -62,6 +62,9 @@ def parse_text(text: str, filename: str = "<rules>") -> A.RuleFile:
     """Parse one rule file. Raises `Failed` with every syntax and structure error found."""
     tree = _parse_tree(text, filename)
     comments = tuple((c.line, str(c)) for c in _comments)
+    too_far = _beyond_limits(tree, filename)
+    if too_far:
+        raise Failed(too_far, {filename: text})
     collector = Collector()
     try:
         declarations = _Builder(filename, text, collector).transform(tree)
@@ -83,22 +86,50 @@ def _parse_tree(text: str, filename: str) -> Tree:
         raise Failed(diagnostics, {filename: text}) from None
 
 
+# Every later stage walks expressions recursively; a rule nested deeper than this is no
+# reading of a law anyone writes, and would exhaust Python's stack (measured: about 250 levels
+# of 'and' through check, evaluate and explain). Numbers beyond 40 digits are typing accidents.
+MAX_NESTING = 100
+MAX_DIGITS = 40
+
+
+def _beyond_limits(tree: Tree, filename: str) -> list[Diagnostic]:
+    """The first expression nested too deeply and every overlong number, found without recursion."""
+    out: list[Diagnostic] = []
+    stack: list[tuple[Tree, int]] = [(tree, 0)]
+    deep_reported = False
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING and not deep_reported:
+            deep_reported = True
+            out.append(Diagnostic("E108", f"this expression is nested more than {MAX_NESTING} levels deep",
+                                  _span(filename, node.meta), "split it into definitions, each with a name"))
+        for child in node.children:
+            if isinstance(child, Tree):
+                stack.append((child, depth + 1))
+            elif isinstance(child, Token) and child.type in ("NUMBER", "INT") \
+                    and sum(c.isdigit() for c in child) > MAX_DIGITS:
+                out.append(Diagnostic("E109", f"a number of {sum(c.isdigit() for c in child)} digits",
+                                      _span(filename, child), f"no figure of the rules needs more than {MAX_DIGITS} digits"))
+    return sorted(out, key=lambda d: (d.span.line, d.span.column))
+
+
 def _recover(text: str, filename: str, first: UnexpectedInput) -> list[Diagnostic]:
     """Report one syntax error per broken declaration, not just the first of the file.
 
     Each declaration starts at the beginning of a line with its keyword; parsing each
-    alone (the rest blanked out, so positions stay true) finds the other errors.
+    alone (the rest blanked out, so positions stay true) finds its own error. A declaration
+    cut short shows up in the whole file as an error at the next one's keyword; parsed alone,
+    it is reported where it is cut short instead.
     """
-    diagnostics = [syntax_diagnostic(first, text, filename)]
     starts = [m.start() for m in re.finditer(
         r"^(?:%s)\b" % "|".join(k.replace(" ", r"\s+") for k in DECLARATION_KEYWORDS), text, re.M)]
-    if len(starts) > 200:                  # a pathological file: one message is enough
-        return diagnostics
-    bounds = list(zip(starts, starts[1:] + [len(text)]))
-    seen = {(diagnostics[0].span.line, diagnostics[0].span.column)}
-    for begin, end in bounds:
-        if begin <= getattr(first, "pos_in_stream", -1) < end:
-            continue
+    whole = syntax_diagnostic(first, text, filename)
+    if len(starts) > 200 or not starts:     # a pathological file: one message is enough
+        return [whole]
+    diagnostics = [whole] if (getattr(first, "pos_in_stream", 0) or 0) < starts[0] else []
+    seen = {(d.span.line, d.span.column) for d in diagnostics}
+    for begin, end in zip(starts, starts[1:] + [len(text)]):
         chunk = re.sub(r"[^\n]", " ", text[:begin]) + text[begin:end]
         try:
             parser().parse(chunk)
@@ -108,7 +139,7 @@ def _recover(text: str, filename: str, first: UnexpectedInput) -> list[Diagnosti
             if key not in seen:
                 seen.add(key)
                 diagnostics.append(diagnostic)
-    return sorted(diagnostics, key=lambda d: (d.span.line, d.span.column))
+    return sorted(diagnostics or [whole], key=lambda d: (d.span.line, d.span.column))
 
 
 # ------------------------------------------------------------ syntax errors
@@ -140,26 +171,322 @@ def _expected(error: UnexpectedInput) -> str:
 
 
 def syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diagnostic:
+    """One syntax error as a sentence about the rules, with a hint: first the mistakes people
+    make (recognised by example, see `_MISTAKES`), then what the grammar expected."""
     line, column = getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1
+    known = _lexical_mistake(error, text, filename) or _citation_cut_short(error, text, filename) \
+        or _keyword_out_of_place(error, text, filename) or _known_mistake(error, text, filename)
+    if known is not None:
+        return known
     if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
-        lines = text.splitlines() or [""]
-        line, column = len(lines), len(lines[-1]) + 1
         return Diagnostic("E101", "the file ends in the middle of a declaration",
-                          A.Span(filename, line, column, line, column + 1), _expected(error))
+                          _error_span(error, text, filename), _expected(error))
     if isinstance(error, UnexpectedCharacters):
         char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
-        span = A.Span(filename, line, column, line, column + 1)
-        if char == '"':
-            return Diagnostic("E102", "this quoted text is not closed on its line", span,
-                              'end the text with " on the same line; split a long text into several "..." pieces')
-        return Diagnostic("E103", f"unexpected character {char!r}", span, _expected(error))
+        return Diagnostic("E103", f"unexpected character {char!r}", A.Span(filename, line, column, line, column + 1),
+                          _expected(error))
     token = error.token
-    width = max(1, len(str(token)))
-    span = A.Span(filename, line, column, line, column + width)
-    citation = _citation_cut_short(error, text, filename)
-    if citation is not None:
-        return citation
+    span = A.Span(filename, line, column, line, column + max(1, len(str(token))))
     return Diagnostic("E104", f"unexpected {_token_words(token)}", span, _expected(error))
+
+
+
+
+# The mistakes people make, each shown by a few small examples of it. Lark matches the parser
+# state an error leaves behind against the states of these examples (`match_examples`), so a
+# mistake is recognised wherever it is made, not only where its words look alike. The state
+# includes how deep the parser is, hence each mistake is written out in each kind of place.
+_FIRST = ['act "a"', 'authority A "a"', 'member state AA "a" participates', 'constant c = 1',
+          'parameter p: date = 1 January 2026', 'dataset d: persons by member state file "f"',
+          'document D', 'document D "d"', 'record R', 'definition d = 1', 'requirement r "t"', 'exception e "t"',
+          'coverage Art 1 not checkable "x"']
+_LATER = [f"{first} source \"s\"" for first in _FIRST]
+_FIELD = [f"{head}{clause}{first} f: text{extra}" for head in ("document D", 'document D "d"', "record R")
+          for clause in ("", " cites Art 1") for first in ("", " e: text")
+          for extra in ("", ' "f"', " default 1", ' "f" default 1')]
+_CLAUSE_PLACES = _FIRST + _LATER
+_RULES = ['requirement r "t"', 'exception e "t"', 'requirement r "t" source "s"', 'exception e "t" source "s"']
+
+_MISTAKES: dict[str, list[str]] = {
+    # 'cites' with no citation after it (or after 'and')
+    "citation": [f"{place} cites {rest}" for place in _CLAUSE_PLACES + _FIELD
+                 for rest in ("for", "", "Art 1 and for", "Art 1 and", '"Art 1"', "article 1", "12")],
+    # a requirement, exception, authority or act without its quoted title
+    "title": [f"{kind} cites" for kind in ("requirement r", "exception e", "authority A", "act", "member state DE")]
+             + [f"{kind} {word}" for kind in ("requirement r", "exception e") for word in ("for", "when", "requires", "x")],
+    # 'for proposal' without ': CommissionProposal'
+    "binding type": [f"{place} {clause} p {rest}" for place in _RULES for clause in ("for", "using")
+                     for rest in ("requires", "", "P", ", q: Q")]
+                    + [f"definition d(p) = 1", "definition d(p: T, q) = 1"],
+    # 'needs assessment by Commission' without the words of the law
+    "assessment words": [f"{place} needs assessment by A {rest}" for place in _RULES for rest in ("", "cites")]
+                        + ['coverage Art 1 needs assessment by A', 'coverage Art 1 needs assessment by A cites'],
+    # 'then' that does not say what the exception does
+    "outcome": [f"{place} then {rest}" for place in _RULES for rest in ("", "when", "applicable", "x")],
+    # 'priority high'
+    "priority": [f"{place} priority {rest}" for place in _RULES for rest in ("", "high", "1.5", "when")],
+    # a definition or constant without '='
+    "equals": ["definition d x", "definition d: persons x", "definition d(p: T) x", "definition d(p: T): T x",
+               "constant c x", "constant c: persons x", "constant c", "parameter p: date x", "parameter p x"],
+    # a member state without 'participates' or 'does not participate'
+    "participation": ['member state DE "Germany" cites', 'member state DE "Germany"', 'member state DE "Germany" x',
+                      'member state DE "Germany" participates from x'],
+    # a word at the start of a declaration that is no kind of declaration
+    "declaration": ["requirment", "x", 'requirement r "t" cites Art 1 x'],
+    # a word where a clause begins that is no clause (or an operator is missing before it)
+    "clause": [f"{place} {word}" for place in _CLAUSE_PLACES for word in ("x", "require x")]
+              + [f"{place} {clause} x y" for place in _RULES for clause in ("requires", "when", "unless")]
+              + [f"{place} {clause} (x) y" for place in _RULES for clause in ("requires", "when", "unless")]
+              + [f"{place} = x y" for place in ("definition d", "definition d: persons")],
+}
+
+_MISTAKE_HINTS = {
+    "title": 'give it {an} {what} in quotes after its name, e.g. {example}',
+    "binding type": "name the type after a colon, e.g. for proposal: CommissionProposal",
+    "assessment words": 'quote, after the authority, the words of the provision that leave the decision to it, '
+                        'e.g. needs assessment by Commission "shall take this duly into account"',
+    "outcome": "say what the exception does: then not applicable, then compliant, then requires <condition>, "
+               'or then needs assessment by <authority> "<words of the law>"',
+    "priority": "a priority is a whole number; the higher one wins when two exceptions apply: priority 1",
+    "equals": "give the value after '=', e.g. {example}",
+    "participation": "say whether it takes part: participates, participates from 11 June 2024, or does not participate",
+}
+
+_MISTAKE_MESSAGES = {
+    "title": "the {kind} needs a quoted {what} after its name",
+    "binding type": "'{name}' needs its type",
+    "assessment words": "the words of the law that leave the decision to the authority are missing",
+    "outcome": "'then' must say what the exception does",
+    "priority": "'priority' must be followed by a whole number",
+    "equals": "the value of this {kind} is missing",
+    "participation": "the member state does not say whether it takes part",
+}
+
+DECLARATION_WORDS = ("act", "authority", "member", "constant", "parameter", "dataset", "document", "record",
+                     "definition", "requirement", "exception", "coverage")
+CLAUSE_WORDS = ("cites", "interpretation", "source", "file", "scale", "eli", "url", "law", "for", "using", "when",
+                "unless", "requires", "needs", "notwithstanding", "priority", "then", "default")
+# Clause keywords followed by an expression or a name: a keyword written there is read as a name.
+_TAKES_A_VALUE = {"requires": "a condition", "when": "a condition", "unless": "a condition",
+                  "and": "a condition", "or": "a condition", "not": "a condition",
+                  "for": "a name and its type, e.g. for proposal: CommissionProposal",
+                  "using": "a name and its type, e.g. using proposal: CommissionProposal",
+                  "notwithstanding": "the names of the requirements it sets aside", "scale": "a number",
+                  "default": "a value", "in": "a table or list", "then": "what the exception does"}
+
+
+@lru_cache(maxsize=None)
+def _example_error(example: str) -> UnexpectedInput | None:
+    try:
+        parser().parse(example)
+    except UnexpectedInput as error:
+        return error
+    return None
+
+
+def _parse_example(example: str):
+    """`match_examples` parses each example; the parse of an example never changes, so keep it."""
+    error = _example_error(example)
+    if error is not None:
+        raise error
+    return None
+
+
+def _known_mistake(error: UnexpectedInput, text: str, filename: str) -> Diagnostic | None:
+    if getattr(error, "state", None) is None:
+        return None
+    label = error.match_examples(_parse_example, _MISTAKES, use_accepts=True)
+    if label is None:
+        return None
+    if label == "citation":
+        return _no_citation(error, text, filename)
+    if label in ("declaration", "clause"):
+        return _unknown_word(label, error, text, filename)
+    span = _missing_span(error, text, filename)
+    pos = getattr(error, "pos_in_stream", None) or len(text)
+    if label == "binding type":
+        name = _last_word(text, pos) or "the name"
+        token = getattr(error, "token", None)
+        if token is not None and token.type == "NAME" and str(token)[:1].isupper():
+            return Diagnostic("E127", f"a colon is missing between '{name}' and its type", span, f"write {name}: {token}")
+        return Diagnostic("E127", _MISTAKE_MESSAGES[label].format(name=name), span, _MISTAKE_HINTS[label])
+    kind = _declaration_before(text, pos) or "declaration"
+    if label == "title":
+        what = {"authority": "description", "member state": "country name"}.get(kind, "title")
+        hint = _MISTAKE_HINTS[label].format(an=_article(what), what=what,
+                                            example=_EXAMPLES.get(kind, _EXAMPLES["requirement"]))
+        return Diagnostic("E124", _MISTAKE_MESSAGES[label].format(kind=kind, what=what), span, hint)
+    hint = _MISTAKE_HINTS[label].format(example=_VALUE_EXAMPLES.get(kind, _VALUE_EXAMPLES["constant"]))
+    return Diagnostic("E129", _MISTAKE_MESSAGES[label].format(kind=kind), span, hint)
+
+
+_EXAMPLES = {"requirement": 'requirement proposal_minimum_relocations "At least 30 000 relocations"',
+             "exception": 'exception proposal_no_need_for_solidarity "No need for solidarity measures indicated"',
+             "authority": 'authority Commission "the European Commission"',
+             "member state": 'member state DE "Germany" participates',
+             "act": 'act "Regulation (EU) 2024/1351"'}
+_VALUE_EXAMPLES = {"constant": "constant minimum_relocations = 30 000 persons",
+                   "parameter": "parameter cut_off: date = 1 January 2026",
+                   "definition": "definition total_population: persons = sum(population[m] for each m in "
+                                 "participating member states)"}
+
+
+def _error_span(error: UnexpectedInput, text: str, filename: str) -> A.Span:
+    """Where the error is; at the end of the input, just after the last word read."""
+    token = getattr(error, "token", None)
+    if token is None or token.type == "$END" or not str(token):
+        # Lark's end token borrows the position of the last token read
+        last = token if token is not None and token.end_pos is not None else \
+            (getattr(error, "token_history", None) or [None])[-1]
+        end = last.end_pos if last is not None and last.end_pos is not None else len(text.rstrip())
+        return _span_at(filename, text, end, 1)
+    return A.Span(filename, token.line, token.column, token.line, token.column + len(str(token).split("\n")[0]))
+
+
+def _missing_span(error: UnexpectedInput, text: str, filename: str) -> A.Span:
+    """Something is missing: point just after the last word read when the next one is on a
+    later line (it belongs to the next clause), else at the word that stands in its place."""
+    token = getattr(error, "token", None)
+    last = (getattr(error, "token_history", None) or [None])[-1]
+    if token is not None and token.type != "$END" and last is not None and last.end_pos is not None \
+            and token.line > last.end_line:
+        return _span_at(filename, text, last.end_pos, 1)
+    return _error_span(error, text, filename)
+
+
+def _no_citation(error: UnexpectedInput, text: str, filename: str) -> Diagnostic:
+    token = getattr(error, "token", None)
+    word = str(token) if token is not None and token.type != "$END" else ""
+    cites = [m for m in re.finditer(r"\b(?:cites|and)\b", text[:getattr(error, "pos_in_stream", len(text)) or len(text)])]
+    if word.startswith('"'):
+        hint = f"write the citation without quotes: cites {word.strip(chr(34))}"
+    elif re.fullmatch(r"(?i)art(?:icle)?\.?", word):
+        hint = "write 'Art' with a capital A, e.g. cites Art 12(2)(a)"
+    elif word[:1].isdigit():
+        hint = f"start the citation with 'Art', e.g. cites Art {word}"
+    elif word in ("paragraph", "point", "subparagraph"):
+        hint = "name the article first, e.g. cites Art 12(2), point (a)"
+    else:
+        hint = "name the provision the rule encodes, e.g. cites Art 12(2)(a) or cites Annex I"
+    span = _error_span(error, text, filename)
+    if cites and (not word or (token is not None and token.line != _line_of(text, cites[-1].start()))):
+        keyword = cites[-1]                 # nothing follows on the line: point at 'cites' itself
+        line, column = _line_of(text, keyword.start()), _column_of(text, keyword.start())
+        span = A.Span(filename, line, column, line, column + len(keyword.group()))
+    after = "'and'" if cites and cites[-1].group() == "and" else "'cites'"
+    return Diagnostic("E120", f"{after} must be followed by a citation", span, hint)
+
+
+def _unknown_word(label: str, error: UnexpectedInput, text: str, filename: str) -> Diagnostic | None:
+    token = getattr(error, "token", None)
+    if token is None or token.type != "NAME":
+        return None
+    word, span = str(token), _error_span(error, text, filename)
+    expected = set(getattr(error, "expected", None) or ())
+    if _column_of(text, token.start_pos) == 1 or "CITES" not in expected:
+        hint = did_you_mean(word, DECLARATION_KEYWORDS) or "a declaration starts with one of: " + ", ".join(DECLARATION_KEYWORDS)
+        return Diagnostic("E125", f"'{word}' does not start a declaration", span, hint)
+    hint = did_you_mean(word, CLAUSE_WORDS) or \
+        "a clause starts with one of: " + ", ".join(w for w in CLAUSE_WORDS if w not in ("law", "default"))
+    return Diagnostic("E126", f"'{word}' does not start a clause", span,
+                      hint + ("; is an operator ('and', 'or', 'is at least') missing before it?"
+                              if hint.startswith("a clause") else ""))
+
+
+def _keyword_out_of_place(error: UnexpectedInput, text: str, filename: str) -> Diagnostic | None:
+    """`requires for p: ...`, `when cites ...`: a keyword where a condition or name belongs is read
+    as a name, and the parser trips only on the word after it. Point at the keyword."""
+    if not isinstance(error, UnexpectedToken) or error.token.type == "$END":
+        return None
+    window = max(0, error.token.start_pos - _LOOK_BACK)
+    match = re.search(r"\b([a-z]+)\s+([a-z]+)\s*$", text[window:error.token.start_pos])
+    if not match:
+        return None
+    clause, word = match.groups()
+    if clause not in _TAKES_A_VALUE or word not in DECLARATION_WORDS + CLAUSE_WORDS:
+        return None
+    start = window + match.start(2)
+    line, column = _line_of(text, start), _column_of(text, start)
+    return Diagnostic("E123", f"'{clause}' must be followed by {_TAKES_A_VALUE[clause]}, but '{word}' begins another "
+                              f"{'declaration' if word in DECLARATION_WORDS else 'clause'}",
+                      A.Span(filename, line, column, line, column + len(word)),
+                      f"complete the condition after '{clause}', or remove '{clause}'" if clause in ("and", "or", "not")
+                      else f"complete the '{clause}' clause, or remove it; clauses may come in any order, each "
+                           f"starting with its keyword")
+
+
+def _lexical_mistake(error: UnexpectedInput, text: str, filename: str) -> Diagnostic | None:
+    """Numbers and operators written as elsewhere: 0,5  30,000  1.000.000  ==  &&  'text'."""
+    pos = getattr(error, "pos_in_stream", None)
+    if pos is None or pos >= len(text):
+        return None
+    if isinstance(error, UnexpectedCharacters) and text[pos] == '"':
+        return Diagnostic("E102", "this quoted text is not closed on its line", _span_at(filename, text, pos, 1),
+                          'end the text with " on the same line; split a long text into several "..." pieces')
+    around = text[max(0, pos - 40):pos + 40]
+    offset = pos - max(0, pos - 40)
+    if text[pos] == ",":
+        number = re.search(r"(?<![\w.])(\d[\d.]*),(\d+)$", around[:offset + 1] + _digits_after(text, pos + 1))
+        if number:
+            whole, part = number.groups()
+            written = f"{whole},{part}"
+            span = _span_at(filename, text, pos - len(whole), len(written))
+            if len(part) == 3 and "." not in whole and len(whole) <= 3:
+                return Diagnostic("E122", f"'{written}' groups thousands with a comma", span,
+                                  f"write {whole} {part}: thousands are grouped with spaces, as in the Official "
+                                  f"Journal (a decimal is written with a point: {whole}.{part})")
+            return Diagnostic("E121", f"'{written}' has a decimal comma", span,
+                              f"write {whole.replace('.', ' ')}.{part}: decimals are written with a point "
+                              f"(and thousands grouped with spaces)")
+    if isinstance(error, UnexpectedToken) and text[pos].isdigit() and re.search(r"\d\.\d{3}\.$", around[:offset]):
+        start = pos - len(re.search(r"[\d.]+$", around[:offset]).group())
+        written = text[start:pos] + re.match(r"\d+", text[pos:]).group()
+        return Diagnostic("E122", f"'{written}' groups thousands with points", _span_at(filename, text, start, len(written)),
+                          f"write {written.replace('.', ' ')}: thousands are grouped with spaces, as in the Official Journal")
+    for written, (name, hint) in _FOREIGN_OPERATORS.items():
+        start = pos - 1 if written == "==" else pos
+        if written == "==" and (not isinstance(error, UnexpectedToken) or text[start - 1:start] in ("<", ">", "!")):
+            continue
+        if text.startswith(written, start):
+            return Diagnostic("E128", f"{name} is not part of the rule language", _span_at(filename, text, start, len(written)), hint)
+    return None
+
+
+_QUOTES = 'quote texts with straight double quotes: "..."'
+_FOREIGN_OPERATORS = {"==": ("'=='", "write '=' or 'is'"), "&&": ("'&&'", "write 'and'"), "||": ("'||'", "write 'or'"),
+                      "&": ("'&'", "write 'and'"), "|": ("'|'", "write 'or'"), "!": ("'!'", "write 'not', or '!=' for 'is not'"),
+                      "'": ("a single quote", _QUOTES), "\u2019": ("a typographic quote", _QUOTES),
+                      "\u201c": ("a typographic quote", _QUOTES)}
+_LOOK_BACK = 200          # how far back a message looks for the words before an error
+
+
+def _digits_after(text: str, pos: int) -> str:
+    return re.match(r"\d*", text[pos:pos + 40]).group()
+
+
+def _span_at(filename: str, text: str, start: int, width: int) -> A.Span:
+    line, column = _line_of(text, start), _column_of(text, start)
+    return A.Span(filename, line, column, line, column + max(1, width), start, start + width)
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _column_of(text: str, pos: int) -> int:
+    return pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _last_word(text: str, pos: int) -> str:
+    match = re.search(r"([A-Za-z_]\w*)\s*$", text[max(0, pos - _LOOK_BACK):pos])
+    return match.group(1) if match else ""
+
+
+def _declaration_before(text: str, pos: int) -> str:
+    """The kind of the declaration the position is in: the last declaration keyword at a line start."""
+    found = list(re.finditer(r"^(act|authority|member\s+state|constant|parameter|dataset|document|record|"
+                             r"definition|requirement|exception|coverage)\b", text[:pos], re.M))
+    return " ".join(found[-1].group(1).split()) if found else ""
 
 
 def _citation_cut_short(error: UnexpectedToken, text: str, filename: str) -> Diagnostic | None:
@@ -421,16 +748,19 @@ class _Builder(Transformer):
     and_, or_ = _binary("and"), _binary("or")
 
     def compare(self, meta, children):
-        left, op, right = children
-        wording = " ".join(self._source[left.span.end:right.span.start].split())
+        left, (op, wording), right = children
         return A.Compare(span=self._sp(meta), op=op, left=left, right=right, wording=wording)
 
-    def op_ge(self, meta, _): return ">="
-    def op_le(self, meta, _): return "<="
-    def op_gt(self, meta, _): return ">"
-    def op_lt(self, meta, _): return "<"
-    def op_eq(self, meta, _): return "="
-    def op_ne(self, meta, _): return "!="
+    def _comparator(op):
+        # The wording is the comparator as written ("is at least", ">="), from its own tokens:
+        # the text between the operands may also hold a closing bracket or a comment.
+        def method(self, meta, _):
+            written = re.sub(r"#[^\n]*", " ", self._source[meta.start_pos:meta.end_pos])
+            return op, " ".join(written.split())
+        return method
+
+    op_ge, op_le, op_gt = _comparator(">="), _comparator("<="), _comparator(">")
+    op_lt, op_eq, op_ne = _comparator("<"), _comparator("="), _comparator("!=")
 
     def is_given(self, meta, children):
         return A.IsGiven(span=self._sp(meta), operand=children[0], negated=False)

@@ -18,11 +18,13 @@ documents of a case, optionally the data years, and what must come out:
             equals: 2169/10000                # exact (a fraction or a decimal), or:
             shown: 21.6904 %                  # as displayed
 
-The pytest suite and `ammr test` both run them through `run()`.
+The pytest plugin (`pytest_plugin.py`: each scenario a test item) and `ammr test` both run
+them through `verify()`, whose report says what was expected and what came out.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,9 +36,10 @@ import yaml
 
 from . import types as T
 from .api import Result, RuleSet
-from .diagnostics import Failed
+from .ast import Span
+from .diagnostics import Diagnostic, Failed
 from .law import CitationSyntaxError, UnresolvedCitation
-from .trace import Missing
+from .trace import Missing, Outcome
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Scenario:
     values: tuple[dict, ...] = ()
     data_years: dict[str, int] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)      # e.g. {date_of_application: 2026-06-12}
+    line: int = 0                       # where the scenario starts in its file
 
     @property
     def id(self) -> str:
@@ -55,46 +59,179 @@ class Scenario:
 
 
 def load(path: str | Path) -> list[Scenario]:
+    """The scenarios of one file. Raises `Failed` (S-codes, positioned) if the file is not a
+    list of scenarios, each with a name and what it expects."""
     path = Path(path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out = []
-    for entry in data.get("scenarios", []):
-        out.append(Scenario(str(path), entry["name"], tuple(entry.get("documents", ())),
-                            tuple(entry.get("expect", ())), tuple(entry.get("values", ())),
-                            dict(entry.get("data_years") or {}), dict(entry.get("parameters") or {})))
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) or {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise Failed([Diagnostic("S001", f"cannot read the scenario file: {error}", Span(str(path), 1, 1, 1, 1))]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise Failed([Diagnostic("S002", f"not valid YAML: {getattr(error, 'problem', None) or error}",
+                                 Span(str(path), line, column, line, column + 1))], {str(path): text}) from None
+    lines = _entry_lines(text)
+    where = lambda i: Span(str(path), lines[i] if i < len(lines) else 1, 1, lines[i] if i < len(lines) else 1, 2)  # noqa: E731
+    entries = data.get("scenarios") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise Failed([Diagnostic("S003", "a scenario file holds a list under 'scenarios:'", Span(str(path), 1, 1, 1, 2),
+                                 "scenarios:\n  - name: ...\n    documents: [...]\n    expect: [...]")], {str(path): text})
+    out, problems, names = [], [], {}
+    for i, entry in enumerate(entries):
+        problem = _malformed(entry)
+        if problem:
+            problems.append(Diagnostic("S003", problem, where(i), "see the format at the top of interpreter/scenarios.py"))
+            continue
+        if entry["name"] in names:
+            problems.append(Diagnostic("S004", f"two scenarios are named '{entry['name']}'", where(i),
+                                       f"the first is at line {names[entry['name']]}; names identify scenarios"))
+            continue
+        names[entry["name"]] = where(i).line
+        out.append(Scenario(str(path), entry["name"], tuple(entry.get("documents") or ()),
+                            tuple(entry.get("expect") or ()), tuple(entry.get("values") or ()),
+                            dict(entry.get("data_years") or {}), dict(entry.get("parameters") or {}),
+                            where(i).line))
+    if problems:
+        raise Failed(problems, {str(path): text})
     return out
+
+
+def _malformed(entry: Any) -> str:
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        return "a scenario is a mapping with a 'name:'"
+    for key in ("documents", "expect", "values"):
+        if not isinstance(entry.get(key) or [], list) or not all(isinstance(x, dict) for x in entry.get(key) or []):
+            return f"scenario '{entry['name']}': '{key}' is a list of mappings"
+    for key in ("data_years", "parameters"):
+        if not isinstance(entry.get(key) or {}, dict):
+            return f"scenario '{entry['name']}': '{key}' is a mapping"
+    if not entry.get("expect") and not entry.get("values"):
+        return f"scenario '{entry['name']}' expects nothing: give 'expect:' or 'values:'"
+    for e in entry.get("expect") or []:
+        if "requirement" not in e or "verdict" not in e:
+            return f"scenario '{entry['name']}': each expectation names a 'requirement' and a 'verdict'"
+    for e in entry.get("values") or []:
+        if "of" not in e:
+            return f"scenario '{entry['name']}': each value expectation says what it is 'of'"
+    return ""
+
+
+def _entry_lines(text: str) -> list[int]:
+    """The line each scenario starts on, read from the YAML nodes (the data has no positions)."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if getattr(key, "value", None) == "scenarios" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
 
 
 def discover(directory: str | Path) -> list[Scenario]:
     return [s for p in sorted(Path(directory).rglob("*.yaml")) for s in load(p)]
 
 
-def run(rules: RuleSet, scenario: Scenario, engine: str = "reference") -> tuple[Result | None, list[str]]:
-    """Evaluate a scenario with the named engine. Returns the result and the list of
-    mismatches (empty: it passed)."""
+@dataclass(frozen=True)
+class Mismatch:
+    """One expectation a scenario's verdicts do not meet: the problems in words, and what was
+    expected against what came out, line by line, for a diff."""
+    problems: tuple[str, ...]
+    title: str = ""
+    expected: tuple[str, ...] = ()
+    actual: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    scenario: Scenario
+    result: Result | None
+    mismatches: tuple[Mismatch, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+    @property
+    def problems(self) -> list[str]:
+        return [p for m in self.mismatches for p in m.problems]
+
+    def render(self) -> str:
+        """For a person: each problem, then expected against actual as a unified diff."""
+        out = [f"scenario '{self.scenario.name}' ({self.scenario.file}:{self.scenario.line})"]
+        for m in self.mismatches:
+            out += [f"  {m.title}" if m.title else None] + [f"  {line}" for p in m.problems for line in p.split("\n")]
+            if m.expected or m.actual:
+                diff = difflib.unified_diff(list(m.expected), list(m.actual), "expected", "actual", lineterm="", n=10)
+                out += [f"    {line}" for line in diff]
+        return "\n".join(line for line in out if line is not None)
+
+
+def verify(rules: RuleSet, scenario: Scenario, engine: str = "reference") -> Report:
+    """Evaluate a scenario with the named engine and compare with what it expects."""
     try:
         documents = [rules.document(d, f"{scenario.id}#{i + 1}") for i, d in enumerate(scenario.documents)]
         case = rules.case(documents, scenario.data_years, scenario.parameters)
     except Failed as failure:
-        return None, [f"the scenario's documents are invalid:\n{failure.render()}"]
+        return Report(scenario, None, (Mismatch((f"the scenario's documents are invalid:\n{failure.render()}",)),))
     result = rules.evaluate(case, engine=engine)
-    problems: list[str] = []
-    for expectation in scenario.expect:
-        problems.extend(_check_outcome(rules, result, expectation))
-    for expectation in scenario.values:
-        problems.extend(_check_value(rules, case, expectation))
-    return result, problems
+    mismatches = [_outcome_mismatch(rules, result, e) for e in scenario.expect]
+    mismatches += [Mismatch(tuple(problems)) for e in scenario.values if (problems := _check_value(rules, case, e))]
+    return Report(scenario, result, tuple(m for m in mismatches if m is not None))
 
 
-def _check_outcome(rules: RuleSet, result: Result, e: dict) -> list[str]:
+def run(rules: RuleSet, scenario: Scenario, engine: str = "reference") -> tuple[Result | None, list[str]]:
+    """Evaluate a scenario with the named engine. Returns the result and the list of
+    mismatches (empty: it passed)."""
+    report = verify(rules, scenario, engine)
+    return report.result, report.problems
+
+
+def _outcome_mismatch(rules: RuleSet, result: Result, e: dict) -> Mismatch | None:
+    problems, o = _check_outcome(rules, result, e)
+    if not problems:
+        return None
+    if o is None:
+        return Mismatch(tuple(problems))
+    from .explain.reason import reason
+    expected, actual = [f"verdict: {e['verdict']}"], [f"verdict: {o.verdict}"]
+    cited = ", ".join(p.citation.short() for p in o.citations if p is not None)
+    if "cites" in e:
+        try:
+            expected.append(f"cites: {rules.program.law.resolve(e['cites']).citation.short()}")
+        except (CitationSyntaxError, UnresolvedCitation):
+            expected.append(f"cites: {e['cites']}")
+    actual.append(f"cites: {cited}")
+    if "cites" not in e:
+        expected.append(actual[-1])
+    said = reason(o)
+    # the expected reason is words the actual one must contain: shown whole when it does
+    expected.append(f"reason: {e['reason']}" if "reason" in e and str(e["reason"]) not in said else f"reason: {said}")
+    actual.append(f"reason: {said}")
+    for key, label, got in (("missing", "missing", "; ".join(o.missing)), ("authority", "assessed by", o.authority),
+                            ("decided_by", "decided by", o.decided_by)):
+        if key in e:
+            wanted = e[key]
+            expected.append(f"{label}: {'; '.join(map(str, wanted)) if isinstance(wanted, list) else wanted}")
+            actual.append(f"{label}: {got}")
+    return Mismatch(tuple(problems), f"{o.key} \u2014 {o.title}", tuple(expected), tuple(actual))
+
+
+def _check_outcome(rules: RuleSet, result: Result, e: dict) -> tuple[list[str], Outcome | None]:
     name, instance = e["requirement"], e.get("instance")
     if rules.program.requirement(name) is None:
-        return [f"no requirement '{name}' in the rules"]
+        from .diagnostics import did_you_mean
+        hint = did_you_mean(str(name), [r.name for r in rules.program.requirements])
+        return [f"no requirement '{name}' in the rules" + (f"; {hint}" if hint else "")], None
     matches = [o for o in result.outcomes if o.requirement == name and (instance is None or o.instance == str(instance))]
     if not matches:
-        return [f"{name}{f'[{instance}]' if instance else ''}: no verdict at all"]
+        return [f"{name}{f'[{instance}]' if instance else ''}: no verdict at all"], None
     if len(matches) > 1 and instance is None:
-        return [f"{name}: {len(matches)} verdicts ({', '.join(o.key for o in matches)}); say which with 'instance:'"]
+        return [f"{name}: {len(matches)} verdicts ({', '.join(o.key for o in matches)}); say which with 'instance:'"], None
     o = matches[0]
     problems = []
     if o.verdict != e["verdict"]:
@@ -104,9 +241,9 @@ def _check_outcome(rules: RuleSet, result: Result, e: dict) -> list[str]:
         try:
             wanted = rules.program.law.resolve(e["cites"]).citation
         except (CitationSyntaxError, UnresolvedCitation) as error:
-            return problems + [f"{o.key}: the expected citation '{e['cites']}' does not resolve: {error.message}"]
+            return problems + [f"{o.key}: the expected citation '{e['cites']}' does not resolve: {error.message}"], o
         got = [p.citation for p in o.citations if p is not None]
-        if not any(_within(c, wanted) for c in got):
+        if not any(wanted.contains(c) for c in got):
             problems.append(f"{o.key}: expected a citation of {wanted.short()}, got {', '.join(c.short() for c in got)}")
     if "reason" in e:
         from .explain.reason import reason
@@ -120,17 +257,7 @@ def _check_outcome(rules: RuleSet, result: Result, e: dict) -> list[str]:
         problems.append(f"{o.key}: expected assessment by {e['authority']}, got {o.authority}")
     if "decided_by" in e and o.decided_by != e["decided_by"]:
         problems.append(f"{o.key}: expected the exception {e['decided_by']} to decide, got {o.decided_by}")
-    return problems
-
-
-def _within(got, wanted) -> bool:
-    """Whether citation `got` is `wanted` or lies inside it (Art 57(1), first sentence is in Art 57(1))."""
-    if (got.article, got.annex) != (wanted.article, wanted.annex):
-        return False
-    for part in ("paragraph", "subparagraph", "sentence"):
-        if getattr(wanted, part) is not None and getattr(got, part) != getattr(wanted, part):
-            return False
-    return got.points[:len(wanted.points)] == wanted.points
+    return problems, o
 
 
 _CALL = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$")

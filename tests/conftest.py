@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from interpreter.api import RuleSet
@@ -6,3 +8,26 @@ from interpreter.api import RuleSet
 @pytest.fixture(scope="session")
 def rules() -> RuleSet:
     return RuleSet.prepare()
+
+
+@pytest.fixture
+def ammr(capsys):
+    """Run the command as a user would: returns (exit code, stdout, stderr)."""
+    from interpreter import cli
+
+    def run(*args):
+        code = cli.run(cli.main, [str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+    return run
+
+
+@pytest.fixture
+def golden():
+    """Compare text with an expected file; AMMR_REGENERATE=1 rewrites the file (review the diff)."""
+    def compare(expected, text: str) -> None:
+        if os.environ.get("AMMR_REGENERATE"):
+            expected.write_text(text, encoding="utf-8")
+        assert expected.exists(), f"no {expected.name}: run with AMMR_REGENERATE=1 and review it"
+        assert text == expected.read_text(encoding="utf-8")
+    return compare

@@ -1,8 +1,7 @@
-"""Every scenario under tests/scenarios/ is a test: facts, expected verdicts, citations, values."""
+"""The scenarios under tests/scenarios/ are collected as test items by the package's pytest plugin
+(interpreter/pytest_plugin.py); here, that every requirement has scenarios that can fail."""
 
 from pathlib import Path
-
-import pytest
 
 from interpreter import scenarios
 
@@ -31,8 +30,98 @@ def test_every_requirement_has_scenarios_that_can_fail(rules):
     assert not gaps, "\n".join(gaps)
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
-def test_scenario(rules, scenario):
-    result, problems = scenarios.run(rules, scenario)
-    assert not problems, "\n".join(problems)
-    assert scenario.expect or scenario.values, "a scenario must expect something"
+# ------------------------------------------------ the pytest plugin and `ammr test`
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+
+from interpreter.diagnostics import Failed  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+WRONG = """\
+scenarios:
+  - name: a proposal short of relocations
+    documents:
+      - {document: CommissionProposal, pool_year: 2026, adopted_on: 2025-10-01, relocations: 29999,
+         financial_contributions: 600000000}
+    expect:
+      - {requirement: proposal_minimum_relocations, verdict: compliant, cites: Art 12(2)(b)}
+      - {requirement: proposal_adopted_by_15_october, verdict: compliant}
+  - name: a proposal in time
+    documents:
+      - {document: CommissionProposal, pool_year: 2026, adopted_on: 2025-10-01}
+    expect:
+      - {requirement: proposal_adopted_by_15_october, verdict: compliant, cites: Art 12(6)}
+"""
+
+
+def _pytest(*args, cwd=ROOT):
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=cwd,
+                          capture_output=True, text=True)
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_plain_pytest_collects_every_scenario_exactly_once():
+    code, out = _pytest("--collect-only", "-q")
+    assert code == 0, out
+    collected = [line for line in out.splitlines() if line.startswith("tests/scenarios/")]
+    expected = [f"tests/scenarios/{Path(s.file).name}::{s.name}" for s in SCENARIOS]
+    assert sorted(collected) == sorted(expected) and len(set(collected)) == len(collected)
+
+
+def test_a_failing_scenario_shows_expected_against_actual(tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "wrong.yaml").write_text(WRONG)
+    (tmp_path / "scenarios" / "not-scenarios.yaml").write_text("document: CommissionProposal\n")
+    code, out = _pytest("-q", "scenarios", cwd=tmp_path)
+    assert code == 1 and "1 failed, 1 passed" in out
+    assert "FAILED scenarios/wrong.yaml::a proposal short of relocations" in out
+    assert "proposal_minimum_relocations: expected compliant, got non_compliant" in out
+    assert "--- expected\n    +++ actual" in out
+    assert "-verdict: compliant\n    -cites: Art. 12(2)(b)\n    +verdict: non_compliant\n    +cites: Art. 12(2)(a)" in out
+    assert "reason: proposal.relocations (29 999 persons) is at least minimum_relocations (30 000 persons): no" in out
+    assert "Traceback" not in out
+
+
+def test_a_malformed_scenario_file_is_a_positioned_collection_error(tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "bad.yaml").write_text(WRONG.replace("      - {requirement: proposal_adopted_by_15_october, "
+                                                                    "verdict: compliant}\n", "      - {verdict: x}\n"))
+    code, out = _pytest("-q", "scenarios", cwd=tmp_path)
+    assert code != 0 and "bad.yaml:2:1: error[S003]: scenario 'a proposal short of relocations': each expectation" in out
+
+
+@pytest.mark.parametrize("text, code", [
+    ("scenarios: [{name: a}]\n", "S003"),
+    ("scenarios:\n  - {name: a, expect: [{requirement: r, verdict: compliant}]}\n"
+     "  - {name: a, expect: [{requirement: r, verdict: compliant}]}\n", "S004"),
+    ("scenarios: [\n", "S002"),
+    ("just: text\n", "S003"),
+])
+def test_scenario_files_are_checked_before_they_run(tmp_path, text, code):
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    with pytest.raises(Failed) as failure:
+        scenarios.load(path)
+    assert failure.value.diagnostics[0].code == code and failure.value.diagnostics[0].span.line >= 1
+
+
+def test_ammr_test_runs_the_scenarios_for_legal_staff(ammr, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, _ = ammr("test")
+    assert code == 0 and f"{len(SCENARIOS)} scenarios: {len(SCENARIOS)} passed, 0 failed." in out
+    assert "tests/scenarios/art-012.yaml\n  ✔ pass  the minimums exactly met, on the last day" in out
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(WRONG)
+    code, out, _ = ammr("test", str(wrong))
+    assert code == 1 and "2 scenarios: 1 passed, 1 failed." in out
+    assert "  ✘ FAIL  a proposal short of relocations" in out and "-verdict: compliant" in out
+    code, out, _ = ammr("test", str(wrong), "-k", "in time")
+    assert code == 0 and "1 scenario: 1 passed, 0 failed." in out
+    wrong.write_text("scenarios: [{name: a}]\n")
+    code, _, err = ammr("test", str(wrong))
+    assert code == 2 and "error[S003]" in err
+    code, _, err = ammr("test", str(tmp_path / "missing"))
+    assert code == 2 and "no such file or folder" in err
