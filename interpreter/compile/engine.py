@@ -136,6 +136,7 @@ class Compiled:
 
     def _namespace(self, pool: list) -> dict:
         ns: dict[str, Any] = {f"K{i}": value for i, value in enumerate(pool)}
+        replay = R.Replay(self.program, self.tables, A.lowered, A.Let)
         order = self.order
         size = len(order)
 
@@ -176,7 +177,7 @@ class Compiled:
             # values and helpers the generated code refers to by name (see runtime.py)
             F=Fraction, Missing=Missing, NOVAL=R.NOVAL, UNDISCLOSED=UNDISCLOSED, Slow=R.Slow,
             date=date, fraction=R.fraction, whole=R.whole, truncate=R.truncate, key_of=R.key_of, merge=R.merge,
-            REPLAY=R.Replay(self.program, self.tables, A.lowered, A.Let), combine=R.combine,
+            REPLAY=replay, combine=replay.combine,
             items=items, ordered=ordered, ordered_keys=ordered_keys,
             missing_field=R.missing_field, undisclosed_field=R.undisclosed_field, absent_entry=R.absent_entry,
             # traced: steps

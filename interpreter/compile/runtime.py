@@ -219,24 +219,6 @@ def ref_label(name: str, args: tuple) -> str:
 
 # ------------------------------------------------- values, and where they are
 
-def combine(node: ir.Aggregate, values: list, gaps: list | None) -> Any:
-    """Evaluator._combine, with the sum computed on exact integers."""
-    kind = node.kind
-    if kind == "all":
-        return False if False in values else (merge(*gaps) if gaps else True)
-    if kind == "any":
-        return True if True in values else (merge(*gaps) if gaps else False)
-    if gaps:
-        return merge(*gaps)
-    if kind == "sum":
-        return exact_sum(values)
-    if kind == "count":
-        return whole(len(values))
-    if not values:
-        return Missing.of(f"{kind}(...) of no items at {node.span}")
-    return min(values) if kind == "minimum" else max(values)
-
-
 def exact_sum(values: list) -> Any:
     """sum(values, Fraction(0)) without a Fraction per addition."""
     n, d = 0, 1
@@ -298,6 +280,12 @@ class Replay(Evaluator):
         self._lowered = lowered                 # the predicate the code generator used
         self._leaves = iter(())
         self._dispatch[let] = lambda node, env: self.eval(node.body, env)     # an inlined definition
+
+    def combine(self, node: ir.Aggregate, values: list, gaps: list | None) -> Any:
+        """Evaluator._combine, with a sum computed on exact integers."""
+        if node.kind == "sum" and not gaps:
+            return exact_sum(values)
+        return self._combine(node, values, gaps or [])
 
     def run(self, node: ir.Node, leaves: tuple) -> Any:
         self._leaves = iter(leaves)
