@@ -44,7 +44,7 @@ def key(directory: Path, files: Iterable[Path]) -> str | None:
         h = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{os.getcwd()}\0{Path(directory).resolve()}\0".encode())
         for path in sorted(_SOURCES.rglob("*")):
             if path.suffix in (".py", ".lark") and path.is_file():
-                h.update(path.relative_to(_SOURCES).as_posix().encode() + b"\0" + path.read_bytes())
+                h.update(f"{path.relative_to(_SOURCES).as_posix()}\0{_digest(path)}\0".encode())
         for path in files:
             h.update(f"\0{path}\0".encode() + Path(path).read_bytes())
     except OSError:
