@@ -1,17 +1,18 @@
 """The prepared rule set kept on disk, so that a command does not parse and check the rules
 again while they have not changed.
 
-Parsing (Lark) and checking the rule files takes about a tenth of a second, and importing
-the parser more; a command that checks one document spends most of its time there. After a
-preparation, the checked program and its reference data are pickled into the user's cache
-folder (~/.cache/ammr, or $XDG_CACHE_HOME/ammr, or $AMMR_CACHE_DIR; AMMR_NO_CACHE=1 turns
-it off), under a key made of everything the result depends on: the rule files and their
-paths as shown in messages, the working folder, the Python version and the interpreter's
-own source. The law text and the data files the preparation read are listed with their
-sizes and times of change, compared before an entry is used. Any problem with the cache is a miss: the rule
-set is prepared as if there were none. A pickle can hold code, so the folder is created
-private to the user (0700), like the rest of ~/.cache; nothing else is read from it. Only the command line uses it (`RuleSet.prepare(...,
-cache=True)`); tests and programs prepare afresh unless they ask.
+Parsing (Lark) and checking the rule files takes a tenth of a second or more, and importing
+the parser more still; a command that checks one document would spend most of its time there.
+After a preparation, the checked program and its reference data are pickled into the user's
+cache folder (~/.cache/ammr, or $XDG_CACHE_HOME/ammr, or $AMMR_CACHE_DIR; AMMR_NO_CACHE=1
+turns it off), under a key made of what the result depends on: the contents of the rule files
+and their paths as shown in messages, the working folder, the Python version, and the size and
+time of change of the interpreter's own files. The law text and data files the preparation read
+are listed with their sizes and times of change, and compared before an entry is used (as
+Python checks its own compiled files). Any problem with the cache is a miss: the rule set is
+prepared as if there were none. A pickle can hold code, so the folder is created private to the
+user (0700), like the rest of ~/.cache; nothing else is read from it. Only the command line uses
+it (`RuleSet.prepare(..., cache=True)`); tests and programs prepare afresh unless they ask.
 """
 
 from __future__ import annotations
