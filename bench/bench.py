@@ -351,7 +351,7 @@ print(time.perf_counter() - start)
 
 
 def prepare() -> None:
-    header("prep  RuleSet.prepare() in a fresh process (parse + check + data + document models)")
+    header("prep  RuleSet.prepare() in a fresh process (parse + check + reference data)")
     runs = 3 if QUICK else 9
     cache = tempfile.mkdtemp()
     for mode, label in (("lark-cache", "Lark's parser cached (the default)"),
