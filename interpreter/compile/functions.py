@@ -35,17 +35,17 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
     body = gen.inline(value.body) if mode == FAST else value.body
     parts = [f"(({a}.{NUMERATOR}, {a}.{DENOMINATOR}) if {a}.__class__ is F else key_of({a}))" if numeric(t)
              else f"({a} if {a}.__class__ is not Missing else key_of({a}))" for a, (_, t) in zip(args, value.params)]
-    tuple_key = f"({''.join(p + ', ' for p in parts)})"
+    key = parts[0] if len(parts) == 1 else f"({''.join(p + ', ' for p in parts)})"
     # traced, a small definition of records (the ones untraced code computes in place) is not
     # memoized either: computed again, its step is the same (only not the same object)
     memoized = mode == FAST or not gen.inliner.inlined(value.name) or cross_case(gen.program, value)
     if mode == TRACE and memoized:
         if cross_case(gen.program, value):
             fn.emit(f"t = c.tshared[{_int(index)}]")
-            fn.emit(f"k = {parts[0] if len(parts) == 1 else tuple_key}")
+            fn.emit(f"k = {key}")
         else:
             fn.emit(f"t = c.tmemo.get({_int(index)})")
-            fn.emit(f"k = {parts[0] if len(parts) == 1 else tuple_key}")
+            fn.emit(f"k = {key}")
             with fn.block("if t is None:"):
                 fn.emit(f"t = c.tmemo[{_int(index)}] = {{}}")
         fn.emit("h = t.get(k, NOVAL)")
@@ -54,13 +54,13 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
             fn.emit("return h[0]")
     elif cross_case(gen.program, value):
         fn.emit(f"t = c.shared[{_int(index)}]")
-        fn.emit(f"k = {parts[0] if len(parts) == 1 else tuple_key}")
+        fn.emit(f"k = {key}")
         fn.emit("h = t.get(k, NOVAL)")
         with fn.block("if h is not NOVAL:"):
             fn.emit("return h")
     else:
         fn.emit(f"t = c.memo.get({_int(index)})")
-        fn.emit(f"k = {parts[0] if len(parts) == 1 else tuple_key}")
+        fn.emit(f"k = {key}")
         with fn.block("if t is None:"):
             fn.emit(f"t = c.memo[{_int(index)}] = {{}}")
         with fn.block("else:"):
@@ -96,17 +96,6 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
     else:
         fn.emit("t[k] = r")
     fn.emit("return r")
-    return fn
-
-
-def expression(gen: Generator, name: str, node: ir.Node, env: list[str], mode: str) -> Function:
-    """An expression over the bound documents and item (e0, e1, ...): for the reference
-    evaluator when it must compute a function this module could not (see engine._delegate)."""
-    args = [f"e{j}" for j in range(len(env))]
-    head = ["c", "S"] if mode == TRACE else ["c"]
-    fn = Function(gen.unit, gen, name, head + args, mode, node.span)
-    node = gen.inline(node) if mode == FAST else node
-    fn.emit(f"return {fn.value(node, dict(zip(env, args)), 'S' if mode == TRACE else None)}")
     return fn
 
 
