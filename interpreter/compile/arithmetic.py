@@ -54,6 +54,11 @@ def _times(a: str, b: str | None) -> str:
     return a if b is None else f"{a} * {b}"
 
 
+def _product(a: str, b: str) -> str:
+    """a * b, without multiplying by a literal 1 (50 % is 1/2)."""
+    return b if a == "1" else a if b == "1" else f"{a} * {b}"
+
+
 def _times_d(a: str | None, b: str | None) -> str | None:
     if a is None:
         return b
@@ -186,7 +191,7 @@ class Arithmetic:
             return self._with_d(Low(n, None, i), d, _times_d(a.d, b.d))
         if op == "*":
             i = self._flag(a.i, b.i)
-            self.emit(f"{n} = {a.n} * {b.n}")
+            self.emit(f"{n} = {_product(a.n, b.n)}")
             return self._with_d(Low(n, None, i), d, _times_d(a.d, b.d))
         # division: the reference gives Fraction(left) / right, and "undefined" for a zero divisor
         with self.block(f"if {b.n} > 0:"):
