@@ -26,6 +26,7 @@ from interpreter.compile.engine import Compiled, Context
 from interpreter.diagnostics import Failed
 from interpreter.documents import RecordValue
 from interpreter.evaluate import Evaluator
+from interpreter.explain.reason import reason
 from interpreter.trace import ExceptionConsidered, Outcome, Step
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,8 +56,10 @@ def test_scenario_passes_and_agrees(rules, scenario):
     result, problems = scenarios.run(rules, scenario, engine="compiled")
     assert not problems, "\n".join(problems)
     documents = [rules.document(d, f"{scenario.id}#{i + 1}") for i, d in enumerate(scenario.documents)]
-    case = rules.case(documents, scenario.data_years)
+    case = rules.case(documents, scenario.data_years, scenario.parameters)
     assert both(rules, case) == []
+    reference, fast = rules.evaluate(case), rules.evaluate(case, engine="compiled")
+    assert [reason(o) for o in reference.outcomes] == [reason(o) for o in fast.outcomes]
 
 
 def test_examples_agree(rules):
