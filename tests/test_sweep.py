@@ -161,6 +161,20 @@ def test_a_case_of_several_documents_names_the_document(rules):
     assert [r["proposal_minimum_relocations"] for r in table] == ["non_compliant", "compliant"]
 
 
+def test_a_whole_cycle_swept_gives_the_reference_verdicts(rules):
+    """The README's example: the Art 63(1) threshold over the proposal's total, all documents of a cycle."""
+    run = S.Sweep(rules, rules.read([ROOT / "examples" / "synthetic-2027"]),
+                  ["CommissionProposal:relocations=30000..60000:5000", "CouncilImplementingAct:reference_relocations=0,30000"])
+    _, values = S.scenarios(run.inputs, grid=True, sample=None, seed=0)
+    values = list(values)
+    verdicts = []
+    for row, scenario in zip(rows(run.run(values)), values):
+        reference = rules.evaluate(run.case(scenario), trace=False)
+        assert [row[o.key] for o in reference.outcomes] == [o.verdict for o in reference.outcomes]
+        verdicts.append(row["offset_request_threshold_reached"])
+    assert verdicts[:14:2] == ["compliant"] * 6 + ["non_compliant"]
+
+
 def test_star_is_each_participating_member_state(rules):
     run = S.Sweep(rules, rules.read([TEMPLATE]), ["pledges.*.relocations=0,1"])
     assert [i.label for i in run.inputs] == [f"pledges.{ms}.relocations" for ms in MEMBER_STATES]
