@@ -23,7 +23,6 @@ from .diagnostics import Diagnostic, Failed
 from .documents import Document, DocumentReader, discover
 from .evaluate import Case, Evaluator
 from .law import Law
-from .parse import parse_file
 from .trace import NOT_APPLICABLE, Outcome
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
@@ -77,30 +76,45 @@ class RuleSet:
         self.tables = tables
         self.reader = DocumentReader(program.structs, tuple(program.member_states), tuple(program.datasets))
         self._shared: dict = {}          # data-only definitions, reused across cases with the same data years
+        self._compiled = None            # the compiled engine's program (compile/), built on first use
 
     # -------------------------------------------------------------- prepare
     @classmethod
-    def prepare(cls, directory: str | Path | None = None, extra: Iterable[str | Path] = ()) -> "RuleSet":
+    def prepare(cls, directory: str | Path | None = None, extra: Iterable[str | Path] = (),
+                cache: bool = False) -> "RuleSet":
         """Parse and check every rule file of `directory` (and the `extra` files, checked together
-        with them). Raises `Failed` with all errors."""
+        with them). Raises `Failed` with all errors. With `cache`, a rule set prepared before
+        from the same files is read back from disk instead (see prepared.py)."""
         directory = Path(directory) if directory is not None else rules_directory()
         files = sorted(directory.glob("*.rules")) + [Path(p) for p in extra]
         if not files:
             raise Failed([Diagnostic("E003", f"no rule files (*.rules) in {directory}", A.Span(str(directory), 1, 1, 1, 1),
                                      "point --rules at the project's rules/ folder")])
+        shown = [_display(path) for path in files]
+        if cache:
+            from . import prepared
+            name = prepared.key(directory, shown)
+            found = prepared.load(name)
+            if found is not None:
+                return cls(directory, *found)
+        from .parse import parse_file           # Lark is imported only when the rules are parsed
         parsed, problems = [], []
-        for path in files:
+        for path in shown:
             try:
-                parsed.append(parse_file(_display(path)))
+                parsed.append(parse_file(path))
             except Failed as failure:
                 problems.append(failure)
         if problems:
             raise Failed([d for f in problems for d in f.diagnostics],
                          {k: v for f in problems for k, v in f.sources.items()})
-        law = _law(directory, parsed)
-        program = check(parsed, law)
+        law_folder = _law_folder(directory, parsed)
+        program = check(parsed, Law.load(law_folder))
         tables = {name: load_table(name, directory / spec.decl.file, spec.scale)
                   for name, spec in program.datasets.items()}
+        if cache:
+            read = [p for p in sorted(law_folder.rglob("*")) if p.is_file()] + \
+                   [directory / spec.decl.file for spec in program.datasets.values()]
+            prepared.store(name, program, tables, read)
         return cls(directory, program, tables)
 
     # -------------------------------------------------------------- documents
@@ -185,10 +199,21 @@ def _reference(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | N
     return Evaluator(rules.program, rules.tables, case, trace, rules._shared).outcomes(only)
 
 
-ENGINES = {"reference": _reference}
+def _compiled(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:
+    if rules._compiled is None:
+        from .compile import compiled       # imported and built on first use: `ammr check` does not need it
+        compiled(rules)
+    return rules._compiled.evaluate(case, trace, only)
+
+
+ENGINES = {"reference": _reference, "compiled": _compiled}
 
 
 def _law(directory: Path, files: list[A.RuleFile]) -> Law:
+    return Law.load(_law_folder(directory, files))
+
+
+def _law_folder(directory: Path, files: list[A.RuleFile]) -> Path:
     acts = [d for f in files for d in f.declarations if isinstance(d, A.Act)]
     if not acts:
         raise Failed([Diagnostic("E004", "no 'act' declaration: the rules do not say which act they encode",
@@ -198,7 +223,7 @@ def _law(directory: Path, files: list[A.RuleFile]) -> Law:
     if not (text_dir / "index.json").is_file():
         raise Failed([Diagnostic("E005", f"the law text folder {text_dir} has no index.json", acts[0].span,
                                  "ship the law text under rules/law/")])
-    return Law.load(text_dir)
+    return text_dir
 
 
 def _display(path: Path) -> Path:

@@ -61,7 +61,7 @@ def _report(failure: Failed, code: int, fmt: str = "text") -> None:
 def _prepare(rules: Path | None, fmt: str = "text"):
     from .api import RuleSet
     try:
-        return RuleSet.prepare(rules)
+        return RuleSet.prepare(rules, cache=True)
     except Failed as failure:
         _report(failure, EXIT_RULES, fmt)
 
@@ -196,7 +196,7 @@ def schema(type_name, rules_dir, output) -> None:
         for name, spec in documents.items():
             click.echo(f"{name:28} {spec.decl.description}")
         return
-    if type_name not in rules.reader.models.models:
+    if type_name not in rules.reader.models.structs:
         from .diagnostics import did_you_mean
         raise click.BadParameter(f"no document type '{type_name}'. "
                                  f"{did_you_mean(type_name, documents) or 'Types: ' + ', '.join(documents)}",
@@ -470,6 +470,59 @@ def interpretations(rules_dir, fmt) -> None:
         click.echo(f"{n['file']}:{n['line']}  {n['kind']} {n['rule']}  ({'; '.join(n['citations']) or 'no citation'})")
         click.echo(f"    {n['text']}\n")
     click.echo(f"{len(notes)} interpretation notes.")
+
+
+@main.command("sweep")
+@click.argument("template", nargs=-1, required=True)
+@click.option("--vary", "specs", multiple=True, required=True, metavar="PATH=VALUES",
+              help="A field and its values: pledges.NL.relocations=0..800:100 (a range, with a step), "
+                   "relocations=29999,30000 (a list); '*' for each participating member state; "
+                   "Type:path when the case has several documents.")
+@click.option("--grid", is_flag=True, help="Every combination of the values.")
+@click.option("--sample", type=click.IntRange(min=1), metavar="N", help="N scenarios drawn at random (exactly).")
+@click.option("--seed", type=int, default=0, show_default=True, help="The seed of --sample.")
+@click.option("--requirement", "only", multiple=True, metavar="ID", help="Only these requirements.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The CSV to write (atomically).")
+@_rules_option
+@_years_option
+def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_years) -> None:
+    """Evaluate a document (or a folder case) over a grid or a seeded sample of values, and write
+    the inputs and the verdict of every requirement, one row per scenario, to a CSV."""
+    import time
+    from . import sweep as S
+    if grid == (sample is not None):
+        raise click.UsageError("give either --grid or --sample N")
+    rules = _prepare(rules_dir)
+    known = {r.name for r in rules.program.requirements}
+    for name in only:
+        if name not in known:
+            from .diagnostics import did_you_mean
+            raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}", param_hint="--requirement")
+    years = _data_years(data_years)
+    for name in years:
+        if name not in rules.tables:
+            raise click.BadParameter(f"no dataset '{name}'; datasets: {', '.join(rules.tables)}", param_hint="--data-year")
+    try:
+        documents = rules.read(template)
+        run = S.Sweep(rules, documents, specs, years, only or None)
+        total, values = S.scenarios(run.inputs, grid, sample, seed)
+    except Failed as failure:
+        raise click.BadParameter("\n".join(f"{d.message}" + (f" ({d.hint})" if d.hint else "")
+                                           for d in failure.diagnostics), param_hint="--vary") from None
+    start = time.perf_counter()
+    if total >= 200:
+        with click.progressbar(length=total, label=f"{total} scenarios", file=sys.stderr) as bar:
+            def progress(items):
+                for item in items:
+                    yield item
+                    bar.update(1)
+            result = run.run(values, progress)
+    else:
+        result = run.run(values)
+    from .files import write_atomic
+    write_atomic(output, result.csv())
+    click.echo(f"wrote {output}: {total} scenarios, {len(result.header) - len(run.inputs) - 2} verdict columns "
+               f"({time.perf_counter() - start:.2f} s)", err=True)
 
 
 def _all_citations(program):

@@ -156,15 +156,17 @@ class _Base(BaseModel):
 
 
 class Models:
-    """One pydantic model per declared document and record type."""
+    """One pydantic model per declared document and record type, made when first needed (making
+    them all takes a tenth of a command's start-up; checking one document needs a few)."""
 
     def __init__(self, structs: dict[str, ir.StructSpec], member_states: tuple[str, ...]):
         self.structs = structs
         self.member_states = member_states
         self._code = Literal[tuple(member_states)] if member_states else StrictStr
-        self.models: dict[str, type[BaseModel]] = {}
-        for name in structs:
-            self._model(name)
+        self.models: dict[str, type[BaseModel]] = {}          # those made so far
+
+    def model(self, name: str) -> type[BaseModel]:
+        return self._model(name)
 
     def _model(self, name: str) -> type[BaseModel]:
         if name in self.models:
@@ -212,7 +214,7 @@ class Models:
         return Any
 
     def schema(self, name: str) -> dict:
-        model = self.models[name]
+        model = self._model(name)
         schema = model.model_json_schema()
         if self.structs[name].is_document:
             props = {"document": {"const": name, "description": RESERVED["document"]},
@@ -399,7 +401,7 @@ class DocumentReader:
         note = data.pop("note", "")
         undisclosed = data.pop("undisclosed", None) or []
         try:
-            model = self.models.models[type_name].model_validate(data)
+            model = self.models.model(type_name).model_validate(data)
         except ValidationError as error:
             raise Failed([self._diagnostic(e, type_name, where) for e in error.errors()]) from None
         record = _record(model, self.structs[type_name], self.structs, "", source if count == 1 else f"{source} (document {index + 1})")
