@@ -9,6 +9,7 @@ provision it comes from; a figure the documents do not give is shown as not know
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from . import types as T
@@ -96,9 +97,13 @@ def pool_report(rules: RuleSet, result: Result) -> dict | None:
     if act is not None:
         report["article_63"] = _article_63(rules, case, act, proposal, one.get("HighLevelForum"), overview)
     application = value("date_of_application")
+    note = ("as published; EUR-Lex metadata, Implementing Regulation (EU) 2025/2055 and the Council give "
+            "12 June 2026 (see `ammr interpretations`)")
+    if "date_of_application" in case.parameters:
+        published = rules.value(replace(case, parameters={}), "date_of_application")
+        note = f"set for this check; the text as published says {V.show(published, _DATE)}"
     report["dates"].append({"label": "Date of application (Art. 85, second subparagraph)", **_figure(application, _DATE),
-                            "note": "as published; EUR-Lex metadata, Implementing Regulation (EU) 2025/2055 and the "
-                                    "Council give 12 June 2026 (see `ammr interpretations`)"})
+                            "note": note})
     return report
 
 
