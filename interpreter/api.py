@@ -190,9 +190,9 @@ class RuleSet:
         return evaluator.eval(ir.Ref(spec.type, kind=spec.kind, name=name, args=nodes), {})
 
     def check(self, paths: Iterable[str | Path], data_years: dict[str, int] | None = None,
-              trace: bool = True) -> Result:
+              trace: bool = True, parameters: dict[str, Any] | None = None) -> Result:
         """Read, gather and evaluate in one call."""
-        return self.evaluate(self.case(self.read(paths), data_years), trace)
+        return self.evaluate(self.case(self.read(paths), data_years, parameters), trace)
 
 
 def _reference(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:

@@ -76,14 +76,15 @@ def _data_years(values: tuple[str, ...]) -> dict[str, int]:
     return out
 
 
-def _result(rules, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str):
+def _result(rules, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str, settings: tuple[str, ...] = ()):
     years = _data_years(data_years)
     unknown = [name for name in years if name not in rules.tables]
     if unknown:
         raise click.BadParameter(f"no dataset '{unknown[0]}'; datasets: {', '.join(rules.tables)}",
                                  param_hint="--data-year")
     try:
-        return rules.check(paths, years)
+        from .settings import parameter_values
+        return rules.check(paths, years, parameters=parameter_values(rules, settings))
     except Failed as failure:
         _report(failure, EXIT_USAGE, fmt)
 
@@ -104,6 +105,9 @@ _format_option = click.option("--format", "fmt", type=click.Choice(["text", "jso
 _years_option = click.option("--data-year", "data_years", multiple=True, metavar="DATASET=YEAR",
                              help="Eurostat reference year for a dataset, e.g. population=2024 "
                                   "(default: the year the documents state, else the latest complete year).")
+_set_option = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+                           help="Set a parameter of the rules for this check, written as in a document, "
+                                "e.g. date_of_application=2026-06-12 (the output says it was set).")
 _colour_option = click.option("--color/--no-color", "colour", default=None,
                               help="Colour the verdicts (default: when writing to a terminal).")
 
@@ -120,13 +124,14 @@ def main() -> None:
 @_rules_option
 @_format_option
 @_years_option
+@_set_option
 @_colour_option
-def check(paths, rules_dir, fmt, data_years, colour) -> None:
+def check(paths, rules_dir, fmt, data_years, settings, colour) -> None:
     """Check documents (YAML or JSON files, or folders of them) and print a verdict,
     citation, reason and remedy for every applicable requirement."""
     from .explain import render_check, render_json
     rules = _prepare(rules_dir, fmt)
-    result = _result(rules, paths, data_years, fmt)
+    result = _result(rules, paths, data_years, fmt, settings)
     data = _view(rules, result, traces=False, docs_url=None, output=None)
     from .pool import pool_report, render_pool
     pool = pool_report(rules, result)
@@ -145,6 +150,7 @@ def check(paths, rules_dir, fmt, data_years, colour) -> None:
               show_default=True, help="text for the terminal, md (Markdown), html (one self-contained, "
                                       "printable file) or json (schema ammr-check/1).")
 @_years_option
+@_set_option
 @_colour_option
 @click.option("--requirement", "only", multiple=True, metavar="ID", help="Explain only these requirements.")
 @click.option("--docs-url", metavar="URL",
@@ -153,7 +159,7 @@ def check(paths, rules_dir, fmt, data_years, colour) -> None:
 @click.option("--trace", "with_trace", is_flag=True,
               help="Add the full trace of every verdict: each value computed, with its parts (in html, folded away).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
-def explain(paths, rules_dir, fmt, data_years, colour, only, docs_url, with_trace, output) -> None:
+def explain(paths, rules_dir, fmt, data_years, settings, colour, only, docs_url, with_trace, output) -> None:
     """Explain every verdict: the provision quoted and linked, the values used with their sources,
     interpretations, exceptions considered, and for a non-compliance the remedy."""
     from .explain import render
@@ -163,7 +169,7 @@ def explain(paths, rules_dir, fmt, data_years, colour, only, docs_url, with_trac
         if name not in known:
             from .diagnostics import did_you_mean
             raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}", param_hint="--requirement")
-    result = _result(rules, paths, data_years, "json" if fmt == "json" else "text")
+    result = _result(rules, paths, data_years, "json" if fmt == "json" else "text", settings)
     if only:
         from .api import Result
         result = Result(result.case, tuple(o for o in result.outcomes if o.requirement in only))

@@ -9,6 +9,7 @@ provision it comes from; a figure the documents do not give is shown as not know
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from . import types as T
@@ -85,6 +86,9 @@ def pool_report(rules: RuleSet, result: Result) -> dict | None:
                "benefitting": _in_list(overview, "benefitting_member_states", ms)}
         if pledged is not None and not isinstance(pledged, Missing) and not isinstance(fair_v, Missing):
             row["difference"] = _figure(pledged - fair_v, _EUR)
+        if row["deduction"] and act is not None:
+            row["fair_after_deduction"] = _figure(value("fair_share_after_deductions", overview, act, ms), _EUR,
+                                                  "Art. 61(4), 62(5)")
         report["states"].append(row)
     report["sums"] = {"share": _figure(sums["share"], _SHARE), "fair_relocations": _figure(sums["relocations"], _PERSONS),
                       "fair_financial": _figure(sums["financial"], _EUR), "fair_value": _figure(sums["value"], _EUR)}
@@ -93,9 +97,13 @@ def pool_report(rules: RuleSet, result: Result) -> dict | None:
     if act is not None:
         report["article_63"] = _article_63(rules, case, act, proposal, one.get("HighLevelForum"), overview)
     application = value("date_of_application")
+    note = ("as published; EUR-Lex metadata, Implementing Regulation (EU) 2025/2055 and the Council give "
+            "12 June 2026 (see `ammr interpretations`)")
+    if "date_of_application" in case.parameters:
+        published = rules.value(replace(case, parameters={}), "date_of_application")
+        note = f"set for this check; the text as published says {V.show(published, _DATE)}"
     report["dates"].append({"label": "Date of application (Art. 85, second subparagraph)", **_figure(application, _DATE),
-                            "note": "as published; EUR-Lex metadata, Implementing Regulation (EU) 2025/2055 and the "
-                                    "Council give 12 June 2026 (see `ammr interpretations`)"})
+                            "note": note})
     return report
 
 
@@ -128,9 +136,25 @@ def _article_63(rules, case, act, proposal, forum, overview) -> list[dict]:
     if overview is not None:
         out.append({"label": "63(4): relocations to be implemented after deductions and benefitting Member States",
                     **_figure(value("relocations_to_be_implemented", overview, act), _PERSONS, "Art. 63(4)")})
-        out.append({"label": "63(4): offsets to reach the higher number",
-                    **_figure(value("offsets_after_deductions", overview, act), _PERSONS, "Art. 63(4)")})
+        gap = value("offsets_after_deductions", overview, act)
+        out.append({"label": "63(4): offsets to reach the higher number", **_figure(gap, _PERSONS, "Art. 63(4)")})
+        if isinstance(gap, Missing) or gap > 0:
+            out.append(_offset_parts(rules, value, overview, act))
     return out
+
+
+def _offset_parts(rules, value, overview, act) -> dict:
+    """How the offsets of Art 63(4) would fall on each Member State obliged to implement, by the
+    reference key and at most its fair share: an indicative reading (see offsets_key_part), no duty."""
+    parts = [(ms, value("offsets_key_part", overview, act, ms)) for ms in rules.program.participating]
+    parts = [(ms, p) for ms, p in parts if isinstance(p, Missing) or p > 0]
+    shown = [f"{ms} {V.show(p, _PERSONS).removesuffix(' persons')}" for ms, p in parts]
+    return {"label": "63(3), (4) and (7): indicative part of each Member State obliged to implement, in persons, "
+                     "by the reference key and at most its fair share (the Regulation does not say how offsets "
+                     "are shared)",
+            "text": ", ".join(shown) or "none", "parts": shown,
+            "value": {ms: V.json_value(p, _PERSONS) for ms, p in parts}, "cites": "Art. 63(7)",
+            "known": not any(isinstance(p, Missing) for _, p in parts)}
 
 
 def _given(record, name: str) -> Any:

@@ -192,7 +192,7 @@ def _field_type(rules, document: Document, parts: list[str], text: str) -> T.Typ
 def _values(rules, t: T.Type, text: str, label: str) -> Values:
     """VALUES: a list `a,b,c`, or a range `low..high` with a step `:step` (for a grid, and
     for a sample of exact multiples); each checked against the field's type."""
-    read = _reader(rules, t, label)
+    read = value_reader(rules, t, label)
     if ".." in text and t not in (T.TEXT, T.MEMBER_STATE, T.BOOL):
         bounds, _, step_text = text.partition(":")
         low_text, _, high_text = bounds.partition("..")
@@ -240,8 +240,9 @@ def _exact(text: str, label: str) -> Fraction:
             from None
 
 
-def _reader(rules, t: T.Type, label: str) -> Callable[[str], Any]:
-    """Reads one value as the documents do, into the value the evaluator sees."""
+def value_reader(rules, t: T.Type, label: str) -> Callable[[str], Any]:
+    """Reads one value as the documents do, into the value the evaluator sees (also for the
+    parameters `ammr check --set` sets, settings.py)."""
     def fail(text: str, why: str) -> Failed:
         return Failed([_problem(f"{label}: '{text.strip()}' {why}")])
 
@@ -271,7 +272,10 @@ def _reader(rules, t: T.Type, label: str) -> Callable[[str], Any]:
             return int(value)
         if value < 0 and t in (T.PERSONS, T.EUR):
             raise fail(text, "is negative: figures in these documents are not")
-        _check_step(t, value, label)
+        if t == T.PERSONS and value.denominator != 1:
+            raise fail(text, "is not whole: persons are whole numbers")
+        if t == T.EUR and (value * 100).denominator != 1:
+            raise fail(text, "has more than two decimals: EUR amounts go to the cent")
         return value
     return read
 

@@ -70,6 +70,20 @@ def test_article_63_figures_match_a_computation_by_hand(synthetic):
     to_implement = pledged - math.floor(key["EL"] * 30000) - math.floor(key["CY"] * 30000) - 200
     assert _exact(figures[5]) == to_implement == 28343
     assert _exact(figures[6]) == 30000 - to_implement
+    # the indicative parts of the 1 657 persons: the key share of each Member State obliged to
+    # implement (not the benefitting EL and CY), none reaching its fair share of 30 000 relocations
+    parts = figures[7]["value"]
+    assert set(parts) == set(PARTICIPATING) - {"EL", "CY"}
+    assert all(Fraction(parts[m]["exact"]) == key[m] * (30000 - to_implement) for m in parts)
+
+
+def test_a_deduction_lowers_only_the_deducting_member_states_fair_share(synthetic):
+    _, report = synthetic
+    rows = {s["member_state"]: s for s in report["states"]}
+    austria = rows["AT"]
+    assert austria["deduction"] == "partial: 200 persons"
+    assert _exact(austria["fair_after_deduction"]) == _exact(austria["fair_value"]) - 200 * 20000
+    assert all("fair_after_deduction" not in s for m, s in rows.items() if m != "AT")
 
 
 def test_every_planted_fault_is_found_and_nothing_else(synthetic):
@@ -85,7 +99,7 @@ def test_every_planted_fault_is_found_and_nothing_else(synthetic):
         ("act_alternative_measures_valued", "PL"),                                # F7
         ("act_contains_each_pledge", ""),                                         # F8
         ("implementation_confirmed_in_january", "DE"), ("relocations_implemented_before_end_of_year", "DE"),  # F9
-        ("deduction_assessed_within_four_weeks", ""),                             # F10
+        ("deduction_62_assessed_within_four_weeks", ""),                          # F10
         ("deduction_62_capacity_reasoning", ""),                                  # F11
         ("notification_addresses_vulnerabilities", ""),                           # F12
         ("offset_reply_within_30_days", ""),                                      # F13

@@ -11,6 +11,7 @@ never floats.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from .. import links
@@ -28,6 +29,7 @@ ORDER = (*SEVERITY, NOT_APPLICABLE)          # failing first
 DEFAULT_DOCS = "site"                        # `mkdocs build` writes the reference docs here
 _VALUE_KINDS = ("input", "default", "data", "definition", "constant", "parameter")
 _MAX_ITEMS = 3                               # items of an aggregate shown among the values used
+SET = "set for this check"                   # a parameter given a value for the check (`--set`)
 
 
 def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | None = None,
@@ -52,6 +54,8 @@ def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | 
         "schema": SCHEMA,
         "act": {"title": act.name if act else "", "eli": act.eli if act else "", "url": act.url if act else ""},
         "data_years": {name: ctx.data_year(name, year) for name, year in result.case.data_years.items()},
+        **({"parameters": {name: ctx.parameter(name, value) for name, value in result.case.parameters.items()}}
+           if result.case.parameters else {}),
         "overall": result.overall,
         "exit_code": result.exit_code,
         "counts": result.counts(),
@@ -98,6 +102,7 @@ class _Context:
         self.program = rules.program
         self.labels = [d.label for d in result.case.documents]
         self.types = {d.label: d.type for d in result.case.documents}
+        self.case = result.case
         self.years = result.case.data_years
         self.year_reasons = result.case.data_year_reasons
         self.docs_url = docs_url
@@ -239,6 +244,8 @@ class _Context:
             text = f"over {items} item{'s' if items != 1 else ''}" + (f", each from {shown}" if shown else "")
             return {"kind": "aggregate", "text": text, "basis": text}
         rule = f"{s.span.file}:{s.span.line}" if s.span.line else ""
+        if s.kind == "parameter" and s.source:
+            return {"kind": "case", "rule": rule, "text": f"{SET}, instead of the default of the rules ({rule})"}
         if s.source:
             return {"kind": "case", "rule": rule, "text": s.source}
         return {"kind": "rules", "rule": rule, "text": f"{s.kind} in {rule}" if rule else s.kind}
@@ -271,6 +278,15 @@ class _Context:
         return {"year": year, "why": self.year_reasons.get(name, ""), "dataset": self.rules.tables[name].dataset_label(),
                 "description": spec.decl.description if spec else "",
                 "source": "; ".join(n.text for n in spec.decl.meta.sources) if spec else ""}
+
+    def parameter(self, name: str, value: Any) -> dict[str, Any]:
+        """A parameter of the rules set for this check (`--set`), with the default it replaces."""
+        spec = self.program.values[name]
+        default = self.rules.value(replace(self.case, parameters={}), name)
+        return {"value": V.json_value(value, spec.type), "shown": V.show(value, spec.type),
+                "default": V.show(default, spec.type), "why": SET,
+                "rule": f"{spec.decl.span.file}:{spec.decl.span.line}",
+                "citations": [p.citation.short() for p in spec.citations if p is not None]}
 
     def field_description(self, label: str, path: str) -> str:
         """The description the rules give a document's field, found by walking the path."""
