@@ -74,10 +74,7 @@ class Evaluator:
         out = []
         for document in subjects:
             env = {name: document.record} if document is not None else {}
-            missing_docs = self._bind_using(r.using, env)
-            if missing_docs is not None:
-                out.append(self._verdict(r, document, None, "insufficient_information", missing=missing_docs))
-                continue
+            self._bind_using(r.using, env)
             if r.for_each is None:
                 out.append(self._instance(r, document, env, None))
                 continue
@@ -95,15 +92,19 @@ class Evaluator:
                 out.append(self._instance(r, document, {**env, var: item}, key))
         return out
 
-    def _bind_using(self, using, env: dict) -> Missing | None:
+    def _bind_using(self, using, env: dict) -> None:
+        """Bind each `using` document. One that is absent (or not alone of its type) is bound as an
+        unknown value: the requirement's own conditions are still weighed, and a verdict that
+        needs the document says it is missing."""
         for name, rtype in using:
             found = [d for d in self.case.documents if d.type == rtype.name]
-            if len(found) != 1:
-                why = "no" if not found else f"{len(found)} documents of type"
-                return Missing.of(f"{rtype.name}: {why} {rtype.name} in the case (exactly one is needed)"
-                                  if found else f"{rtype.name}: no such document in the case")
-            env[name] = found[0].record
-        return None
+            if len(found) == 1:
+                env[name] = found[0].record
+            elif found:
+                env[name] = Missing.of(f"{rtype.name}: {len(found)} documents of type {rtype.name} in the case "
+                                       f"(exactly one is needed)", unknown=True)
+            else:
+                env[name] = Missing.of(f"{rtype.name}: no such document in the case", unknown=True)
 
     def _items(self, source) -> list[tuple[str, Any]]:
         if isinstance(source, dict):

@@ -384,28 +384,20 @@ class Plan:
             out.append(decide(c, (document.label, document.type), None, document.record))
 
     def run(self, c: Context, out: list) -> None:
-        if self.delegated is not None:
-            out.extend(c._evaluator(c.tracing).requirement(self.delegated))
+        if self.delegated is not None or not self._using_present(c):
+            # a `using` document missing or not alone of its type is rare: the reference evaluator decides
+            out.extend(c._evaluator(c.tracing).requirement(self.spec))
             return
         run = self.traced if c.tracing else self.fast
         subjects = c.documents_of(self.subject) if self.subject is not None else (None,)
         for document in subjects:
             env = [document.record] if document is not None else []
             shown = (document.label, document.type) if document is not None else None
-            missing = self._bind_using(c, env) if self.using else None
-            if missing is not None:
-                out.append(R.outcome(R.fixed(self.base, "insufficient_information"), shown, None, missing,
-                                     None, ()))
-            elif self.each:
+            env.extend(c.documents_of(type_name)[0].record for type_name in self.using)
+            if self.each:
                 run(c, out, shown, *env)
             else:
                 out.append(run(c, shown, None, *env))
 
-    def _bind_using(self, c: Context, env: list) -> Missing | None:
-        for type_name in self.using:
-            found = c.documents_of(type_name)
-            if len(found) != 1:
-                return Missing.of(f"{type_name}: {len(found)} documents of type {type_name} in the case "
-                                  f"(exactly one is needed)" if found else f"{type_name}: no such document in the case")
-            env.append(found[0].record)
-        return None
+    def _using_present(self, c: Context) -> bool:
+        return all(len(c.documents_of(type_name)) == 1 for type_name in self.using)
