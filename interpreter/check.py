@@ -246,6 +246,8 @@ class _Checker:
         citations = self._citations(decl.meta.citations)
         if isinstance(decl, A.Constant):
             body = self._expr(decl.value, {})
+            if decl.declared is not None:
+                body = _as_year(self._type(decl.declared), body)
             vtype = self._declared(decl.declared, body, decl.value.span, f"constant '{name}'")
             if not isinstance(body, ir.Const) and not _is_constant(body):
                 self.out.error("E308", f"constant '{name}' must not depend on documents or data", decl.value.span,
@@ -253,7 +255,7 @@ class _Checker:
             value = ir.Value("constant", name, decl, vtype, body, (), citations)
         elif isinstance(decl, A.Parameter):
             vtype = self._type(decl.declared)
-            body = self._expr(decl.default, {})
+            body = _as_year(vtype, self._expr(decl.default, {}))
             self._expect(vtype, body, decl.default.span, f"the default of parameter '{name}'")
             value = ir.Value("parameter", name, decl, vtype, body, (), citations)
         elif isinstance(decl, A.Definition):
@@ -696,6 +698,14 @@ def _node_data_only(node: ir.Node, ref_ok) -> bool:
     if isinstance(node, ir.Ref):
         return node.kind == "constant" or (node.kind == "definition" and ref_ok(node.name))
     return True
+
+
+def _as_year(expected: T.Type, node: ir.Node) -> ir.Node:
+    """A whole number written where a year is declared (`parameter pool: year = 2027`) is that year."""
+    if expected == T.YEAR and isinstance(node, ir.Const) and node.type == T.SHARE \
+            and Fraction(node.value).denominator == 1:
+        return ir.Const(T.YEAR, node.span, int(node.value), node.text)
+    return node
 
 
 def _item_type(collection: T.Type) -> T.Type:

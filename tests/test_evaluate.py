@@ -167,6 +167,15 @@ def test_every_construct_evaluates(construct_rules):
     assert result.outcome("test_every_construct").verdict == "non_compliant"
 
 
+def test_a_year_parameter_is_a_year(construct_rules):
+    assert construct_rules.evaluate(_test_document(construct_rules)).outcome("test_year_parameter").verdict == "compliant"
+    late = construct_rules.evaluate(_test_document(construct_rules, year_of=2028))
+    assert late.outcome("test_year_parameter").verdict == "non_compliant"
+    chosen = construct_rules.case(_test_document(construct_rules, year_of=2028).documents,
+                                  parameters={"test_pool_year": 2028})
+    assert construct_rules.evaluate(chosen).outcome("test_year_parameter").verdict == "compliant"
+
+
 def test_exceptions_are_weighed_by_priority(construct_rules):
     result = construct_rules.evaluate(_test_document(construct_rules, member_state="DK"))
     outcome = result.outcome("test_every_construct")
