@@ -9,7 +9,7 @@ apply. Errors are collected, never raised one by one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Iterable
@@ -729,5 +729,5 @@ def _unit_hint(expected: T.Type, actual: T.Type) -> str:
             return ("relocations and money are compared only through a declared rate: multiply persons "
                     "by an amount in EUR per person (see the ratio of Art 12(3))")
         if not actual.dim:
-            return f"give the number its unit, e.g. '30 000 persons' or 'EUR 600 million'"
+            return "give the number its unit, e.g. '30 000 persons' or 'EUR 600 million'"
     return ""

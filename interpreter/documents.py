@@ -8,7 +8,6 @@ and column: a validation error points at the offending field in the file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation

@@ -217,7 +217,7 @@ _MISTAKES: dict[str, list[str]] = {
     # 'for proposal' without ': CommissionProposal'
     "binding type": [f"{place} {clause} p {rest}" for place in _RULES for clause in ("for", "using")
                      for rest in ("requires", "", "P", ", q: Q")]
-                    + [f"definition d(p) = 1", "definition d(p: T, q) = 1"],
+                    + ["definition d(p) = 1", "definition d(p: T, q) = 1"],
     # 'needs assessment by Commission' without the words of the law
     "assessment words": [f"{place} needs assessment by A {rest}" for place in _RULES for rest in ("", "cites")]
                         + ['coverage Art 1 needs assessment by A', 'coverage Art 1 needs assessment by A cites'],

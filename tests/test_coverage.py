@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from interpreter import cli, scenarios
-from interpreter.coverage import coverage_map, summary
+from interpreter.coverage import coverage_map
 
 SCENARIOS = scenarios.discover(Path(__file__).parent / "scenarios")
 

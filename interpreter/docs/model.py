@@ -98,7 +98,7 @@ class Site:
     # ------------------------------------------------------------ queries
     def rules_in(self, citation: Citation) -> list[RuleDoc]:
         """The rules citing this provision or anything inside it."""
-        return [r for r in self.rule_docs if any(_inside(c, citation) for c in r.citations)]
+        return [r for r in self.rule_docs if any(citation.contains(c) for c in r.citations)]
 
     def rules_at_home(self, article: Article, paragraph_citation: Citation) -> list[RuleDoc]:
         """The rules shown under this paragraph: those whose first citation in the article lies in it
@@ -108,7 +108,7 @@ class Site:
             first = next((c for c in r.citations if _same_article(c, article.citation)), None)
             if first is None:
                 continue
-            home = next((p.citation for p in article.paragraphs if _inside(first, p.citation)),
+            home = next((p.citation for p in article.paragraphs if p.citation.contains(first)),
                         article.paragraphs[0].citation)
             if home == paragraph_citation:
                 out.append(r)
@@ -116,7 +116,7 @@ class Site:
 
     def units_in(self, citation: Citation) -> list:
         """The coverage entries of this paragraph: one, or one per part when the rules address parts."""
-        return [e for e in self.coverage if _inside(e.citation, citation)]
+        return [e for e in self.coverage if citation.contains(e.citation)]
 
     def rule(self, name: str) -> RuleDoc | None:
         return next((r for r in self.rule_docs if r.name == name), None)
@@ -162,16 +162,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
-
-
-def _inside(got: Citation, wanted: Citation) -> bool:
-    """Whether `got` is `wanted` or a part of it."""
-    if not _same_article(got, wanted):
-        return False
-    for part in ("paragraph", "subparagraph", "sentence"):
-        if getattr(wanted, part) is not None and getattr(got, part) != getattr(wanted, part):
-            return False
-    return got.points[:len(wanted.points)] == wanted.points
 
 
 def _same_article(a: Citation, b: Citation) -> bool:
