@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import by_hand as H                                # noqa: E402
-from interpreter import sweep as S                 # noqa: E402
+from interpreter.tools import sweep as S                 # noqa: E402
 from interpreter.api import RuleSet                # noqa: E402
-from interpreter.compile import compiled           # noqa: E402
+from interpreter.engine.compiled import compiled           # noqa: E402
 
 W1_RULES = ("proposal_minimum_relocations", "proposal_minimum_financial_contributions",
             "proposal_ratio_maintained", "proposal_adopted_by_15_october")
@@ -97,7 +97,7 @@ class outcomes_not_reused:
         self.namespace = compiled(rules).namespace
 
     def __enter__(self):
-        from interpreter.compile import runtime
+        from interpreter.engine.compiled import runtime
         self.kept = self.namespace["decided"]
         self.namespace["decided"] = runtime.decided
 
@@ -124,7 +124,7 @@ def council_act() -> dict:
 
 def exact(value):
     """A document's values as the hand-written code reads them: plain dicts of the same exact values."""
-    from interpreter.documents import RecordValue, TableValue
+    from interpreter.engine.documents import RecordValue, TableValue
     if isinstance(value, RecordValue):
         return {k: exact(v) for k, v in value.fields.items()}
     if isinstance(value, TableValue):

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import ast as A
-from .check import Program, check
-from .data import Table, load_table
-from .diagnostics import Diagnostic, Failed
-from .documents import Document, DocumentReader, discover
-from .evaluate import Case, Evaluator
-from .law import Law
-from .trace import NOT_APPLICABLE, Outcome
+from .language import syntax as A
+from .language.checker import Program, check
+from .engine.reference_data import Table, load_table
+from .language.diagnostics import Diagnostic, Failed
+from .engine.documents import Document, DocumentReader, discover
+from .engine.evaluate import Case, Evaluator
+from .language.law import Law
+from .engine.outcomes import NOT_APPLICABLE, Outcome
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
 
@@ -92,12 +92,12 @@ class RuleSet:
                                      "point --rules at the project's rules/ folder")])
         shown = [_display(path) for path in files]
         if cache:
-            from . import prepared
+            from .language import cache as prepared
             name = prepared.key(directory, shown)
             found = prepared.load(name)
             if found is not None:
                 return cls(directory, *found)
-        from .parse import parse_file           # Lark is imported only when the rules are parsed
+        from .language.parse import parse_file           # Lark is imported only when the rules are parsed
         parsed, problems = [], []
         for path in shown:
             try:
@@ -183,7 +183,7 @@ class RuleSet:
         """The value of a constant, parameter or definition for a case, without a trace. `args` are
         exact values, one per parameter: member state codes, numbers, dates, document records.
         A fact that is missing gives a `Missing` naming it."""
-        from . import ir
+        from .language import ir
         spec = self.program.values[name]
         nodes = tuple(ir.Const(t, value=a) for a, (_, t) in zip(args, spec.params))
         evaluator = Evaluator(self.program, self.tables, case, False, self._shared)
@@ -201,7 +201,7 @@ def _reference(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | N
 
 def _compiled(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:
     if rules._compiled is None:
-        from .compile import compiled       # imported and built on first use: `ammr check` does not need it
+        from .engine.compiled import compiled       # imported and built on first use: `ammr check` does not need it
         compiled(rules)
     return rules._compiled.evaluate(case, trace, only)
 

@@ -20,7 +20,7 @@ from typing import Callable
 
 import click
 
-from .diagnostics import Failed
+from .language.diagnostics import Failed
 
 EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 2, 3, 70
 
@@ -83,7 +83,7 @@ def _result(rules, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str
         raise click.BadParameter(f"no dataset '{unknown[0]}'; datasets: {', '.join(rules.tables)}",
                                  param_hint="--data-year")
     try:
-        from .settings import parameter_values
+        from .engine.parameters import parameter_values
         return rules.check(paths, years, parameters=parameter_values(rules, settings))
     except Failed as failure:
         _report(failure, EXIT_USAGE, fmt)
@@ -91,7 +91,7 @@ def _result(rules, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str
 
 def _emit(text: str, output: str | None, colour: bool = False) -> None:
     if output:
-        from .files import write_atomic
+        from .tools.files import write_atomic
         write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
     else:
@@ -129,11 +129,11 @@ def main() -> None:
 def check(paths, rules_dir, fmt, data_years, settings, colour) -> None:
     """Check documents (YAML or JSON files, or folders of them) and print a verdict,
     citation, reason and remedy for every applicable requirement."""
-    from .explain import render_check, render_json
+    from .report.render import render_check, render_json
     rules = _prepare(rules_dir, fmt)
     result = _result(rules, paths, data_years, fmt, settings)
     data = _view(rules, result, traces=False, docs_url=None, output=None)
-    from .pool import pool_report, render_pool
+    from .report.pool import pool_report, render_pool
     pool = pool_report(rules, result)
     coloured = _colour(colour) and fmt == "text"
     if fmt == "json":
@@ -162,12 +162,12 @@ def check(paths, rules_dir, fmt, data_years, settings, colour) -> None:
 def explain(paths, rules_dir, fmt, data_years, settings, colour, only, docs_url, with_trace, output) -> None:
     """Explain every verdict: the provision quoted and linked, the values used with their sources,
     interpretations, exceptions considered, and for a non-compliance the remedy."""
-    from .explain import render
+    from .report.render import render
     rules = _prepare(rules_dir, "json" if fmt == "json" else "text")
     known = {r.name for r in rules.program.requirements}
     for name in only:
         if name not in known:
-            from .diagnostics import did_you_mean
+            from .language.diagnostics import did_you_mean
             raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}", param_hint="--requirement")
     result = _result(rules, paths, data_years, "json" if fmt == "json" else "text", settings)
     if only:
@@ -181,8 +181,9 @@ def explain(paths, rules_dir, fmt, data_years, settings, colour, only, docs_url,
 
 def _view(rules, result, traces: bool, docs_url: str | None, output: str | None) -> dict:
     """The rendering stage's input: the verdicts, the remedies the engine derives, the docs links."""
-    from . import remedy
-    from .explain import DEFAULT_DOCS, view
+    from .report import remedy
+    from .report.view import DEFAULT_DOCS
+    from .report.view import view
     if docs_url is None:
         site = Path.cwd() / DEFAULT_DOCS
         docs_url = os.path.relpath(site, Path(output).resolve().parent) if output else DEFAULT_DOCS
@@ -203,7 +204,7 @@ def schema(type_name, rules_dir, output) -> None:
             click.echo(f"{name:28} {spec.decl.description}")
         return
     if type_name not in rules.reader.models.structs:
-        from .diagnostics import did_you_mean
+        from .language.diagnostics import did_you_mean
         raise click.BadParameter(f"no document type '{type_name}'. "
                                  f"{did_you_mean(type_name, documents) or 'Types: ' + ', '.join(documents)}",
                                  param_hint="TYPE_NAME")
@@ -256,7 +257,7 @@ def lint_command(paths, rules_dir, fmt, strict, list_checks) -> None:
     1 warnings only, with --strict; 3 errors. A warning weighed and accepted is silenced by
     a comment on its line or just above it:  # lint: allow W202 <why>
     """
-    from .lint import CHECKS, lint
+    from .tools.lint import CHECKS, lint
     if list_checks:
         for check in CHECKS.values():
             click.echo(f"{check.code}  {check.title}")
@@ -292,8 +293,8 @@ def fmt_command(paths, check, diff) -> None:
     """
     import difflib
     from .api import rules_directory
-    from .files import write_atomic
-    from .format import format_file
+    from .tools.files import write_atomic
+    from .tools.formatter import format_file
     files = _rule_files(paths or (rules_directory(),))
     changed, failures = [], []
     for path in files:
@@ -356,7 +357,7 @@ def test_command(paths, rules_dir, match) -> None:
     PATH is a scenario file or a folder of them (default: tests/scenarios/ beside the rules).
     Exit codes: 0 all passed, 1 some failed, 2 a scenario file is wrong, 3 a rule file is wrong.
     """
-    from . import scenarios
+    from .tools import scenarios
     from .api import rules_directory
     folder = (Path(rules_dir) if rules_dir else rules_directory()).resolve().parent / "tests" / "scenarios"
     files = _files(paths or (folder,), lambda f: sorted(p for p in f.rglob("*") if p.suffix in (".yaml", ".yml")))
@@ -399,7 +400,7 @@ def docs(rules_dir, root, scenario_dir, check_only) -> None:
     """Generate the reference documentation (generated_docs/ and mkdocs.yml) from the rule files.
     The same rules give byte-identical files; the folder is replaced whole or not at all.
     Then: mkdocs serve (or mkdocs build)."""
-    from . import docs as site
+    from .tools import docs as site
     rules = _prepare(rules_dir)
     try:
         files = site.generate(rules, scenario_dir)
@@ -431,8 +432,8 @@ def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
     """The coverage map: for every paragraph of the shipped law text, whether it is encoded
     (with its rules and passing scenario tests), left to an authority's assessment (who, and the
     words that say so), or not checkable (why). Exit code 1 when there are gaps."""
-    from . import scenarios as S
-    from .coverage import coverage_map, summary
+    from .tools import scenarios as S
+    from .report.coverage import coverage_map, summary
     rules = _prepare(rules_dir, fmt)
     entries = coverage_map(rules, S.discover(scenario_dir) if scenario_dir.is_dir() else [])
     bad = [e for e in entries if e.status == "missing" or (e.rules and not e.scenarios) or e.failing]
@@ -466,7 +467,7 @@ def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
 def interpretations(rules_dir, fmt) -> None:
     """Every interpretation note in the rules, with its rule, citations and place (for legal review)."""
     rules = _prepare(rules_dir, fmt)
-    from .register import interpretation_register
+    from .report.interpretations import interpretation_register
     notes = interpretation_register(rules.program)
     if fmt == "json":
         click.echo(json.dumps({"schema": "ammr-interpretations/1", "interpretations": notes}, indent=2,
@@ -495,14 +496,14 @@ def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_yea
     """Evaluate a document (or a folder case) over a grid or a seeded sample of values, and write
     the inputs and the verdict of every requirement, one row per scenario, to a CSV."""
     import time
-    from . import sweep as S
+    from .tools import sweep as S
     if grid == (sample is not None):
         raise click.UsageError("give either --grid or --sample N")
     rules = _prepare(rules_dir)
     known = {r.name for r in rules.program.requirements}
     for name in only:
         if name not in known:
-            from .diagnostics import did_you_mean
+            from .language.diagnostics import did_you_mean
             raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}", param_hint="--requirement")
     years = _data_years(data_years)
     for name in years:
@@ -525,7 +526,7 @@ def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_yea
             result = run.run(values, progress)
     else:
         result = run.run(values)
-    from .files import write_atomic
+    from .tools.files import write_atomic
     write_atomic(output, result.csv())
     click.echo(f"wrote {output}: {total} scenarios, {len(result.header) - len(run.inputs) - 2} verdict columns "
                f"({time.perf_counter() - start:.2f} s)", err=True)

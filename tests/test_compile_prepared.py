@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from interpreter import parse, prepared
+from interpreter.language import parse
+from interpreter.language import cache as prepared
 from interpreter.api import RuleSet
 
 ROOT = Path(__file__).resolve().parent.parent

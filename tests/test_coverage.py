@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from interpreter import cli, scenarios
-from interpreter.coverage import coverage_map
+from interpreter import cli
+from interpreter.tools import scenarios
+from interpreter.report.coverage import coverage_map
 
 SCENARIOS = scenarios.discover(Path(__file__).parent / "scenarios")
 

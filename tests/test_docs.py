@@ -14,9 +14,9 @@ import pytest
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Error, Keyword, Name
 
-from interpreter import docs
+from interpreter.tools import docs
 from interpreter.api import RuleSet
-from interpreter.parse import parse_text
+from interpreter.language.parse import parse_text
 
 from browser import dump_dom, parse
 

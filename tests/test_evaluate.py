@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from interpreter import ir
-from interpreter import types as T
+from interpreter.language import ir
+from interpreter.language import typesys as T
 from interpreter.api import RuleSet
-from interpreter.evaluate import Case, Evaluator
-from interpreter.trace import Missing
+from interpreter.engine.evaluate import Case, Evaluator
+from interpreter.engine.outcomes import Missing
 
 ROOT = Path(__file__).resolve().parent.parent
 

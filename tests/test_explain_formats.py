@@ -17,8 +17,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from interpreter import cli, links
-from interpreter.explain import schema_path
+from interpreter import cli
+from interpreter.report import links
+from interpreter.report.view import schema_path
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"

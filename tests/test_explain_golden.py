@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from interpreter import cli
-from interpreter.files import write_atomic
+from interpreter.tools.files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from browser import FLAGS, chromium
 
-from interpreter import links
+from interpreter.report import links
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interpreter import remedy
-from interpreter.evaluate import Case
-from interpreter.explain.remedies import summary
+from interpreter.report import remedy
+from interpreter.engine.evaluate import Case
+from interpreter.report.remedy_text import summary
 
 PROPOSAL = {"document": "CommissionProposal", "pool_year": 2026, "adopted_on": date(2025, 10, 15),
             "relocations": 30000, "financial_contributions": 600000000}

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from interpreter import files
-from interpreter.diagnostics import Failed
-from interpreter.format import FormatError, format_text, without_spans
-from interpreter.parse import parse_text
+from interpreter.tools import files
+from interpreter.language.diagnostics import Failed
+from interpreter.tools.formatter import FormatError, format_text, without_spans
+from interpreter.language.parse import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).parent / "format"
@@ -119,7 +119,7 @@ def test_a_failed_write_leaves_the_file_whole(ammr, tmp_path, monkeypatch):
 
 
 def test_formatting_that_would_change_the_rules_is_refused(monkeypatch, ammr, tmp_path):
-    from interpreter import format as F
+    from interpreter.tools import formatter as F
     messy = _copy(tmp_path, "literals.rules")
     before = messy.read_text()
     monkeypatch.setattr(F, "format_rule_file", lambda rule_file: "constant x = 1 cites Art 1\n")

@@ -14,9 +14,9 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interpreter import ast as A
-from interpreter.format import canonical, format_text, without_spans
-from interpreter.parse import MONTHS, parse_text, parser
+from interpreter.language import syntax as A
+from interpreter.tools.formatter import canonical, format_text, without_spans
+from interpreter.language.parse import MONTHS, parse_text, parser
 
 EXAMPLES = int(os.environ.get("AMMR_FUZZ_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,

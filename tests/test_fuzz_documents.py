@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interpreter import cli
-from interpreter.diagnostics import Failed
-from interpreter.explain import render_check, render_json, view
+from interpreter.language.diagnostics import Failed
+from interpreter.report.render import render_check, render_json
+from interpreter.report.view import view
 
 from test_fuzz_rules import mutated, watchdog, written
 

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interpreter.api import RuleSet
-from interpreter.diagnostics import Failed
-from interpreter.format import format_text, without_spans
-from interpreter.lint import lint
-from interpreter.parse import MAX_NESTING, parse_file, parse_text
+from interpreter.language.diagnostics import Failed
+from interpreter.tools.formatter import format_text, without_spans
+from interpreter.tools.lint import lint
+from interpreter.language.parse import MAX_NESTING, parse_file, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("AMMR_FUZZ_EXAMPLES", "150"))
@@ -84,7 +84,8 @@ def _through_everything(text: str) -> None:
         except Failed as failure:                 # the fuzzed rules may declare what the documents break
             assert_positioned(failure, text, name)
             return
-        from interpreter.explain import render_check, view
+        from interpreter.report.render import render_check
+        from interpreter.report.view import view
         render_check(view(result, rules))
 
 
@@ -195,6 +196,7 @@ def test_nesting_up_to_the_limit_goes_through_every_stage():
     with tempfile.TemporaryDirectory() as folder:
         path = written(folder, "deep.rules", text)
         rules = RuleSet.prepare(extra=[path])
-        from interpreter.explain import render_explain, view
+        from interpreter.report.render import render_explain
+        from interpreter.report.view import view
         result = rules.check([ROOT / "examples" / "2026"])
         assert "deep" in render_explain(view(result, rules, traces=True))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from interpreter.api import RuleSet
-from interpreter.diagnostics import Failed
+from interpreter.language.diagnostics import Failed
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).parent / "language"

@@ -10,18 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.law import (
-    CITATION_PATTERN,
-    ORDINALS,
-    Citation,
-    CitationRef,
-    CitationSyntaxError,
-    Law,
-    LawFormatError,
-    UnresolvedCitation,
-    parse_citation,
-    split_sentences,
-)
+from interpreter.language.law import CITATION_PATTERN, ORDINALS, Citation, CitationRef, CitationSyntaxError, Law, LawFormatError, UnresolvedCitation, parse_citation, split_sentences
 
 from hypothesis import given, settings, strategies as st
 
@@ -29,7 +18,7 @@ LAW_DIR = Path(__file__).resolve().parent.parent / "rules" / "law"
 
 # The CITATION token of the rule grammar: the grammar decides what reaches
 # parse_citation, so both must agree on the pattern.
-GRAMMAR = Path(__file__).resolve().parent.parent / "interpreter" / "grammar.lark"
+GRAMMAR = Path(__file__).resolve().parent.parent / "interpreter" / "language" / "grammar.lark"
 GRAMMAR_CITATION = re.search(r"^CITATION: /(.*)/$", GRAMMAR.read_text(encoding="utf-8"), re.M).group(1)
 
 

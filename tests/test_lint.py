@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.lint import CHECKS, lint
+from interpreter.tools.lint import CHECKS, lint
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).parent / "lint"

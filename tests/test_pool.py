@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from interpreter import cli
-from interpreter.pool import pool_report
+from interpreter.report.pool import pool_report
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTICIPATING = ["BE", "BG", "CZ", "DE", "EE", "IE", "EL", "ES", "FR", "HR", "IT", "CY", "LV", "LT", "LU", "HU",

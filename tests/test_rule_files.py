@@ -5,7 +5,7 @@ article of the request's ground (Art 61 or Art 62)."""
 import re
 from pathlib import Path
 
-from interpreter import links
+from interpreter.report import links
 
 ROOT = Path(__file__).resolve().parent.parent
 

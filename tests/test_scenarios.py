@@ -3,7 +3,7 @@
 
 from pathlib import Path
 
-from interpreter import scenarios
+from interpreter.tools import scenarios
 
 SCENARIOS = scenarios.discover(Path(__file__).parent / "scenarios")
 
@@ -37,7 +37,7 @@ import sys  # noqa: E402
 
 import pytest  # noqa: E402
 
-from interpreter.diagnostics import Failed  # noqa: E402
+from interpreter.language.diagnostics import Failed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WRONG = """\

@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 
 from interpreter.api import RuleSet
-from interpreter.diagnostics import Failed
-from interpreter.explain import schema_path
-from interpreter.settings import parameter_values
+from interpreter.language.diagnostics import Failed
+from interpreter.report.view import schema_path
+from interpreter.engine.parameters import parameter_values
 
 # A request under Art 61 made on 20 June 2026: 11 days before the date of application as
 # published (1 July 2026), 8 days after the one of the official metadata (12 June 2026).

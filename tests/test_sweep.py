@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from engines import compare
 from interpreter import cli
-from interpreter import sweep as S
-from interpreter.compile import inline
-from interpreter.diagnostics import Failed
+from interpreter.tools import sweep as S
+from interpreter.engine.compiled import inline
+from interpreter.language.diagnostics import Failed
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "examples" / "sweep" / "council-act-2026.yaml"
@@ -195,7 +195,7 @@ class CountingDict(dict):
 
 
 def test_the_reference_key_is_computed_once_for_a_sweep_over_pledges(rules):
-    from interpreter.compile import compiled
+    from interpreter.engine.compiled import compiled
     program = compiled(rules)
     program.clear()
     run = S.Sweep(rules, rules.read([TEMPLATE]), ["pledges.*.relocations=0..4000"], only=["act_pledge_meets_fair_share"])
@@ -211,7 +211,7 @@ def test_definitions_of_unchanged_records_are_kept_across_scenarios(rules, monke
     """A definition of a record (pledge_value of a pledge) is computed once for a record no
     input changes. (Small ones are normally computed in place, which costs less than looking
     them up; the limit is lowered here so that pledge_value is a function with a memo.)"""
-    from interpreter.compile.engine import Compiled
+    from interpreter.engine.compiled.engine import Compiled
     monkeypatch.setattr(inline, "INLINE_LIMIT", 0)
     monkeypatch.setattr(rules, "_compiled", Compiled(rules.program, rules.tables))
     documents = rules.read([TEMPLATE])

@@ -1,0 +1,15 @@
+"""The engine: documents and reference data in, verdicts out.
+
+Takes a checked `Program` (interpreter.language), the documents of a case and the reference data
+the rule set declares; gives one `Outcome` per requirement and instance, each with its verdict,
+missing facts and trace. In pipeline order:
+
+    documents.py       document files and mappings -> validated records (pydantic models from the rules)
+    reference_data.py  the datasets the rules declare (Eurostat tables), read from the rules folder
+    calendar.py        Art 75 time limits over dates, with the calendar of official holidays
+    values.py          a value of a rules type read from text (`--set`, `--vary`)
+    parameters.py      `--set NAME=VALUE`: the parameters of the rules set for one check
+    evaluate.py        the reference evaluator: the definition of what the rules mean
+    outcomes.py        Outcome, Step, Missing: what an evaluation gives
+    compiled/          the compiled engine: the same verdicts, faster
+"""

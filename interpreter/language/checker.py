@@ -1,0 +1,733 @@
+"""Syntax trees -> checked program (`ir.py`), or every error found, with hints.
+
+The checks run before anything is evaluated: every name resolves, every type and
+unit agrees, every citation exists in the law text the project ships, every
+quoted passage is the law's own wording, and exceptions say in which order they
+apply. Errors are collected, never raised one by one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Iterable
+
+from . import syntax as A
+from . import ir
+from . import typesys as T
+from .diagnostics import Collector, Failed, did_you_mean
+from .library import FUNCTIONS as BUILTINS
+from .law import CitationSyntaxError, Law, Provision, UnresolvedCitation
+
+_SIMPLE_TYPES = {"share": T.SHARE, "number": T.SHARE, "date": T.DATE, "year": T.YEAR,
+                 "yes/no": T.BOOL, "text": T.TEXT, "member state": T.MEMBER_STATE}
+
+
+@dataclass(frozen=True)
+class Program:
+    """Everything the evaluator needs, checked. Built once per rule set."""
+    files: tuple[A.RuleFile, ...]
+    law: Law
+    act: A.Act | None
+    authorities: dict[str, A.Authority]
+    member_states: dict[str, A.MemberState]
+    structs: dict[str, ir.StructSpec]
+    values: dict[str, ir.Value]
+    datasets: dict[str, ir.DatasetSpec]
+    requirements: tuple[ir.RequirementSpec, ...]
+    exceptions: tuple[ir.ExceptionSpec, ...]
+    coverage: tuple[ir.CoverageSpec, ...] = ()
+
+    @property
+    def participating(self) -> tuple[str, ...]:
+        return tuple(code for code, ms in self.member_states.items() if ms.participates)
+
+    @property
+    def documents(self) -> dict[str, ir.StructSpec]:
+        return {name: s for name, s in self.structs.items() if s.is_document}
+
+    def requirement(self, name: str) -> ir.RequirementSpec | None:
+        return next((r for r in self.requirements if r.name == name), None)
+
+
+def check(files: Iterable[A.RuleFile], law: Law) -> Program:
+    files = tuple(files)
+    checker = _Checker(files, law)
+    program = checker.run()
+    if checker.out.errors:
+        # a wrong expression shared by a requirement and its exception would otherwise be reported twice
+        unique = sorted(dict.fromkeys(checker.out.diagnostics),
+                        key=lambda d: (d.span.file, d.span.line, d.span.column))
+        raise Failed(unique, {f.path: f.source for f in files})
+    return program
+
+
+class _Checker:
+    def __init__(self, files: tuple[A.RuleFile, ...], law: Law):
+        self.files = files
+        self.law = law
+        self.out = Collector()
+        self.decls: dict[str, A.Declaration] = {}          # the value namespace
+        self.structs_decl: dict[str, A.Structure] = {}
+        self.rules_decl: dict[str, A.Declaration] = {}
+        self.authorities: dict[str, A.Authority] = {}
+        self.member_states: dict[str, A.MemberState] = {}
+        self.act: A.Act | None = None
+        self.coverage_decl: list[A.Coverage] = []
+        self.structs: dict[str, ir.StructSpec] = {}
+        self.values: dict[str, ir.Value] = {}
+        self.value_types: dict[str, T.Type] = {}
+        self.in_progress: list[str] = []
+        self.datasets: dict[str, ir.DatasetSpec] = {}
+        self.citation_cache: dict[tuple, Provision | None] = {}
+        self.param_types: dict[str, list[tuple[str, T.Type]]] = {}
+
+    # ------------------------------------------------------------ driver
+    def run(self) -> Program:
+        self._collect()
+        self._check_structs()
+        self._check_datasets()
+        for name, decl in self.decls.items():
+            if isinstance(decl, (A.Constant, A.Parameter, A.Definition)):
+                self._value(name)
+        exceptions = tuple(self._exception(d) for d in self.rules_decl.values() if isinstance(d, A.Exception_))
+        requirements = tuple(self._requirement(d, exceptions) for d in self.rules_decl.values()
+                             if isinstance(d, A.Requirement))
+        self._check_exception_order(requirements, exceptions)
+        self._mark_data_only()
+        for decl in (*self.authorities.values(), *self.member_states.values(), *self.structs_decl.values()):
+            self._citations(decl.meta.citations)
+        if self.act:
+            self._citations(self.act.meta.citations)
+        coverage = self._coverage()
+        return Program(self.files, self.law, self.act, self.authorities, self.member_states, self.structs,
+                       self.values, self.datasets, requirements, exceptions, coverage)
+
+    def _coverage(self) -> tuple[ir.CoverageSpec, ...]:
+        out, seen = [], {}
+        for decl in self.coverage_decl:
+            extra = self._citations(decl.meta.citations[1:])
+            provision = self._citation(decl.citation)
+            if provision is None:
+                continue
+            if provision.citation in seen:
+                self.out.error("E214", f"the coverage of {provision.citation.short()} is declared twice", decl.citation.span,
+                               f"it was first declared at {seen[provision.citation]}")
+                continue
+            seen[provision.citation] = decl.citation.span
+            if decl.assessment is not None:
+                outcome = self._assessment(decl.assessment, (provision, *extra), ())
+                out.append(ir.CoverageSpec(provision, "needs_assessment", decl, authority=outcome.authority,
+                                           quote=outcome.quote))
+            else:
+                out.append(ir.CoverageSpec(provision, "not_checkable", decl, reason=decl.reason))
+        return tuple(out)
+
+    def _collect(self) -> None:
+        for file in self.files:
+            for decl in file.declarations:
+                if isinstance(decl, A.Act):
+                    if self.act is not None:
+                        self.out.error("E210", "the act is declared twice", decl.span,
+                                       f"it was first declared at {self.act.span}")
+                    self.act = decl
+                elif isinstance(decl, A.Authority):
+                    self._declare(self.authorities, decl, "authority")
+                elif isinstance(decl, A.Coverage):
+                    self.coverage_decl.append(decl)
+                elif isinstance(decl, A.Structure):
+                    self._declare(self.structs_decl, decl, "document or record type")
+                elif isinstance(decl, (A.Requirement, A.Exception_)):
+                    self._declare(self.rules_decl, decl, "requirement or exception")
+                else:
+                    if isinstance(decl, A.MemberState):
+                        self.member_states[decl.name] = decl
+                        if not re.fullmatch(r"[A-Z]{2}", decl.name):
+                            self.out.error("E211", f"'{decl.name}' is not a two-letter country code", decl.name_span,
+                                           "use the Eurostat code, e.g. DE, EL (Greece), IE")
+                    if decl.name in BUILTINS:
+                        self.out.error("E212", f"'{decl.name}' is a built-in function and cannot be redefined",
+                                       decl.name_span, "choose another name")
+                    self._declare(self.decls, decl, "name")
+
+    def _declare(self, namespace: dict, decl: A.Declaration, what: str) -> None:
+        if decl.name in namespace:
+            first = namespace[decl.name]
+            self.out.error("E201", f"the {what} '{decl.name}' is declared twice", decl.name_span,
+                           f"it was first declared at {first.name_span}; rename one of them")
+        else:
+            namespace[decl.name] = decl
+
+    # ------------------------------------------------------------- types
+    def _type(self, texpr: A.TypeExpr) -> T.Type:
+        if isinstance(texpr, A.QuantityType):
+            return T.Quantity(T.dimension(texpr.unit, texpr.per))
+        if isinstance(texpr, A.SimpleType):
+            return _SIMPLE_TYPES[texpr.name]
+        if isinstance(texpr, A.TableType):
+            value = self._type(texpr.value)
+            return T.Table(value)
+        if isinstance(texpr, A.ListType):
+            return T.List(self._type(texpr.item))
+        if isinstance(texpr, A.NamedType):
+            return self._named(texpr.name, texpr.span)
+        return T.UNKNOWN
+
+    def _named(self, name: str, span: A.Span) -> T.Type:
+        decl = self.structs_decl.get(name)
+        if decl is None:
+            self.out.error("E202", f"unknown type '{name}'", span,
+                           did_you_mean(name, [*self.structs_decl, *_SIMPLE_TYPES, "persons", "EUR"])
+                           or "declare it with 'record <Name>' or use a built-in type")
+            return T.UNKNOWN
+        return T.Record(name, decl.is_document)
+
+    def _check_structs(self) -> None:
+        for name, decl in self.structs_decl.items():
+            fields: dict[str, ir.FieldSpec] = {}
+            for f in decl.fields:
+                if f.name in fields:
+                    self.out.error("E201", f"the field '{f.name}' is declared twice in {name}", f.span,
+                                   "rename or remove one of them")
+                    continue
+                ftype = self._type(f.type)
+                if isinstance(ftype, T.Record) and ftype.is_document:
+                    self.out.error("E204", f"'{ftype.name}' is a document and cannot be part of another",
+                                   f.type.span, "declare the part as a 'record'")
+                fields[f.name] = ir.FieldSpec(f.name, ftype, f, None)
+                self._citations(f.citations)
+            self.structs[name] = ir.StructSpec(name, decl, fields)
+        for name, spec in self.structs.items():         # defaults may only be checked once all types exist
+            for fname, fspec in list(spec.fields.items()):
+                if fspec.decl.default is not None:
+                    default = self._expr(fspec.decl.default, {})
+                    self._expect(fspec.type, default, fspec.decl.default.span, f"the default of {name}.{fname}")
+                    spec.fields[fname] = ir.FieldSpec(fname, fspec.type, fspec.decl, default)
+
+    def _check_datasets(self) -> None:
+        for name, decl in self.decls.items():
+            if not isinstance(decl, A.Dataset):
+                continue
+            dtype = self._type(decl.declared)
+            if not isinstance(dtype, T.Table) or not isinstance(dtype.value, T.Quantity):
+                self.out.error("E305", f"dataset '{name}' must be a quantity by member state", decl.declared.span,
+                               "for example: dataset population: persons by member state")
+                dtype = T.Table(T.SHARE)
+            scale = Fraction(1)
+            if decl.scale is not None:
+                node = self._expr(decl.scale, {})
+                if isinstance(node, ir.Const) and isinstance(node.value, Fraction) and node.type == T.SHARE:
+                    scale = node.value
+                else:
+                    self.out.error("E306", "a scale is a plain number", decl.scale.span, "for example: scale 1 000 000")
+            self.datasets[name] = ir.DatasetSpec(name, decl, dtype, scale, self._citations(decl.meta.citations))
+            self.value_types[name] = dtype
+
+    # ------------------------------------------------------------ values
+    def _value(self, name: str) -> T.Type:
+        """Check a constant, parameter or definition once; return its type (demand-driven)."""
+        if name in self.value_types:
+            return self.value_types[name]
+        decl = self.decls[name]
+        if name in self.in_progress:
+            cycle = " -> ".join(self.in_progress[self.in_progress.index(name):] + [name])
+            self.out.error("E307", f"'{name}' is defined in terms of itself ({cycle})", decl.name_span,
+                           "a definition cannot depend on its own value")
+            return T.UNKNOWN
+        self.in_progress.append(name)
+        try:
+            return self._check_value(name, decl)
+        finally:
+            self.in_progress.pop()
+
+    def _check_value(self, name: str, decl: A.Declaration) -> T.Type:
+        citations = self._citations(decl.meta.citations)
+        if isinstance(decl, A.Constant):
+            body = self._expr(decl.value, {})
+            if decl.declared is not None:
+                body = _as_year(self._type(decl.declared), body)
+            vtype = self._declared(decl.declared, body, decl.value.span, f"constant '{name}'")
+            if not isinstance(body, ir.Const) and not _is_constant(body):
+                self.out.error("E308", f"constant '{name}' must not depend on documents or data", decl.value.span,
+                               "use a 'definition' for computed values")
+            value = ir.Value("constant", name, decl, vtype, body, (), citations)
+        elif isinstance(decl, A.Parameter):
+            vtype = self._type(decl.declared)
+            body = _as_year(vtype, self._expr(decl.default, {}))
+            self._expect(vtype, body, decl.default.span, f"the default of parameter '{name}'")
+            value = ir.Value("parameter", name, decl, vtype, body, (), citations)
+        elif isinstance(decl, A.Definition):
+            params = self._params(decl)
+            body = self._expr(decl.body, dict(params))
+            vtype = self._declared(decl.declared, body, decl.body.span, f"definition '{name}'")
+            value = ir.Value("definition", name, decl, vtype, body, tuple(params), citations)
+        else:                                       # member state codes and datasets are not values
+            return T.UNKNOWN
+        self.values[name] = value
+        self.value_types[name] = value.type
+        return value.type
+
+    def _declared(self, declared: A.TypeExpr | None, body: ir.Node, span: A.Span, what: str) -> T.Type:
+        if declared is None:
+            return body.type
+        dtype = self._type(declared)
+        self._expect(dtype, body, span, what)
+        return dtype
+
+    def _expect(self, expected: T.Type, node: ir.Node, span: A.Span, what: str) -> None:
+        if not T.compatible(expected, node.type):
+            self.out.error("E301", f"{what} is declared as {expected} but its value is {node.type}", span,
+                           _unit_hint(expected, node.type))
+
+    def _params(self, decl: A.Definition) -> list[tuple[str, T.Type]]:
+        if decl.name not in self.param_types:
+            self.param_types[decl.name] = self._bindings(decl.params)
+        return self.param_types[decl.name]
+
+    def _bindings(self, bindings: Iterable[A.Binding], documents_only: bool = False) -> list[tuple[str, T.Type]]:
+        out: list[tuple[str, T.Type]] = []
+        for b in bindings:
+            btype = self._type(b.type)
+            if documents_only and not (isinstance(btype, T.Record) and btype.is_document) and btype != T.UNKNOWN:
+                self.out.error("E204", f"'{b.name}' must be a document type, not {btype}", b.type.span,
+                               did_you_mean(getattr(b.type, "name", ""), [n for n, s in self.structs_decl.items() if s.is_document])
+                               or "requirements apply to documents declared with 'document'")
+            if any(name == b.name for name, _ in out):
+                self.out.error("E201", f"'{b.name}' is bound twice", b.span, "use a different name")
+            out.append((b.name, btype))
+        return out
+
+    # ------------------------------------------------------- expressions
+    def _expr(self, e: A.Expr, scope: dict[str, T.Type]) -> ir.Node:
+        method = getattr(self, "_e_" + type(e).__name__)
+        return method(e, scope)
+
+    def _e_Number(self, e: A.Number, scope) -> ir.Node:
+        self._ambiguous_thousands(e.text, e.span)
+        return ir.Const(T.SHARE, e.span, e.value, e.text)
+
+    def _e_Quantity(self, e: A.Quantity, scope) -> ir.Node:
+        self._ambiguous_thousands(e.text.split()[0], e.span)
+        if e.unit == "persons" and e.value.denominator != 1:
+            self.out.error("E309", f"{e.text}: persons are counted in whole numbers", e.span,
+                           "write a whole number of persons")
+        return ir.Const(T.Quantity(T.dimension(e.unit)), e.span, e.value, e.text)
+
+    def _e_Percent(self, e: A.Percent, scope) -> ir.Node:
+        return ir.Const(T.SHARE, e.span, e.value, e.text)
+
+    def _e_Money(self, e: A.Money, scope) -> ir.Node:
+        self._ambiguous_thousands(e.text.split()[1], e.span)
+        if (e.value * 100).denominator != 1:
+            self.out.error("E309", f"{e.text}: amounts in EUR have at most two decimals (cents)", e.span, "")
+        return ir.Const(T.EUR, e.span, e.value, e.text)
+
+    def _ambiguous_thousands(self, text: str, span: A.Span) -> None:
+        if re.fullmatch(r"\d{1,3}\.\d{3}", text):
+            whole = text.replace(".", " ")
+            self.out.error("E310", f"'{text}' is ambiguous: a decimal point, or a thousands separator?", span,
+                           f"write {whole} for the whole number (thousands are grouped with spaces), "
+                           f"or {format(Decimal(text).normalize(), 'f')} for the decimal number")
+
+    def _e_DateLiteral(self, e: A.DateLiteral, scope) -> ir.Node:
+        return ir.Const(T.DATE, e.span, e.value, e.value.isoformat())
+
+    def _e_DateInYear(self, e: A.DateInYear, scope) -> ir.Node:
+        year = self._expr(e.year, scope)
+        if year.type not in (T.YEAR, T.SHARE, T.UNKNOWN):
+            self.out.error("E302", f"'of' takes a year here, not {year.type}", e.year.span,
+                           "for example: 15 October of (proposal.pool_year - 1)")
+        return ir.DateInYear(T.DATE, e.span, e.day, e.month, year)
+
+    def _e_Bool(self, e: A.Bool, scope) -> ir.Node:
+        return ir.Const(T.BOOL, e.span, e.value, "yes" if e.value else "no")
+
+    def _e_NoItems(self, e: A.NoItems, scope) -> ir.Node:
+        return ir.Const(T.List(T.UNKNOWN), e.span, (), "none")
+
+    def _e_Text(self, e: A.Text, scope) -> ir.Node:
+        return ir.Const(T.TEXT, e.span, e.value, f'"{e.value}"')
+
+    def _e_Participating(self, e: A.Participating, scope) -> ir.Node:
+        return ir.Participating(T.MemberStates(), e.span)
+
+    def _e_Name(self, e: A.Name, scope) -> ir.Node:
+        name = e.name
+        if name in scope:
+            return ir.Local(scope[name], e.span, name)
+        decl = self.decls.get(name)
+        if isinstance(decl, A.MemberState):
+            return ir.Const(T.MEMBER_STATE, e.span, name, name)
+        if isinstance(decl, A.Dataset):
+            self.out.error("E303", f"'{name}' is a dataset: give the member state", e.span,
+                           f"for example: {name}[ms]")
+            return ir.Node(T.UNKNOWN, e.span)
+        if isinstance(decl, (A.Constant, A.Parameter)):
+            kind = "constant" if isinstance(decl, A.Constant) else "parameter"
+            return ir.Ref(self._value(name), e.span, kind, name, ())
+        if isinstance(decl, A.Definition):
+            if decl.params:
+                self.out.error("E304", f"'{name}' needs {len(decl.params)} argument(s)", e.span,
+                               f"write {name}({', '.join(p.name for p in decl.params)})")
+                return ir.Node(T.UNKNOWN, e.span)
+            return ir.Ref(self._value(name), e.span, "definition", name, ())
+        self.out.error("E203", f"unknown name '{name}'", e.span,
+                       did_you_mean(name, [*scope, *self.decls]) or "declare it, or bind it with 'for' or 'using'")
+        return ir.Node(T.UNKNOWN, e.span)
+
+    def _e_FieldAccess(self, e: A.FieldAccess, scope) -> ir.Node:
+        target = self._expr(e.target, scope)
+        if isinstance(target.type, T.Unknown):
+            return ir.Node(T.UNKNOWN, e.span)
+        if not isinstance(target.type, T.Record):
+            self.out.error("E205", f"{target.type} has no fields", e.span,
+                           "only documents and records have fields" +
+                           ("; index a table with [member state]" if isinstance(target.type, T.Table) else ""))
+            return ir.Node(T.UNKNOWN, e.span)
+        spec = self.structs.get(target.type.name)
+        fspec = spec.fields.get(e.name) if spec else None
+        if fspec is None:
+            self.out.error("E205", f"{target.type.name} has no field '{e.name}'", e.span,
+                           did_you_mean(e.name, spec.fields if spec else ()) or
+                           f"its fields are: {', '.join(spec.fields) if spec else '(none)'}")
+            return ir.Node(T.UNKNOWN, e.span)
+        return ir.FieldOf(fspec.type, e.span, target, e.name)
+
+    def _e_Index(self, e: A.Index, scope) -> ir.Node:
+        key = self._expr(e.key, scope)
+        if key.type not in (T.MEMBER_STATE, T.UNKNOWN):
+            self.out.error("E302", f"tables are indexed by member state, not {key.type}", e.key.span, "")
+        if isinstance(e.target, A.Name) and isinstance(self.decls.get(e.target.name), A.Dataset) \
+                and e.target.name not in scope:
+            dataset = self.datasets.get(e.target.name)
+            value_type = dataset.type.value if dataset else T.UNKNOWN
+            return ir.DataRef(value_type, e.span, e.target.name, key)
+        target = self._expr(e.target, scope)
+        if isinstance(target.type, T.Unknown):
+            return ir.Node(T.UNKNOWN, e.span)
+        if not isinstance(target.type, T.Table):
+            self.out.error("E302", f"only tables by member state can be indexed; this is {target.type}", e.span, "")
+            return ir.Node(T.UNKNOWN, e.span)
+        return ir.IndexOf(target.type.value, e.span, target, key)
+
+    def _e_Call(self, e: A.Call, scope) -> ir.Node:
+        args = tuple(self._expr(a, scope) for a in e.args)
+        if e.name in BUILTINS:
+            return self._builtin(e, args)
+        decl = self.decls.get(e.name)
+        if not isinstance(decl, A.Definition):
+            self.out.error("E203", f"unknown definition '{e.name}'", e.span,
+                           did_you_mean(e.name, [*BUILTINS, *(n for n, d in self.decls.items()
+                                                               if isinstance(d, A.Definition))]))
+            return ir.Node(T.UNKNOWN, e.span)
+        result = self._value(e.name)
+        params = self._params(decl)
+        if len(args) != len(params):
+            self.out.error("E304", f"'{e.name}' takes {len(params)} argument(s), {len(args)} given", e.span,
+                           f"write {e.name}({', '.join(name for name, _ in params)})")
+        else:
+            for (pname, ptype), arg in zip(params, args):
+                if not T.compatible(ptype, arg.type):
+                    self.out.error("E301", f"argument '{pname}' of '{e.name}' must be {ptype}, not {arg.type}",
+                                   arg.span, _unit_hint(ptype, arg.type))
+        return ir.Ref(result, e.span, "definition", e.name, args)
+
+    def _builtin(self, e: A.Call, args: tuple[ir.Node, ...]) -> ir.Node:
+        function = BUILTINS[e.name]
+        if len(args) != len(function.params):
+            self.out.error("E304", f"'{e.name}' takes {len(function.params)} argument(s), {len(args)} given", e.span,
+                           f"write {e.name}({', '.join(function.params)}): {function.description}")
+            return ir.Node(T.UNKNOWN, e.span)
+        if any(isinstance(a.type, T.Unknown) for a in args):
+            return ir.Node(T.UNKNOWN, e.span)
+        result = function.result([a.type for a in args])
+        if isinstance(result, str):
+            self.out.error("E302", f"{e.name}(...) {result}", e.span, f"{e.name}: {function.description}")
+            return ir.Node(T.UNKNOWN, e.span)
+        name = function.variant([a.type for a in args]) if function.variant else e.name
+        return ir.Builtin(result, e.span, name, args)
+
+    def _e_Aggregate(self, e: A.Aggregate, scope) -> ir.Node:
+        source = self._expr(e.source, scope)
+        item = _item_type(source.type)
+        if item == T.UNKNOWN and not isinstance(source.type, T.Unknown):
+            self.out.error("E302", f"cannot go through each item of {source.type}", e.source.span,
+                           "use a table by member state, a list, or participating member states")
+        inner = {**scope, e.var: item}
+        body = self._expr(e.body, inner)
+        where = self._condition(e.where, inner, "a 'where' filter") if e.where is not None else None
+        if e.kind in ("all", "any"):
+            self._expect_bool(body, e.body.span, f"the body of {e.kind}(...)")
+            rtype: T.Type = T.BOOL
+        elif e.kind == "count":
+            rtype = T.SHARE
+        else:
+            if not isinstance(body.type, (T.Quantity, T.Unknown)) and not (e.kind != "sum" and body.type == T.DATE):
+                self.out.error("E302", f"{e.kind}(...) needs quantities, not {body.type}", e.body.span, "")
+            rtype = body.type
+        return ir.Aggregate(rtype, e.span, e.kind, e.var, source, body, where)
+
+    def _e_Unary(self, e: A.Unary, scope) -> ir.Node:
+        operand = self._expr(e.operand, scope)
+        if e.op == "not":
+            self._expect_bool(operand, e.operand.span, "'not'")
+            return ir.Not(T.BOOL, e.span, operand)
+        if not isinstance(operand.type, (T.Quantity, T.Unknown)):
+            self.out.error("E302", f"cannot negate {operand.type}", e.span, "")
+        return ir.Neg(operand.type, e.span, operand)
+
+    def _e_Binary(self, e: A.Binary, scope) -> ir.Node:
+        left, right = self._expr(e.left, scope), self._expr(e.right, scope)
+        if e.op in ("and", "or"):
+            self._expect_bool(left, e.left.span, f"'{e.op}'")
+            self._expect_bool(right, e.right.span, f"'{e.op}'")
+            return ir.Logic(T.BOOL, e.span, e.op, left, right)
+        return ir.Arith(self._arith_type(e, left.type, right.type), e.span, e.op, left, right)
+
+    def _arith_type(self, e: A.Binary, lt: T.Type, rt: T.Type) -> T.Type:
+        if isinstance(lt, T.Unknown) or isinstance(rt, T.Unknown):
+            return T.UNKNOWN
+        if e.op in "+-":
+            if lt == T.YEAR and rt == T.SHARE:
+                return T.YEAR
+            if e.op == "-" and lt == rt == T.YEAR:
+                return T.SHARE
+            if e.op == "-" and lt == rt == T.DATE:
+                return T.Quantity(T.dimension("days"))
+            if isinstance(lt, T.Quantity) and isinstance(rt, T.Quantity):
+                if lt.dim == rt.dim:
+                    return lt
+                verb = "add" if e.op == "+" else "subtract"
+                self.out.error("E301", f"cannot {verb} {lt} and {rt}", e.span, _unit_hint(lt, rt))
+                return T.UNKNOWN
+        elif isinstance(lt, T.Quantity) and isinstance(rt, T.Quantity):
+            return T.Quantity(T.multiply(lt.dim, rt.dim, 1 if e.op == "*" else -1))
+        self.out.error("E302", f"'{e.op}' does not apply to {lt} and {rt}", e.span, "")
+        return T.UNKNOWN
+
+    def _e_Compare(self, e: A.Compare, scope) -> ir.Node:
+        left, right = self._expr(e.left, scope), self._expr(e.right, scope)
+        lt, rt = left.type, right.type
+        if not (isinstance(lt, T.Unknown) or isinstance(rt, T.Unknown)):
+            if not T.compatible(lt, rt) and not {lt, rt} <= {T.YEAR, T.SHARE}:
+                self.out.error("E301", f"cannot compare {lt} with {rt}", e.span, _unit_hint(lt, rt))
+            elif e.op not in ("=", "!=") and not (isinstance(lt, T.Quantity) or lt in (T.DATE, T.YEAR)):
+                self.out.error("E302", f"'{e.wording}' does not order {lt}", e.span, "use 'is' or 'is not'")
+        return ir.Compare(T.BOOL, e.span, e.op, left, right, e.wording)
+
+    def _e_IsGiven(self, e: A.IsGiven, scope) -> ir.Node:
+        return ir.IsGiven(T.BOOL, e.span, self._expr(e.operand, scope), e.negated)
+
+    def _e_MemberOf(self, e: A.MemberOf, scope) -> ir.Node:
+        item, collection = self._expr(e.item, scope), self._expr(e.collection, scope)
+        if isinstance(collection.type, (T.Table, T.MemberStates)):
+            if item.type not in (T.MEMBER_STATE, T.UNKNOWN):
+                self.out.error("E302", f"only a member state can be 'in' {collection.type}", e.item.span, "")
+        elif isinstance(collection.type, T.List) and isinstance(collection.type.item, T.Scalar):
+            if not T.compatible(collection.type.item, item.type):
+                self.out.error("E302", f"a {item.type} cannot be in a {collection.type}", e.item.span, "")
+        elif not isinstance(collection.type, T.Unknown):
+            self.out.error("E302", f"'in' needs a table by member state, a list of member states or "
+                                   f"participating member states, not {collection.type}", e.collection.span, "")
+        return ir.MemberOf(T.BOOL, e.span, item, collection, e.negated)
+
+    def _e_If(self, e: A.If, scope) -> ir.Node:
+        condition = self._condition(e.condition, scope, "'if'")
+        then, otherwise = self._expr(e.then, scope), self._expr(e.otherwise, scope)
+        if not T.compatible(then.type, otherwise.type):
+            self.out.error("E301", f"the two branches differ: {then.type} and {otherwise.type}", e.span,
+                           _unit_hint(then.type, otherwise.type))
+        rtype = then.type if not isinstance(then.type, T.Unknown) else otherwise.type
+        return ir.If(rtype, e.span, condition, then, otherwise)
+
+    def _condition(self, e: A.Expr, scope, what: str) -> ir.Node:
+        node = self._expr(e, scope)
+        self._expect_bool(node, e.span, what)
+        return node
+
+    def _expect_bool(self, node: ir.Node, span: A.Span, what: str) -> None:
+        if node.type not in (T.BOOL, T.UNKNOWN):
+            self.out.error("E302", f"{what} needs a yes/no condition, not {node.type}", span,
+                           "compare it with something, e.g. 'is at least ...'")
+
+    # ------------------------------------------------------ requirements
+    def _subjects(self, decl) -> tuple[list, list, dict[str, T.Type]]:
+        subjects = self._bindings(decl.subjects, documents_only=True)
+        using = self._bindings(decl.using, documents_only=True)
+        if len(subjects) > 1:
+            self.out.error("E206", f"'{decl.name}' is checked for one document at a time", decl.subjects[1].span,
+                           "bind the other documents with 'using'")
+        scope = dict(subjects)
+        for name, btype in using:
+            if name in scope:
+                self.out.error("E201", f"'{name}' is bound twice", decl.span, "use a different name")
+            scope[name] = btype
+        return subjects, using, scope
+
+    def _requirement(self, decl: A.Requirement, exceptions: tuple[ir.ExceptionSpec, ...]) -> ir.RequirementSpec:
+        subjects, using, scope = self._subjects(decl)
+        citations = self._citations(decl.meta.citations)
+        for_each = None
+        if decl.for_each is not None:
+            source = self._expr(decl.for_each.source, scope)
+            item = _item_type(source.type)
+            if item == T.UNKNOWN and not isinstance(source.type, T.Unknown):
+                self.out.error("E302", f"cannot check each item of {source.type}", decl.for_each.source.span,
+                               "use a table by member state, a list, or participating member states")
+            scope = {**scope, decl.for_each.var: item}
+            for_each = (decl.for_each.var, source)
+        when = self._condition(decl.when, scope, "'when'") if decl.when is not None else None
+        unless = tuple(self._condition(u, scope, "'unless'") for u in decl.unless)
+        requires = self._condition(decl.requires, scope, "'requires'") if decl.requires is not None else None
+        assessment = self._assessment(decl.assessment, citations, decl.meta.citations) if decl.assessment else None
+        mine = tuple(sorted((x for x in exceptions if any(t == decl.name for t, _ in x.decl.targets)),
+                            key=lambda x: -x.priority))
+        for x in mine:
+            self._match_bindings(decl, subjects, using, x)
+        return ir.RequirementSpec(decl.name, decl, tuple(subjects), tuple(using), for_each, when, unless,
+                                  requires, assessment, citations, mine)
+
+    def _exception(self, decl: A.Exception_) -> ir.ExceptionSpec:
+        subjects, using, scope = self._subjects(decl)
+        citations = self._citations(decl.meta.citations)
+        for target, span in decl.targets:
+            found = self.rules_decl.get(target)
+            if not isinstance(found, A.Requirement):
+                self.out.error("E207", f"'{target}' is not a requirement", span,
+                               did_you_mean(target, [n for n, d in self.rules_decl.items()
+                                                     if isinstance(d, A.Requirement)]))
+            elif found.for_each is not None and found.for_each.var not in scope:
+                # the exception is weighed for each item too, so it sees the item under the same name
+                source = self._expr(found.for_each.source, scope)
+                scope[found.for_each.var] = _item_type(source.type)
+        when = self._condition(decl.when, scope, "'when'") if decl.when is not None else None
+        outcome = ir.Outcome("not_applicable")
+        if decl.outcome is not None:
+            o = decl.outcome
+            if o.kind == "assessment":
+                outcome = self._assessment(o.assessment, citations, decl.meta.citations)
+            elif o.kind == "requires":
+                outcome = ir.Outcome("requires", condition=self._condition(o.condition, scope, "'then requires'"))
+            else:
+                outcome = ir.Outcome(o.kind)
+        return ir.ExceptionSpec(decl.name, decl, tuple(subjects), tuple(using), when, outcome,
+                                decl.priority or 0, citations)
+
+    def _match_bindings(self, decl: A.Requirement, subjects, using, x: ir.ExceptionSpec) -> None:
+        mine = dict(subjects + using)
+        for name, btype in x.subjects + x.using:
+            if mine.get(name) != btype:
+                self.out.error("E208", f"exception '{x.name}' binds '{name}: {btype}' but requirement "
+                                       f"'{decl.name}' does not", x.decl.name_span,
+                               f"use the same names as the requirement: "
+                               f"{', '.join(f'{n}: {t}' for n, t in mine.items()) or '(none)'}")
+
+    def _check_exception_order(self, requirements, exceptions) -> None:
+        for r in requirements:
+            by_priority: dict[int, ir.ExceptionSpec] = {}
+            for x in r.exceptions:
+                other = by_priority.get(x.priority)
+                if other is not None:
+                    self.out.error("E209", f"exceptions '{other.name}' and '{x.name}' both set aside "
+                                           f"'{r.name}' at priority {x.priority}", x.decl.name_span,
+                                   "give them different priorities: the higher one wins when both apply")
+                by_priority[x.priority] = x
+
+    def _assessment(self, a: A.Assessment, provisions, nodes) -> ir.Outcome:
+        if a.authority not in self.authorities:
+            self.out.error("E213", f"unknown authority '{a.authority}'", a.authority_span,
+                           did_you_mean(a.authority, self.authorities) or "declare it with 'authority <Name> \"...\"'")
+        found = [p for p in provisions if p is not None and self.law.find_quote(p, a.quote)]
+        resolved = [p for p in provisions if p is not None]
+        if resolved and not found:
+            closest = self.law.closest_passage(resolved[0], a.quote)
+            self.out.error("E402", "these words are not in the cited provision: quote the law verbatim", a.span,
+                           f"closest passage in {resolved[0].citation.short()}: \"{closest}\"")
+        return ir.Outcome("assessment", a.authority, a.quote)
+
+    # --------------------------------------------------------- citations
+    def _citations(self, nodes: Iterable[A.CitationNode]) -> tuple[Provision | None, ...]:
+        return tuple(self._citation(n) for n in nodes)
+
+    def _citation(self, node: A.CitationNode) -> Provision | None:
+        key = (node.text, node.span)
+        if key in self.citation_cache:
+            return self.citation_cache[key]
+        provision = None
+        try:
+            provision = self.law.resolve(node.text)
+        except CitationSyntaxError as error:
+            self.out.error("E400", f"cannot read the citation '{node.text}': {error.message}", node.span,
+                           error.hint)
+        except UnresolvedCitation as error:
+            hint = f"did you mean {' or '.join(error.suggestions)}?" if error.suggestions else ""
+            self.out.error("E401", error.message, node.span, hint)
+        self.citation_cache[key] = provision
+        return provision
+
+    # ------------------------------------------------------ data-only
+    def _mark_data_only(self) -> None:
+        memo: dict[str, bool] = {}
+
+        def data_only(name: str, trail: frozenset = frozenset()) -> bool:
+            if name in memo:
+                return memo[name]
+            value = self.values[name]
+            if value.kind == "parameter" or name in trail:
+                return False
+            if any(t != T.MEMBER_STATE for _, t in value.params):
+                memo[name] = False
+                return False
+            ok = all(_node_data_only(n, lambda ref: data_only(ref, trail | {name}))
+                     for n in ir.walk(value.body))
+            memo[name] = ok
+            return ok
+
+        for name, value in list(self.values.items()):
+            if value.kind == "definition" and data_only(name):
+                self.values[name] = ir.Value(**{**value.__dict__, "data_only": True})
+
+
+def _node_data_only(node: ir.Node, ref_ok) -> bool:
+    if isinstance(node, (ir.FieldOf, ir.IndexOf)):
+        return False
+    if isinstance(node, ir.Local):
+        return node.type == T.MEMBER_STATE
+    if isinstance(node, ir.Ref):
+        return node.kind == "constant" or (node.kind == "definition" and ref_ok(node.name))
+    return True
+
+
+def _as_year(expected: T.Type, node: ir.Node) -> ir.Node:
+    """A whole number written where a year is declared (`parameter pool: year = 2027`) is that year."""
+    if expected == T.YEAR and isinstance(node, ir.Const) and node.type == T.SHARE \
+            and Fraction(node.value).denominator == 1:
+        return ir.Const(T.YEAR, node.span, int(node.value), node.text)
+    return node
+
+
+def _item_type(collection: T.Type) -> T.Type:
+    """What `for each` binds when going through a collection."""
+    if isinstance(collection, (T.Table, T.MemberStates)):
+        return T.MEMBER_STATE
+    if isinstance(collection, T.List):
+        return collection.item
+    return T.UNKNOWN
+
+
+def _is_constant(node: ir.Node) -> bool:
+    return all(isinstance(n, (ir.Const, ir.Arith, ir.Neg, ir.Builtin, ir.If, ir.Compare, ir.Logic, ir.Not))
+               or (isinstance(n, ir.Ref) and n.kind == "constant") for n in ir.walk(node))
+
+
+def _unit_hint(expected: T.Type, actual: T.Type) -> str:
+    if isinstance(expected, T.Quantity) and isinstance(actual, T.Quantity):
+        units = {u for u, _ in expected.dim} | {u for u, _ in actual.dim}
+        if {"persons", "EUR"} <= units:
+            return ("relocations and money are compared only through a declared rate: multiply persons "
+                    "by an amount in EUR per person (see the ratio of Art 12(3))")
+        if not actual.dim:
+            return "give the number its unit, e.g. '30 000 persons' or 'EUR 600 million'"
+    return ""

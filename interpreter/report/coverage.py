@@ -1,0 +1,193 @@
+"""The coverage map: for every paragraph of the shipped law text (and every subparagraph or point
+the rules address separately), whether it is encoded and tested, left to an authority's
+assessment, or not checkable, and why.
+
+    entries = coverage_map(rules, scenarios.discover("tests/scenarios"))
+
+The map is computed, never written by hand: from the citations of the checked rules
+(requirements, exceptions, definitions), the `coverage` declarations, and the scenario tests
+that exercise each rule and pass. The docs generator and `ammr coverage` both call
+`coverage_map`.
+
+Units. The unit is the paragraph (the whole article, for an article without numbered
+paragraphs). Where a rule or a declaration cites something inside a paragraph -- a
+subparagraph or a point, not a sentence -- the paragraph is split into its subparagraphs (or
+the points of its only subparagraph), and so on down: every part must then have a status of
+its own. A citation of a whole split paragraph covers none of its parts; a citation of a whole
+numbered article covers each of its paragraphs that is not split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from ..tools import scenarios as S
+from ..api import RuleSet
+from ..language.law import Article, Citation, Paragraph, Point, Subparagraph
+
+STATUSES = ("encoded", "needs_assessment", "not_checkable", "missing")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The status of one unit of the law text."""
+    citation: Citation
+    article: str                          # "Article 12", "Annex I"
+    text: str                             # the unit's own words
+    status: str                           # encoded | needs_assessment | not_checkable | missing
+    rules: tuple[str, ...] = ()           # requirements, exceptions and definitions citing the unit
+    scenarios: tuple[str, ...] = ()       # passing scenario tests that exercise those rules
+    failing: tuple[str, ...] = ()         # scenario tests that exercise them and fail
+    authority: str = ""                   # needs_assessment: who decides
+    quote: str = ""                       # needs_assessment: the words that say so
+    reason: str = ""                      # not_checkable: why
+    declared_at: tuple[str, ...] = ()     # file:line of the rules and declarations
+
+    @property
+    def provision(self) -> str:
+        return self.citation.short()
+
+    def to_json(self) -> dict:
+        return {"provision": self.provision, "full": self.citation.full(), "anchor": self.citation.anchor(),
+                "article": self.article, "status": self.status, "rules": list(self.rules),
+                "scenarios": list(self.scenarios), "failing": list(self.failing), "authority": self.authority,
+                "quote": self.quote, "reason": self.reason, "declared_at": list(self.declared_at)}
+
+
+@dataclass(frozen=True)
+class _Claim:
+    citation: Citation
+    kind: str                  # check | assessment | not_checkable
+    rule: str                  # the rule's name, "" for a coverage declaration
+    where: str
+    authority: str = ""
+    quote: str = ""
+    reason: str = ""
+
+
+def coverage_map(rules: RuleSet, scenarios: Iterable[S.Scenario] = ()) -> tuple[Entry, ...]:
+    """Every unit of every shipped article, in the order of the law text, with its status."""
+    claims = _claims(rules)
+    exercised = _exercised(rules, tuple(scenarios))
+    cited = [c.citation for c in claims]
+    out = []
+    for article in rules.program.law.articles():
+        for paragraph in article.paragraphs:
+            for unit, text in _units(paragraph, cited):
+                mine = [c for c in claims if _covers(c.citation, unit, article)]
+                out.append(_entry(article, unit, text, mine, exercised))
+    return tuple(out)
+
+
+def _claims(rules: RuleSet) -> list[_Claim]:
+    program = rules.program
+    out: list[_Claim] = []
+
+    def add(provisions, kind, name, span, **extra):
+        for p in provisions:
+            if p is not None:
+                out.append(_Claim(replace(p.citation, sentence=None), kind, name, f"{span.file}:{span.line}", **extra))
+
+    for r in program.requirements:
+        if r.assessment is not None:
+            add(r.citations, "assessment", r.name, r.decl.span, authority=r.assessment.authority, quote=r.assessment.quote)
+        else:
+            add(r.citations, "check", r.name, r.decl.span)
+    for x in program.exceptions:
+        o = x.outcome
+        if o.kind == "assessment":
+            add(x.citations, "assessment", x.name, x.decl.span, authority=o.authority, quote=o.quote)
+        else:
+            add(x.citations, "check", x.name, x.decl.span)
+    for v in program.values.values():
+        if v.kind == "definition":
+            add(v.citations, "check", v.name, v.decl.span)
+    for c in program.coverage:
+        kind = "assessment" if c.status == "needs_assessment" else "not_checkable"
+        add((c.provision,), kind, "", c.decl.span, authority=c.authority, quote=c.quote, reason=c.reason)
+    return out
+
+
+def _exercised(rules: RuleSet, scenarios: tuple[S.Scenario, ...]) -> dict[str, tuple[list[str], list[str]]]:
+    """rule name -> (passing scenario ids, failing scenario ids) among the scenarios naming it."""
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for scenario in scenarios:
+        named = {e["requirement"] for e in scenario.expect} | {e["decided_by"] for e in scenario.expect
+                                                              if "decided_by" in e}
+        named |= {S.value_name(v) for v in scenario.values}
+        if not named:
+            continue
+        _, problems = S.run(rules, scenario)
+        for name in named:
+            passing, failing = out.setdefault(name, ([], []))
+            (failing if problems else passing).append(scenario.id)
+    return out
+
+
+# ------------------------------------------------------------------- units
+
+def _units(paragraph: Paragraph, cited: list[Citation]) -> list[tuple[Citation, str]]:
+    """The leaves of the paragraph once split where the rules cite inside it."""
+    def split(citation: Citation) -> bool:
+        return any(c != citation and _within(c, citation) for c in cited)
+
+    def point_units(point: Point) -> list[tuple[Citation, str]]:
+        if point.children and split(point.citation):
+            return [u for child in point.children for u in point_units(child)]
+        return [(point.citation, point.text)]
+
+    def sub_units(sub: Subparagraph) -> list[tuple[Citation, str]]:
+        if sub.points and split(sub.citation):
+            return [u for point in sub.points for u in point_units(point)]
+        return [(sub.citation, sub.text)]
+
+    if not split(paragraph.citation):
+        return [(paragraph.citation, paragraph.text)]
+    if len(paragraph.subparagraphs) > 1:
+        return [u for sub in paragraph.subparagraphs for u in sub_units(sub)]
+    only = paragraph.subparagraphs[0]
+    return [u for point in only.points for u in point_units(point)] if only.points else [(paragraph.citation, paragraph.text)]
+
+
+def _within(inner: Citation, outer: Citation) -> bool:
+    """Whether `inner` is `outer` or lies inside it (sentences ignored)."""
+    if (inner.article, inner.annex) != (outer.article, outer.annex):
+        return False
+    for part in ("paragraph", "subparagraph"):
+        if getattr(outer, part) is not None and getattr(inner, part) != getattr(outer, part):
+            return False
+    return inner.points[:len(outer.points)] == outer.points
+
+
+def _covers(claim: Citation, unit: Citation, article: Article) -> bool:
+    if claim == unit:
+        return True
+    # a whole numbered article: each of its paragraphs the rules do not split
+    whole_article = claim == article.citation and article.numbered
+    return whole_article and unit.paragraph is not None and unit == replace(unit, subparagraph=None, points=()) \
+        and _within(unit, claim)
+
+
+def _entry(article: Article, unit: Citation, text: str, claims: list[_Claim], exercised) -> Entry:
+    checks = [c for c in claims if c.kind == "check"]
+    assessments = [c for c in claims if c.kind == "assessment"]
+    reasons = [c for c in claims if c.kind == "not_checkable"]
+    names = tuple(dict.fromkeys(c.rule for c in claims if c.rule))
+    passing = tuple(dict.fromkeys(s for n in names for s in exercised.get(n, ([], []))[0]))
+    failing = tuple(dict.fromkeys(s for n in names for s in exercised.get(n, ([], []))[1]))
+    where = tuple(dict.fromkeys(c.where for c in claims))
+    common = dict(citation=unit, article=article.name, text=text, rules=names, scenarios=passing, failing=failing,
+                  declared_at=where)
+    if checks:
+        return Entry(status="encoded", **common)
+    if assessments:
+        return Entry(status="needs_assessment", authority=assessments[0].authority, quote=assessments[0].quote, **common)
+    if reasons:
+        return Entry(status="not_checkable", reason=reasons[0].reason, **common)
+    return Entry(status="missing", **common)
+
+
+def summary(entries: Iterable[Entry]) -> dict[str, int]:
+    entries = tuple(entries)
+    return {status: sum(1 for e in entries if e.status == status) for status in STATUSES}

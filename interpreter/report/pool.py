@@ -1,0 +1,245 @@
+"""The pool report: the Annual Solidarity Pool of the checked documents in figures.
+
+After the verdicts, `ammr check` shows what the documents add up to: the totals against the
+minimums and the reference numbers, each participating Member State's share, fair share,
+pledge and deduction, and which mechanisms of Article 63 are triggered. Every figure is the
+value of a definition of the rules (`RuleSet.value`), never recomputed here, and carries the
+provision it comes from; a figure the documents do not give is shown as not known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ..language import typesys as T
+from ..api import Result, RuleSet
+from . import figures as V
+from ..engine.outcomes import Missing
+
+_PERSONS, _EUR, _SHARE, _BOOL, _DATE = T.PERSONS, T.EUR, T.SHARE, T.BOOL, T.DATE
+
+
+def _figure(value: Any, t: T.Type, cites: str = "") -> dict:
+    shares = t == _SHARE and not isinstance(value, (Missing, bool))
+    return {"text": V.percent(value) if shares else V.show(value, t), "value": V.json_value(value, t), "cites": cites,
+            "known": not isinstance(value, Missing)}
+
+
+def pool_report(rules: RuleSet, result: Result) -> dict | None:
+    """The report's data, or None when the case holds neither a proposal nor a Council act."""
+    documents = {}
+    for d in result.case.documents:
+        documents.setdefault(d.type, []).append(d)
+    one = {name: docs[0].record for name, docs in documents.items() if len(docs) == 1}
+    act, proposal = one.get("CouncilImplementingAct"), one.get("CommissionProposal")
+    if act is None and proposal is None:
+        return None
+    case = result.case
+    value = lambda name, *args: rules.value(case, name, args)          # noqa: E731
+    field = lambda record, name: record.fields.get(name) if record is not None else None   # noqa: E731
+    year = field(act, "pool_year") or field(proposal, "pool_year")
+    report: dict[str, Any] = {"pool_year": year, "totals": [], "states": [], "article_63": [], "dates": [],
+                              "verdicts": _verdicts(result)}
+
+    # ------------------------------------------------------------ totals
+    minimum_r, minimum_f = value("minimum_relocations"), value("minimum_financial_contributions")
+    if proposal is not None:
+        report["totals"] += [
+            {"label": "Commission proposal, relocations", **_figure(_given(proposal, "relocations"), _PERSONS, "Art. 12(2)(a)"),
+             "against": f"minimum {V.show(minimum_r, _PERSONS)}"},
+            {"label": "Commission proposal, financial contributions",
+             **_figure(_given(proposal, "financial_contributions"), _EUR, "Art. 12(2)(b)"),
+             "against": f"minimum {V.show(minimum_f, _EUR)}"},
+        ]
+    reference_r = _given(act, "reference_relocations") if act is not None else _given(proposal, "relocations")
+    reference_f = _given(act, "reference_financial_contributions") if act is not None else _given(proposal, "financial_contributions")
+    if act is not None:
+        report["totals"] += [
+            {"label": "Council implementing act, reference number of relocations", **_figure(reference_r, _PERSONS, "Art. 57(1)"),
+             "against": _ratio(reference_r, _given(proposal, "relocations") if proposal is not None else None)},
+            {"label": "Council implementing act, reference financial contributions", **_figure(reference_f, _EUR, "Art. 57(1)"),
+             "against": _ratio(reference_f, _given(proposal, "financial_contributions") if proposal is not None else None)},
+        ]
+    report["reference_from"] = "the Council implementing act" if act is not None else "the Commission proposal"
+
+    # ------------------------------------------------------- member states
+    decision, overview = one.get("MigratoryPressureDecision"), one.get("PoolOverview")
+    pledge_documents = {d.record.fields.get("member_state"): d for d in documents.get("MemberStatePledge", ())}
+    sums = {"share": 0, "relocations": 0, "financial": 0, "value": 0}
+    for ms in rules.program.participating:
+        share = value("share", ms)
+        fair_r = _times(share, reference_r)
+        fair_f = _times(share, reference_f)
+        fair_v = value("fair_share_value", ms, reference_r, reference_f) if _known(reference_r, reference_f) \
+            else Missing.of("reference numbers")
+        pledge, source = _pledge(act, pledge_documents, ms)
+        pledged = value("pledge_value", pledge) if pledge is not None and not isinstance(pledge, Missing) else pledge
+        for key, v in (("share", share), ("relocations", fair_r), ("financial", fair_f), ("value", fair_v)):
+            sums[key] = v if isinstance(v, Missing) or isinstance(sums[key], Missing) else sums[key] + v
+        row = {"member_state": ms, "share": _figure(share, _SHARE, "Annex I"),
+               "fair_relocations": _figure(fair_r, _PERSONS, "Art. 66"), "fair_financial": _figure(fair_f, _EUR, "Art. 66"),
+               "fair_value": _figure(fair_v, _EUR, "Art. 57(3)"),
+               "pledge": _figure(pledged if pledged is not None else Missing.of("no pledge"), _EUR, "Art. 57(4)"),
+               "pledge_source": source,
+               "situation": _situation(decision, ms), "deduction": _deduction(overview, ms),
+               "benefitting": _in_list(overview, "benefitting_member_states", ms)}
+        if pledged is not None and not isinstance(pledged, Missing) and not isinstance(fair_v, Missing):
+            row["difference"] = _figure(pledged - fair_v, _EUR)
+        if row["deduction"] and act is not None:
+            row["fair_after_deduction"] = _figure(value("fair_share_after_deductions", overview, act, ms), _EUR,
+                                                  "Art. 61(4), 62(5)")
+        report["states"].append(row)
+    report["sums"] = {"share": _figure(sums["share"], _SHARE), "fair_relocations": _figure(sums["relocations"], _PERSONS),
+                      "fair_financial": _figure(sums["financial"], _EUR), "fair_value": _figure(sums["value"], _EUR)}
+
+    # ----------------------------------------------------------- Article 63
+    if act is not None:
+        report["article_63"] = _article_63(rules, case, act, proposal, one.get("HighLevelForum"), overview)
+    application = value("date_of_application")
+    note = ("as published; EUR-Lex metadata, Implementing Regulation (EU) 2025/2055 and the Council give "
+            "12 June 2026 (see `ammr interpretations`)")
+    if "date_of_application" in case.parameters:
+        published = rules.value(replace(case, parameters={}), "date_of_application")
+        note = f"set for this check; the text as published says {V.show(published, _DATE)}"
+    report["dates"].append({"label": "Date of application (Art. 85, second subparagraph)", **_figure(application, _DATE),
+                            "note": note})
+    return report
+
+
+def _article_63(rules, case, act, proposal, forum, overview) -> list[dict]:
+    value = lambda name, *args: rules.value(case, name, args)          # noqa: E731
+    pledged = value("relocation_pledges", act)
+    out = [{"label": "Relocation pledges in the Council implementing act", **_figure(pledged, _PERSONS, "Art. 63(1)")}]
+    if proposal is not None:
+        reached = value("offsets_threshold_reached", act, proposal)
+        out.append({"label": f"63(1): pledges at or above 50 % of the proposal's relocations "
+                             f"({V.show(value('offsets_threshold', proposal), _PERSONS)})",
+                    **_figure(reached, _BOOL, "Art. 63(1)"),
+                    "meaning": "benefitting Member States may request offsets instead of relocations"})
+    pledges = act.fields.get("pledges")
+    if isinstance(pledges, dict):
+        half = [ms for ms in pledges if ms in rules.program.participating
+                and value("pledged_half_fair_share_as_relocations", act, ms) is True]
+        out.append({"label": "63(2)(b): Member States that pledged 50 % or more of their fair share as relocations",
+                    "text": ", ".join(half) or "none", "value": half, "cites": "Art. 63(2)(b)", "known": True})
+    level = value("mandatory_offsets_level", act)
+    below = value("below_offsets_level", act)
+    out.append({"label": f"63(3): pledges below the higher of 30 000 and 60 % of the reference number "
+                         f"({V.show(level, _PERSONS)})", **_figure(below, _BOOL, "Art. 63(3)")})
+    if forum is not None:
+        out.append({"label": "63(3): offsets due after the High-Level Forum reconvened under Art. 13(4)",
+                    **_figure(value("mandatory_offsets", act, forum), _PERSONS, "Art. 63(3)")})
+    else:
+        out.append({"label": "63(3): applies only after the High-Level Forum is reconvened under Art. 13(4)",
+                    "text": "no High-Level Forum document", "value": None, "cites": "Art. 63(3)", "known": False})
+    if overview is not None:
+        out.append({"label": "63(4): relocations to be implemented after deductions and benefitting Member States",
+                    **_figure(value("relocations_to_be_implemented", overview, act), _PERSONS, "Art. 63(4)")})
+        gap = value("offsets_after_deductions", overview, act)
+        out.append({"label": "63(4): offsets to reach the higher number", **_figure(gap, _PERSONS, "Art. 63(4)")})
+        if isinstance(gap, Missing) or gap > 0:
+            out.append(_offset_parts(rules, value, overview, act))
+    return out
+
+
+def _offset_parts(rules, value, overview, act) -> dict:
+    """How the offsets of Art 63(4) would fall on each Member State obliged to implement, by the
+    reference key and at most its fair share: an indicative reading (see offsets_key_part), no duty."""
+    parts = [(ms, value("offsets_key_part", overview, act, ms)) for ms in rules.program.participating]
+    parts = [(ms, p) for ms, p in parts if isinstance(p, Missing) or p > 0]
+    shown = [f"{ms} {V.show(p, _PERSONS).removesuffix(' persons')}" for ms, p in parts]
+    return {"label": "63(3), (4) and (7): indicative part of each Member State obliged to implement, in persons, "
+                     "by the reference key and at most its fair share (the Regulation does not say how offsets "
+                     "are shared)",
+            "text": ", ".join(shown) or "none", "parts": shown,
+            "value": {ms: V.json_value(p, _PERSONS) for ms, p in parts}, "cites": "Art. 63(7)",
+            "known": not any(isinstance(p, Missing) for _, p in parts)}
+
+
+def _given(record, name: str) -> Any:
+    if record is None:
+        return Missing.of(name)
+    from ..engine.documents import UNDISCLOSED
+    v = record.fields.get(name)
+    if v is UNDISCLOSED:
+        return Missing.of(name, unknown=True)
+    return Missing.of(name) if v is None else v
+
+
+def _known(*values) -> bool:
+    return not any(isinstance(v, Missing) for v in values)
+
+
+def _times(share, total):
+    return share * total if _known(share, total) else (share if isinstance(share, Missing) else total)
+
+
+def _ratio(value, of) -> str:
+    if of is None or not _known(value, of) or not of:
+        return ""
+    return f"{V.percent(value / of)} of the Commission proposal"
+
+
+def _pledge(act, pledge_documents, ms):
+    """The pledge in the act, else the Member State's pledge document; and where it comes from."""
+    from ..engine.documents import UNDISCLOSED
+    if act is not None:
+        pledges = act.fields.get("pledges")
+        if pledges is UNDISCLOSED:
+            if ms in pledge_documents:
+                d = pledge_documents[ms]
+                return d.record.fields.get("pledge"), f"pledge document {d.label}"
+            return Missing.of("pledges", unknown=True), "not disclosed in the act"
+        if isinstance(pledges, dict) and ms in pledges:
+            return pledges[ms], "the Council implementing act"
+        if isinstance(pledges, dict):
+            return Missing.of(f"pledges[{ms}]"), "not in the act"
+    if ms in pledge_documents:
+        d = pledge_documents[ms]
+        return d.record.fields.get("pledge"), f"pledge document {d.label}"
+    return None, ""
+
+
+def _situation(decision, ms) -> str:
+    if decision is None:
+        return ""
+    marks = (("under_migratory_pressure", "pressure"), ("search_and_rescue_pressure", "SAR"),
+             ("at_risk_of_migratory_pressure", "risk"), ("significant_migratory_situation", "significant"))
+    return ", ".join(label for name, label in marks if _in_list(decision, name, ms))
+
+
+def _in_list(record, name, ms) -> bool:
+    items = record.fields.get(name) if record is not None else None
+    return isinstance(items, tuple) and ms in items
+
+
+def _deduction(overview, ms) -> str:
+    deductions = overview.fields.get("deductions") if overview is not None else None
+    if not isinstance(deductions, dict) or ms not in deductions:
+        return ""
+    d = deductions[ms].fields
+    if d.get("full"):
+        return "full"
+    parts = []
+    if d.get("relocations"):
+        parts.append(V.show(d["relocations"], _PERSONS))
+    if d.get("financial_contributions"):
+        parts.append(V.show(d["financial_contributions"], _EUR))
+    return "partial: " + ", ".join(parts) if parts else ""
+
+
+def _verdicts(result: Result) -> list[dict]:
+    """The verdicts that need attention, each with its citation (all are listed above the report)."""
+    out = []
+    for o in result.applicable:
+        if o.verdict == "compliant":
+            continue
+        cited = next((p.citation.short() for p in o.citations if p is not None), "")
+        out.append({"verdict": o.verdict, "key": o.key, "title": o.title, "cites": cited, "document": o.document})
+    return out
+
+
+def render_pool(report: dict) -> str:
+    from .render import _environment
+    return _environment().get_template("pool.txt.j2").render(r=report)

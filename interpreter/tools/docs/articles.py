@@ -1,0 +1,103 @@
+"""One page per article: the official text paragraph by paragraph, each with its anchor,
+and under each paragraph its status, the rules that encode it, their interpretations and
+worked examples from the scenario tests."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ...report import links
+from ...language.law import Article, Citation, Paragraph, Point, Subparagraph
+from .model import ArticleDoc, RuleDoc, Site
+from .render import template
+
+
+def render(site: Site, doc: ArticleDoc) -> str:
+    article = doc.article
+    sections = [_section(site, article, p) for p in article.paragraphs]
+    shown = {r.name for s in sections for r in s["rules"]}
+    elsewhere = [r for r in site.rules_in(article.citation) if r.name not in shown]
+    return template("article.md.j2").render(doc=doc, article=article, sections=sections, elsewhere=elsewhere,
+                                           site=site, eur_lex=links.EUR_LEX, rule_link=_rule_link(site, doc),
+                                           cite_link=_cite_link(doc))
+
+
+def _section(site: Site, article: Article, paragraph: Paragraph) -> dict:
+    citation = paragraph.citation
+    heading = f"Paragraph {paragraph.number}" if paragraph.number is not None else "Text"
+    return {
+        "heading": heading,
+        "anchor": citation.anchor(),
+        "citation": citation,
+        "law": _paragraph_html(paragraph),
+        "rules": site.rules_at_home(article, citation),
+        "citing": site.rules_in(citation),
+        "units": site.units_in(citation),
+    }
+
+
+# ------------------------------------------------------------------ law text
+
+def _paragraph_html(paragraph: Paragraph) -> str:
+    several = len(paragraph.subparagraphs) > 1
+    parts = ['<div class="law-paragraph">']
+    for sub in paragraph.subparagraphs:
+        parts.append(_subparagraph_html(sub, several))
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _subparagraph_html(sub: Subparagraph, own_anchor: bool) -> str:
+    ident = f' id="{sub.citation.anchor()}"' if own_anchor else ""
+    sentences = sub.sentences
+    if len(sentences) > 1:
+        prose = " ".join(f'<span id="{_sentence(sub.citation, i + 1)}">{_text(s)}</span>'
+                         for i, s in enumerate(sentences))
+    else:
+        prose = _text(sub.prose)
+    out = [f'<div class="law-subparagraph"{ident}><p>{prose}</p>']
+    if sub.points:
+        out.append(_points_html(sub.points))
+    out.append("</div>")
+    return "".join(out)
+
+
+def _points_html(points: tuple[Point, ...]) -> str:
+    items = []
+    for point in points:
+        children = _points_html(point.children) if point.children else ""
+        items.append(f'<li id="{point.citation.anchor()}"><span class="law-label">({point.label})</span> '
+                     f"{_text(point.body)}{children}</li>")
+    return f'<ul class="law-points">{"".join(items)}</ul>'
+
+
+def _sentence(citation: Citation, number: int) -> str:
+    from dataclasses import replace
+    return replace(citation, sentence=number).anchor()
+
+
+def _text(text: str) -> str:
+    """Escape for HTML, keeping the source's *italics* and marking text the sources could not give."""
+    escaped = html.escape(text, quote=False)
+    escaped = re.sub(r"\*([^*]+)\*", r"<em>\1</em>", escaped)
+    return re.sub(r"\[TEXT NOT RECOVERED: ([^\]]*)\]", r'<span class="law-missing">[text not recovered: \1]</span>',
+                  escaped)
+
+
+# ------------------------------------------------------------------ links
+
+def _rule_link(site: Site, doc: ArticleDoc):
+    def link(rule: RuleDoc) -> str:
+        page = site.home_page(rule)
+        target = f"#{rule.anchor}" if page == doc.page else f"{page}.md#{rule.anchor}"
+        return f"[`{rule.name}`]({target})"
+    return link
+
+
+def _cite_link(doc: ArticleDoc):
+    def link(citation: Citation) -> str:
+        page = links.page_name(citation)
+        target = f"#{citation.anchor()}" if page == doc.page else f"{page}.md#{citation.anchor()}"
+        return f"[{citation.short()}]({target})"
+    return link
