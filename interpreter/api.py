@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .language import syntax as A
-from .language.checker import Program, check
+from .language.checker import Program, check_rules
 from .engine.reference_data import Table, load_table
 from .language.diagnostics import Diagnostic, Failed
 from .engine.documents import Document, DocumentReader, discover
@@ -76,7 +76,7 @@ class RuleSet:
         self.tables = tables
         self.reader = DocumentReader(program.structs, tuple(program.member_states), tuple(program.datasets))
         self._shared: dict = {}          # data-only definitions, reused across cases with the same data years
-        self._compiled = None            # the compiled engine's program (compile/), built on first use
+        self._compiled = None            # the compiled engine's program (engine/compiled/), built on first use
 
     # -------------------------------------------------------------- prepare
     @classmethod
@@ -84,7 +84,7 @@ class RuleSet:
                 cache: bool = False) -> "RuleSet":
         """Parse and check every rule file of `directory` (and the `extra` files, checked together
         with them). Raises `Failed` with all errors. With `cache`, a rule set prepared before
-        from the same files is read back from disk instead (see prepared.py)."""
+        from the same files is read back from disk instead (see cache.py)."""
         directory = Path(directory) if directory is not None else rules_directory()
         files = sorted(directory.glob("*.rules")) + [Path(p) for p in extra]
         if not files:
@@ -108,7 +108,7 @@ class RuleSet:
             raise Failed([d for f in problems for d in f.diagnostics],
                          {k: v for f in problems for k, v in f.sources.items()})
         law_folder = _law_folder(directory, parsed)
-        program = check(parsed, Law.load(law_folder))
+        program = check_rules(parsed, Law.load(law_folder))
         tables = {name: load_table(name, directory / spec.decl.file, spec.scale)
                   for name, spec in program.datasets.items()}
         if cache:

@@ -125,9 +125,9 @@ def metas(cited: bool = False):
 
 
 assessments = st.builds(A.Assessment, type_names, texts)
-outcomes = st.one_of(st.builds(lambda: A.Outcome("not_applicable")), st.builds(lambda: A.Outcome("compliant")),
-                     st.builds(lambda a: A.Outcome("assessment", assessment=a), assessments),
-                     st.builds(lambda e: A.Outcome("requires", condition=e), expressions))
+outcomes = st.one_of(st.builds(lambda: A.Consequence("not_applicable")), st.builds(lambda: A.Consequence("compliant")),
+                     st.builds(lambda a: A.Consequence("assessment", assessment=a), assessments),
+                     st.builds(lambda e: A.Consequence("requires", condition=e), expressions))
 
 
 @st.composite

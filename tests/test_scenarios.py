@@ -1,5 +1,5 @@
 """The scenarios under tests/scenarios/ are collected as test items by the package's pytest plugin
-(interpreter/pytest_plugin.py); here, that every requirement has scenarios that can fail."""
+(interpreter/tools/pytest_plugin.py); here, that every requirement has scenarios that can fail."""
 
 from pathlib import Path
 

@@ -1,7 +1,7 @@
 """Art 75: how the periods of time the Regulation prescribes are calculated.
 
 Pure functions over dates, used through the builtins `period_end`, `time_limit`,
-`union_time_limit` and `date_before` (see builtins.py). Official holidays come from a
+`union_time_limit` and `date_before` (see library.py). Official holidays come from a
 shipped, dated file (rules/data/official-holidays.csv), never from a library at run time,
 so that a new release of a holiday library cannot change a verdict.
 """

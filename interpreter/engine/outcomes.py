@@ -3,7 +3,7 @@
 A `Step` is one thing the evaluator looked at or computed — a definition, a field
 of a document, a Eurostat figure, a comparison — with its exact value, its type
 (for units), where it is written in the rules, what it cites and where its value
-came from. Explanations (`explain/`) are rendered from these, never from the
+came from. Explanations (`report/`) are rendered from these, never from the
 evaluator's internals.
 """
 

@@ -52,7 +52,7 @@ class Program:
         return next((r for r in self.requirements if r.name == name), None)
 
 
-def check(files: Iterable[A.RuleFile], law: Law) -> Program:
+def check_rules(files: Iterable[A.RuleFile], law: Law) -> Program:
     files = tuple(files)
     checker = _Checker(files, law)
     program = checker.run()
@@ -603,15 +603,15 @@ class _Checker:
                 source = self._expr(found.for_each.source, scope)
                 scope[found.for_each.var] = _item_type(source.type)
         when = self._condition(decl.when, scope, "'when'") if decl.when is not None else None
-        outcome = ir.Outcome("not_applicable")
+        outcome = ir.ConsequenceSpec("not_applicable")
         if decl.outcome is not None:
             o = decl.outcome
             if o.kind == "assessment":
                 outcome = self._assessment(o.assessment, citations, decl.meta.citations)
             elif o.kind == "requires":
-                outcome = ir.Outcome("requires", condition=self._condition(o.condition, scope, "'then requires'"))
+                outcome = ir.ConsequenceSpec("requires", condition=self._condition(o.condition, scope, "'then requires'"))
             else:
-                outcome = ir.Outcome(o.kind)
+                outcome = ir.ConsequenceSpec(o.kind)
         return ir.ExceptionSpec(decl.name, decl, tuple(subjects), tuple(using), when, outcome,
                                 decl.priority or 0, citations)
 
@@ -635,7 +635,7 @@ class _Checker:
                                    "give them different priorities: the higher one wins when both apply")
                 by_priority[x.priority] = x
 
-    def _assessment(self, a: A.Assessment, provisions, nodes) -> ir.Outcome:
+    def _assessment(self, a: A.Assessment, provisions, nodes) -> ir.ConsequenceSpec:
         if a.authority not in self.authorities:
             self.out.error("E213", f"unknown authority '{a.authority}'", a.authority_span,
                            did_you_mean(a.authority, self.authorities) or "declare it with 'authority <Name> \"...\"'")
@@ -645,7 +645,7 @@ class _Checker:
             closest = self.law.closest_passage(resolved[0], a.quote)
             self.out.error("E402", "these words are not in the cited provision: quote the law verbatim", a.span,
                            f"closest passage in {resolved[0].citation.short()}: \"{closest}\"")
-        return ir.Outcome("assessment", a.authority, a.quote)
+        return ir.ConsequenceSpec("assessment", a.authority, a.quote)
 
     # --------------------------------------------------------- citations
     def _citations(self, nodes: Iterable[A.CitationNode]) -> tuple[Provision | None, ...]:

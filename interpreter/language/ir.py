@@ -1,6 +1,6 @@
 """The checked program: expressions with every name resolved and every type known.
 
-The checker (`check.py`) turns syntax (`ast.py`) into these nodes; the evaluator
+The checker (`checker.py`) turns syntax (`syntax.py`) into these nodes; the evaluator
 walks them. Nothing here can fail to resolve: an IR tree exists only for rules
 that passed the check.
 """
@@ -206,7 +206,7 @@ class DatasetSpec:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ConsequenceSpec:
     kind: str                      # not_applicable | compliant | assessment | requires
     authority: str = ""
     quote: str = ""
@@ -220,7 +220,7 @@ class ExceptionSpec:
     subjects: tuple[tuple[str, T.Record], ...]
     using: tuple[tuple[str, T.Record], ...]
     when: Node | None
-    outcome: Outcome
+    outcome: ConsequenceSpec
     priority: int
     citations: tuple[Any, ...] = ()
 
@@ -235,7 +235,7 @@ class RequirementSpec:
     when: Node | None
     unless: tuple[Node, ...]
     requires: Node | None
-    assessment: Outcome | None
+    assessment: ConsequenceSpec | None
     citations: tuple[Any, ...] = ()
     exceptions: tuple[ExceptionSpec, ...] = ()       # highest priority first
 

@@ -1,4 +1,4 @@
-"""Rule text -> typed syntax tree (`ast.py`), or positioned syntax errors.
+"""Rule text -> typed syntax tree (`syntax.py`), or positioned syntax errors.
 
 Lark's LALR parser with positions does the grammar work; a Transformer turns its
 parse tree into frozen dataclasses, and `_assemble` checks which clauses a
@@ -608,16 +608,16 @@ class _Builder(Transformer):
                 self._sp(meta))
 
     def outcome_not_applicable(self, meta, _):
-        return A.Outcome("not_applicable", span=self._sp(meta))
+        return A.Consequence("not_applicable", span=self._sp(meta))
 
     def outcome_compliant(self, meta, _):
-        return A.Outcome("compliant", span=self._sp(meta))
+        return A.Consequence("compliant", span=self._sp(meta))
 
     def outcome_assessment(self, meta, children):
-        return A.Outcome("assessment", assessment=children[0][1], span=self._sp(meta))
+        return A.Consequence("assessment", assessment=children[0][1], span=self._sp(meta))
 
     def outcome_requires(self, meta, children):
-        return A.Outcome("requires", condition=children[0], span=self._sp(meta))
+        return A.Consequence("requires", condition=children[0], span=self._sp(meta))
 
     def binding(self, meta, children):
         name, type_ = children

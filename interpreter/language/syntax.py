@@ -3,7 +3,7 @@
 Every node is a frozen dataclass carrying the span it was parsed from. Spans do
 not take part in equality, so two trees that say the same thing compare equal
 wherever they were written (the formatter's round-trip test relies on this).
-Names are not resolved here: that is the checker's job (see `check.py`).
+Names are not resolved here: that is the checker's job (see `checker.py`).
 """
 
 from __future__ import annotations
@@ -238,7 +238,7 @@ class Assessment:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Consequence:
     """What an exception does to the requirements it overrides."""
     kind: str                       # not_applicable | compliant | assessment | requires
     assessment: Assessment | None = None
@@ -353,7 +353,7 @@ class Exception_(Declaration):
     targets: tuple[tuple[str, Span], ...] = ()
     priority: int | None = None
     when: Expr | None = None
-    outcome: Outcome | None = None
+    outcome: Consequence | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Rule files in one canonical layout (`ammr fmt`).
 
-The layout is computed from the syntax tree (`ast.py`) alone, so two files that say the
+The layout is computed from the syntax tree (`syntax.py`) alone, so two files that say the
 same thing are laid out the same, and formatting formatted text changes nothing. The
 source is consulted only for what the tree leaves out: the comments, and where the author
 left a blank line between declarations.
@@ -396,7 +396,7 @@ def _requirement(d: A.Requirement):
             *_notes(d.meta, cites=False)]
 
 
-def _outcome(o: A.Outcome | None):
+def _outcome(o: A.Consequence | None):
     if o is None:
         return None
     if o.kind == "requires":

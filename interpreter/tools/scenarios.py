@@ -82,7 +82,7 @@ def load(path: str | Path) -> list[Scenario]:
     for i, entry in enumerate(entries):
         problem = _malformed(entry)
         if problem:
-            problems.append(Diagnostic("S003", problem, where(i), "see the format at the top of interpreter/scenarios.py"))
+            problems.append(Diagnostic("S003", problem, where(i), "see the format at the top of interpreter/tools/scenarios.py"))
             continue
         if entry["name"] in names:
             problems.append(Diagnostic("S004", f"two scenarios are named '{entry['name']}'", where(i),

@@ -242,7 +242,7 @@ def _exact(text: str, label: str) -> Fraction:
 
 def value_reader(rules, t: T.Type, label: str) -> Callable[[str], Any]:
     """Reads one value as the documents do, into the value the evaluator sees (also for the
-    parameters `ammr check --set` sets, settings.py)."""
+    parameters `ammr check --set` sets, parameters.py)."""
     def fail(text: str, why: str) -> Failed:
         return Failed([_problem(f"{label}: '{text.strip()}' {why}")])
 
