@@ -1,11 +1,13 @@
-"""The one public entry point: prepare a rule set once, evaluate many cases.
+"""The one public entry point: prepare a rule set once, evaluate many cases, explain and render.
 
     rules = RuleSet.prepare()                      # parse + check rules/*.rules
     case = rules.case(rules.read(["examples/2026"]))
     result = rules.evaluate(case)                  # verdicts, each with its trace
+    data = explain(rules, result)                  # the ammr-check/1 document as plain data
+    text = render(data, "text")                    # or "md", "html", "json", "check"
 
 The CLI, the tests, the scenario runner and the documentation generator all go
-through this module.
+through this module (re-exported by `interpreter`).
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from .language.diagnostics import Diagnostic, Failed
 from .engine.documents import Document, DocumentReader, discover
 from .engine.evaluate import Case, Evaluator
 from .language.law import Law
-from .engine.outcomes import NOT_APPLICABLE, Outcome
+from .engine.outcomes import NOT_APPLICABLE, SEVERITY, Outcome
+from .report import remedy
+from .report.pool import pool_report, render_pool
+from .report.render import render_check, render_explanation, render_json
+from .report.view import DEFAULT_DOCS, view
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
 
-# The order in which verdicts decide the overall result and the exit code.
-SEVERITY = ("non_compliant", "insufficient_information", "needs_assessment", "compliant")
 EXIT_CODES = {"compliant": 0, "non_compliant": 1, "insufficient_information": 4, "needs_assessment": 5}
 
 
@@ -90,7 +94,7 @@ class RuleSet:
         if not files:
             raise Failed([Diagnostic("E003", f"no rule files (*.rules) in {directory}", A.Span(str(directory), 1, 1, 1, 1),
                                      "point --rules at the project's rules/ folder")])
-        shown = [_display(path) for path in files]
+        shown = [display_path(path) for path in files]
         if cache:
             from .language import cache as prepared
             name = prepared.key(directory, shown)
@@ -226,9 +230,37 @@ def _law_folder(directory: Path, files: list[A.RuleFile]) -> Path:
     return text_dir
 
 
-def _display(path: Path) -> Path:
+def display_path(path: Path) -> Path:
     """Paths in messages are relative to the working directory when possible."""
     try:
         return path.resolve().relative_to(Path.cwd())
     except ValueError:
         return path
+
+
+# ------------------------------------------------------------------ explain and render
+
+def explain(rules: RuleSet, result: Result, *, traces: bool = False, docs_url: str | None = None,
+            pool: bool = True) -> dict[str, Any]:
+    """The `ammr-check/1` document of a result as plain data: every verdict with its citation,
+    reason, values and (with `traces`) its trace, the remedies of each non-compliance, and links to
+    the reference docs under `docs_url` (default: the site/ folder `mkdocs build` writes). With
+    `pool`, when the documents hold a Commission proposal or a Council act, the pool report is
+    added under "pool" (`ammr check` does so, `ammr explain` does not)."""
+    data = view(result, rules, traces=traces, remedies=remedy.find(rules, result),
+                docs_url=DEFAULT_DOCS if docs_url is None else docs_url)
+    report = pool_report(rules, result) if pool else None
+    return {**data, "pool": report} if report else data
+
+
+RENDERINGS = ("text", "md", "html", "json", "check")
+
+
+def render(data: dict[str, Any], fmt: str, *, colour: bool = False) -> str:
+    """The data of `explain()` laid out for people: "text" (the terminal), "md" (Markdown),
+    "html" (one self-contained, printable file), "json" (the data itself, as published), or
+    "check" (the short report `ammr check` prints: one line per requirement, then the pool
+    report when the data holds one). `colour` colours the verdicts of "text" and "check"."""
+    if fmt == "check":
+        return render_check(data, colour) + (render_pool(data["pool"]) if data.get("pool") else "")
+    return render_explanation(data, fmt, colour)

@@ -14,6 +14,7 @@ import pytest
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Error, Keyword, Name
 
+from interpreter import cli
 from interpreter.tools import docs
 from interpreter.api import RuleSet
 from interpreter.language.parse import parse_text
@@ -26,7 +27,7 @@ SCENARIOS = ROOT / "tests" / "scenarios"
 
 @pytest.fixture(scope="module")
 def files(rules):
-    return docs.generate(rules, SCENARIOS)
+    return docs.generate(rules, SCENARIOS, cli.reference())
 
 
 def test_generated_docs_are_up_to_date(files):
@@ -35,7 +36,7 @@ def test_generated_docs_are_up_to_date(files):
 
 
 def test_generation_is_deterministic(rules, files):
-    assert docs.generate(rules, SCENARIOS) == files
+    assert docs.generate(rules, SCENARIOS, cli.reference()) == files
 
 
 def test_every_shipped_article_has_its_page_with_anchors(rules, files):

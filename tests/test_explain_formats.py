@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 
 from interpreter import cli
+from interpreter.cli import common
 from interpreter.report import links
 from interpreter.report.view import schema_path
 
@@ -278,16 +279,16 @@ def test_colour_follows_the_terminal(monkeypatch):
     class Terminal:
         def isatty(self):
             return True
-    monkeypatch.setattr(cli.sys, "stdout", Terminal())
+    monkeypatch.setattr(common.sys, "stdout", Terminal())
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
-    assert cli._colour(None) is True
+    assert common.use_colour(None) is True
     monkeypatch.setenv("TERM", "dumb")
-    assert cli._colour(None) is False
+    assert common.use_colour(None) is False
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli._colour(None) is False
-    assert cli._colour(True) is True
+    assert common.use_colour(None) is False
+    assert common.use_colour(True) is True
 
 
 def test_explain_only_some_requirements_keeps_the_summary_consistent(capsys, monkeypatch):

@@ -17,6 +17,8 @@ from ..language.syntax import NOWHERE, Span
 
 VERDICTS = ("compliant", "non_compliant", "insufficient_information", "needs_assessment")
 NOT_APPLICABLE = "not_applicable"
+# The order in which verdicts decide the overall result and the exit code.
+SEVERITY = ("non_compliant", "insufficient_information", "needs_assessment", "compliant")
 
 
 class Missing:

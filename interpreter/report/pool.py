@@ -10,12 +10,16 @@ provision it comes from; a figure the documents do not give is shown as not know
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..language import typesys as T
-from ..api import Result, RuleSet
-from . import figures as V
+from ..engine.documents import UNDISCLOSED
 from ..engine.outcomes import Missing
+from ..language import typesys as T
+from . import figures as V
+from .render import environment
+
+if TYPE_CHECKING:                       # the API imports this module: types only, no import at run time
+    from ..api import Result, RuleSet
 
 _PERSONS, _EUR, _SHARE, _BOOL, _DATE = T.PERSONS, T.EUR, T.SHARE, T.BOOL, T.DATE
 
@@ -160,7 +164,6 @@ def _offset_parts(rules, value, overview, act) -> dict:
 def _given(record, name: str) -> Any:
     if record is None:
         return Missing.of(name)
-    from ..engine.documents import UNDISCLOSED
     v = record.fields.get(name)
     if v is UNDISCLOSED:
         return Missing.of(name, unknown=True)
@@ -183,7 +186,6 @@ def _ratio(value, of) -> str:
 
 def _pledge(act, pledge_documents, ms):
     """The pledge in the act, else the Member State's pledge document; and where it comes from."""
-    from ..engine.documents import UNDISCLOSED
     if act is not None:
         pledges = act.fields.get("pledges")
         if pledges is UNDISCLOSED:
@@ -241,5 +243,4 @@ def _verdicts(result: Result) -> list[dict]:
 
 
 def render_pool(report: dict) -> str:
-    from .render import _environment
-    return _environment().get_template("pool.txt.j2").render(r=report)
+    return environment().get_template("pool.txt.j2").render(r=report)

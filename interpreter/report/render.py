@@ -25,22 +25,22 @@ NAMES = {"compliant": "compliant", "non_compliant": "non-compliant",
          "not_applicable": "not applicable"}
 
 
-def render(data: dict[str, Any], fmt: str, colour: bool = False) -> str:
+def render_explanation(data: dict[str, Any], fmt: str, colour: bool = False) -> str:
     """The explanation in one of the formats: "text", "md", "html" or "json"."""
     if fmt == "json":
         return render_json(data)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}': one of text, md, html, json")
-    return _environment().get_template(FORMATS[fmt]).render(v=data, verdict=_styler(colour and fmt == "text"))
+    return environment().get_template(FORMATS[fmt]).render(v=data, verdict=_styler(colour and fmt == "text"))
 
 
 def render_explain(data: dict[str, Any], colour: bool = False) -> str:
-    return render(data, "text", colour)
+    return render_explanation(data, "text", colour)
 
 
 def render_check(data: dict[str, Any], colour: bool = False) -> str:
     """The short report of `ammr check`: one line per requirement, its reason and its remedy."""
-    return _environment().get_template("check.txt.j2").render(v=data, verdict=_styler(colour))
+    return environment().get_template("check.txt.j2").render(v=data, verdict=_styler(colour))
 
 
 def render_json(data: dict[str, Any]) -> str:
@@ -49,7 +49,7 @@ def render_json(data: dict[str, Any]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined,

@@ -13,15 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import links
-from ..api import SEVERITY, Result, RuleSet
-from .remedy import own_path
-from ..engine.outcomes import NOT_APPLICABLE, Missing, Outcome, Step
+from ..engine.outcomes import NOT_APPLICABLE, SEVERITY, Missing, Outcome, Step
 from . import figures as V
+from . import links
+from .remedy import own_path
 from .reason import describe, reason
 from .remedy_text import remedy_view
+
+if TYPE_CHECKING:                       # the API imports this module: types only, no import at run time
+    from ..api import Result, RuleSet
 
 SCHEMA = "ammr-check/1"
 

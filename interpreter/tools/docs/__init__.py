@@ -1,8 +1,8 @@
 """The reference documentation, generated from the rule files: `ammr docs`.
 
 `generate()` returns every file of the site as text (Markdown pages under
-generated_docs/, and mkdocs.yml), from the prepared rule set and the scenario
-tests; nothing else goes in, so the same rules give byte-identical output.
+generated_docs/, and mkdocs.yml), from the prepared rule set, the scenario
+tests and the CLI's help; nothing else goes in, so the same rules give byte-identical output.
 `write()` puts them in place whole or not at all.
 """
 
@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from ...api import RuleSet
 from ..files import write_atomic
@@ -22,13 +23,14 @@ from .model import Site
 CONFIG = "mkdocs.yml"
 
 
-def generate(rules: RuleSet, scenario_dir: Path | None = None) -> dict[str, str]:
-    """Every generated file: {"mkdocs.yml": ..., "generated_docs/index.md": ..., ...}."""
+def generate(rules: RuleSet, scenario_dir: Path | None, cli_reference: dict[str, Any]) -> dict[str, str]:
+    """Every generated file: {"mkdocs.yml": ..., "generated_docs/index.md": ..., ...}. The CLI page
+    shows `cli_reference`, the help texts the caller gives (`interpreter.cli.reference()`)."""
     site = Site.build(rules, scenario_dir)
     files: dict[str, str] = {}
     for article in site.articles:
         files[f"articles/{article.page}.md"] = articles.render(site, article)
-    files.update(pages.render_all(site))
+    files.update(pages.render_all(site, cli_reference))
     out = {f"generated_docs/{path}": text for path, text in sorted(files.items())}
     out[CONFIG] = pages.mkdocs_config(site)
     return out

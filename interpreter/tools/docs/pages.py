@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import click
+from typing import Any
 
 from ...report import links
 from ...language import typesys as T
@@ -20,7 +19,7 @@ GRAMMAR = Path(__file__).resolve().parent.parent.parent / "language" / "grammar.
 CSS = Path(__file__).with_name("ammr.css")
 
 
-def render_all(site: Site) -> dict[str, str]:
+def render_all(site: Site, cli_reference: dict[str, Any]) -> dict[str, str]:
     return {
         "index.md": template("index.md.j2").render(site=site, counts=_counts(site)),
         "reference-key.md": _reference_key(site),
@@ -28,7 +27,7 @@ def render_all(site: Site) -> dict[str, str]:
         "interpretations.md": _interpretations(site),
         "language.md": template("language.md.j2").render(grammar=GRAMMAR.read_text(encoding="utf-8"),
                                                           functions=FUNCTIONS.values()),
-        "cli.md": _cli(),
+        "cli.md": template("cli.md.j2").render(commands=cli_reference["commands"], main=cli_reference["main"]),
         "schemas.md": _schemas(site),
         "assets/ammr.css": CSS.read_text(encoding="utf-8"),
     }
@@ -101,18 +100,6 @@ def _interpretations(site: Site) -> str:
     from ...report.interpretations import interpretation_register
     notes = interpretation_register(site.rules.program)
     return template("interpretations.md.j2").render(notes=notes, site=site, link=_link)
-
-
-# --------------------------------------------------------------------- CLI
-
-def _cli() -> str:
-    from ...cli import main
-    # a fixed width, so that the page does not depend on the terminal it was generated in
-    root = click.Context(main, info_name="ammr", terminal_width=100, max_content_width=100, **main.context_settings)
-    commands = [{"name": name, "help": main.commands[name].get_help(click.Context(main.commands[name], info_name=name,
-                                                                                   parent=root))}
-                for name in sorted(main.commands)]
-    return template("cli.md.j2").render(commands=commands, main=main.get_help(root))
 
 
 # ------------------------------------------------------------------ schemas

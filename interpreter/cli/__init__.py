@@ -1,0 +1,160 @@
+"""The `ammr` command: the click group, the exit codes, and run() that turns every outcome into one.
+
+The commands live one module per group (documents.py: check, explain, schema; authoring.py: rules,
+lint, fmt, test, coverage, interpretations; docs.py; sweep.py) and are imported only when run
+(click's "lazy loading of subcommands"), so `ammr --help` imports none of them.
+
+Exit codes (also printed by `ammr --help`):
+  0  every applicable requirement is compliant
+  1  at least one requirement is non-compliant
+  2  the command line or a document is wrong (the message says where)
+  3  a rule file is wrong (the message says where)
+  4  nothing non-compliant, but information is missing for some requirement
+  5  nothing non-compliant or missing, but some requirement needs an authority's assessment
+  70 an internal error (a bug: please report it)
+"""
+
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any, Callable
+
+import click
+
+from ..language.diagnostics import Failed
+
+EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 2, 3, 70
+
+_EPILOG = """\b
+Exit codes:
+  0  all applicable requirements compliant
+  1  some requirement non-compliant
+  2  bad command line or document
+  3  bad rule file
+  4  information missing (nothing non-compliant)
+  5  assessment needed (nothing non-compliant or missing)
+  70 internal error
+"""
+
+
+# name -> (module of interpreter.cli, function, the first paragraph of its help). The help is kept
+# here so that `ammr --help` lists the commands without importing them; a test checks it against
+# each command's own docstring.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("documents", "check", "Check documents (YAML or JSON files, or folders of them) and print a verdict, "
+                                    "citation, reason and remedy for every applicable requirement."),
+    "coverage": ("authoring", "coverage", "The coverage map: for every paragraph of the shipped law text, whether "
+                                          "it is encoded (with its rules and passing scenario tests), left to an "
+                                          "authority's assessment (who, and the words that say so), or not "
+                                          "checkable (why). Exit code 1 when there are gaps."),
+    "docs": ("docs", "docs", "Generate the reference documentation (generated_docs/ and mkdocs.yml) from the rule "
+                             "files. The same rules give byte-identical files; the folder is replaced whole or not "
+                             "at all. Then: mkdocs serve (or mkdocs build)."),
+    "explain": ("documents", "explain", "Explain every verdict: the provision quoted and linked, the values used "
+                                        "with their sources, interpretations, exceptions considered, and for a "
+                                        "non-compliance the remedy."),
+    "fmt": ("authoring", "fmt_command", "Lay out rule files in the one canonical layout, keeping every comment. "
+                                        "Each file is written whole or not at all, and only if formatting leaves "
+                                        "what it says unchanged."),
+    "interpretations": ("authoring", "interpretations", "Every interpretation note in the rules, with its rule, "
+                                                        "citations and place (for legal review)."),
+    "lint": ("authoring", "lint_command", "Check rule files without evaluating anything: every error `ammr rules` "
+                                          "finds (E-codes), and warnings (W-codes) about rules that check but may "
+                                          "not say what was meant."),
+    "rules": ("authoring", "rules_command", "Check the rule files (names, types and units, citations, quotations, "
+                                            "exceptions) without evaluating anything."),
+    "schema": ("documents", "schema", "Print the JSON Schema of a document type (without TYPE_NAME: list the types)."),
+    "sweep": ("sweep", "sweep", "Evaluate a document (or a folder case) over a grid or a seeded sample of values, "
+                                "and write the inputs and the verdict of every requirement, one row per scenario, "
+                                "to a CSV."),
+    "test": ("authoring", "test_command", "Run the rule scenarios (YAML files of facts and the verdicts expected of "
+                                          "them) and say which pass and which fail, with what was expected and what "
+                                          "came out. The same scenarios run as tests under pytest."),
+}
+
+
+class Exit(Exception):
+    """A command's exit code, raised by the command and returned by run()."""
+
+    def __init__(self, code: int):
+        self.code = code
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when one is run or its help is shown."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name, _ = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        assert isinstance(command, click.Command), f"{module}.{name} is not a click command"
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from COMMANDS, shortened as click shortens a command's own help."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, click.Command(name, help=COMMANDS[name][2]).get_short_help_str(limit)) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ammr-rules")
+def main() -> None:
+    """Check documents of the EU Annual Solidarity Pool against Regulation (EU) 2024/1351 (AMMR),
+    and explain every verdict with the provision that decides it."""
+
+
+def reference(width: int = 100) -> dict[str, Any]:
+    """The help of `ammr` and of every command, at a fixed width: the CLI page of the docs."""
+    root = click.Context(main, info_name="ammr", terminal_width=width, max_content_width=width,
+                         **main.context_settings)
+    commands = []
+    for name in main.list_commands(root):
+        command = main.get_command(root, name)
+        assert command is not None
+        commands.append({"name": name, "help": command.get_help(click.Context(command, info_name=name, parent=root))})
+    return {"main": main.get_help(root), "commands": commands}
+
+
+def run(entry: Callable[..., None], args: list[str] | None = None) -> int:
+    """Run the command group and turn every outcome into an exit code, never a traceback."""
+    try:
+        entry.main(args=args, prog_name="ammr", standalone_mode=False)
+        return 0
+    except Exit as done:
+        return done.code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as error:
+        error.show()
+        return EXIT_USAGE
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except Failed as failure:                   # a stage failed outside the paths above
+        click.echo(failure.render(), err=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:                  # a bug: say so plainly, keep the traceback for developers
+        if os.environ.get("AMMR_DEBUG"):
+            raise
+        click.echo(f"ammr: internal error: {type(error).__name__}: {error}\n"
+                   "This is a bug in ammr, not in your input. Run again with AMMR_DEBUG=1 to see the "
+                   "traceback, and report it.", err=True)
+        return EXIT_INTERNAL
+
+
+def main_entry() -> None:
+    sys.exit(run(main))
+

@@ -1,0 +1,234 @@
+"""Commands for rule authors: `ammr rules`, `lint`, `fmt`, `test`, `coverage`, `interpretations`."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+import click
+
+from ..api import rules_directory
+from ..language.diagnostics import Failed
+from ..report.coverage import coverage_map, summary
+from ..report.interpretations import interpretation_register
+from ..tools import scenarios
+from ..tools.files import write_atomic
+from ..tools.formatter import format_file
+from ..tools.lint import CHECKS, lint
+from . import EXIT_RULES, EXIT_USAGE, Exit
+from .common import files_in, format_option, prepare_rules, report_failure, rule_files, rules_option
+
+
+@click.command("rules")
+@rules_option
+@format_option
+def rules_command(rules_dir, fmt) -> None:
+    """Check the rule files (names, types and units, citations, quotations, exceptions)
+    without evaluating anything."""
+    rules = prepare_rules(rules_dir, fmt)
+    p = rules.program
+    citations = sum(1 for _ in _all_citations(p))
+    summary = {
+        "files": [f.path for f in p.files], "requirements": len(p.requirements), "exceptions": len(p.exceptions),
+        "definitions": sum(1 for v in p.values.values() if v.kind == "definition"),
+        "constants": sum(1 for v in p.values.values() if v.kind == "constant"),
+        "documents": len(p.documents), "datasets": len(p.datasets), "citations": citations,
+        "interpretations": sum(len(d.meta.interpretations) for f in p.files for d in f.declarations),
+    }
+    if fmt == "json":
+        click.echo(json.dumps({"errors": [], **summary}, indent=2))
+        return
+    click.echo(f"{len(summary['files'])} rule files checked: no errors.")
+    click.echo(f"  {summary['requirements']} requirements, {summary['exceptions']} exceptions, "
+               f"{summary['definitions']} definitions, {summary['constants']} constants, "
+               f"{summary['documents']} document types, {summary['datasets']} datasets")
+    click.echo(f"  {summary['citations']} citations resolved against the law text; "
+               f"{summary['interpretations']} interpretation notes")
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@rules_option
+@format_option
+@click.option("--strict", is_flag=True, help="Fail on warnings too (exit code 1).")
+@click.option("--list", "list_checks", is_flag=True, help="List the checks and their codes, and stop.")
+def lint_command(paths, rules_dir, fmt, strict, list_checks) -> None:
+    """Check rule files without evaluating anything: every error `ammr rules` finds (E-codes),
+    and warnings (W-codes) about rules that check but may not say what was meant.
+
+    \b
+    PATH is a rule file or a folder of them (default: the project's rules/). A file outside
+    the rules folder is checked together with the rules, as if added to them.
+
+    \b
+    Exit codes: 0 no errors (warnings are printed but do not fail, unless --strict),
+    1 warnings only, with --strict; 3 errors. A warning weighed and accepted is silenced by
+    a comment on its line or just above it:  # lint: allow W202 <why>
+    """
+    if list_checks:
+        for check in CHECKS.values():
+            click.echo(f"{check.code}  {check.title}")
+        return
+    report = lint(paths, rules_dir)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        if report.diagnostics:
+            click.echo(report.render() + "\n", err=True)
+        errors, warnings = len(report.errors), len(report.warnings)
+        click.echo(f"{len(report.files)} rule file{'s' if len(report.files) != 1 else ''}: "
+                   f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}.",
+                   err=True)
+    if report.errors:
+        raise Exit(EXIT_RULES)
+    if strict and report.warnings:
+        raise Exit(1)
+
+
+@click.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing: list the files that would change, exit 1 if any.")
+@click.option("--diff", is_flag=True, help="Show the changes as a unified diff (with --check, nothing is written).")
+def fmt_command(paths, check, diff) -> None:
+    """Lay out rule files in the one canonical layout, keeping every comment. Each file is
+    written whole or not at all, and only if formatting leaves what it says unchanged.
+
+    \b
+    PATH is a rule file or a folder of them (default: the project's rules/).
+    Exit codes: 0 done (with --check: nothing to change), 1 with --check: some file would
+    change, 3 a file does not parse (it is left as it is).
+    """
+    files = rule_files(paths or (rules_directory(),))
+    changed, failures = [], []
+    for path in files:
+        try:
+            before, after = format_file(path)
+        except Failed as failure:
+            failures.append(failure)
+            continue
+        if before == after:
+            continue
+        changed.append(path)
+        if diff:
+            click.echo("".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
+                                                    f"{path} (as it is)", f"{path} (formatted)")), nl=False)
+        if check:
+            click.echo(f"would reformat {path}", err=True)
+        else:
+            write_atomic(path, after)
+            click.echo(f"reformatted {path}", err=True)
+    for failure in failures:
+        click.echo(failure.render() + "\n", err=True)
+    verb = "would be reformatted" if check else "reformatted"
+    click.echo(f"{len(files)} rule file{'s' if len(files) != 1 else ''}: {len(changed)} {verb}, "
+               f"{len(files) - len(changed) - len(failures)} already formatted"
+               + (f", {len(failures)} with errors (left as they are)" if failures else "") + ".", err=True)
+    if failures:
+        raise Exit(EXIT_RULES)
+    if check and changed:
+        raise Exit(1)
+
+
+@click.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@rules_option
+@click.option("-k", "match", metavar="TEXT", help="Run only the scenarios whose name contains TEXT.")
+def test_command(paths, rules_dir, match) -> None:
+    """Run the rule scenarios (YAML files of facts and the verdicts expected of them) and say
+    which pass and which fail, with what was expected and what came out. The same scenarios
+    run as tests under pytest.
+
+    \b
+    PATH is a scenario file or a folder of them (default: tests/scenarios/ beside the rules).
+    Exit codes: 0 all passed, 1 some failed, 2 a scenario file is wrong, 3 a rule file is wrong.
+    """
+    folder = (Path(rules_dir) if rules_dir else rules_directory()).resolve().parent / "tests" / "scenarios"
+    files = files_in(paths or (folder,), lambda f: sorted(p for p in f.rglob("*") if p.suffix in (".yaml", ".yml")))
+    found, problems = [], []
+    for path in files:
+        try:
+            found += [s for s in scenarios.load(path) if not match or match in s.name]
+        except Failed as failure:
+            problems.append(failure)
+    if problems:
+        report_failure(Failed([d for f in problems for d in f.diagnostics],
+                       {k: v for f in problems for k, v in f.sources.items()}), EXIT_USAGE)
+    if not found:
+        raise click.BadParameter("no scenarios found" + (f" named like '{match}'" if match else ""), param_hint="PATH")
+    rules = prepare_rules(rules_dir)
+    failed, current = 0, None
+    for scenario in found:
+        if scenario.file != current:
+            current = scenario.file
+            click.echo(current)
+        report = scenarios.verify(rules, scenario)
+        click.echo(f"  {'✔ pass' if report.passed else '✘ FAIL'}  {scenario.name}")
+        if not report.passed:
+            failed += 1
+            click.echo("\n".join("        " + line for line in report.render().split("\n")[1:]))
+    click.echo(f"\n{len(found)} scenario{'s' if len(found) != 1 else ''}: {len(found) - failed} passed, "
+               f"{failed} failed.")
+    if failed:
+        raise Exit(1)
+
+_SCENARIOS = Path("tests/scenarios")
+
+
+@click.command()
+@rules_option
+@format_option
+@click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path), default=_SCENARIOS,
+              show_default=True, help="Folder of scenario tests (YAML).")
+@click.option("--gaps", is_flag=True, help="Show only paragraphs without a status, or encoded without a passing scenario.")
+def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
+    """The coverage map: for every paragraph of the shipped law text, whether it is encoded
+    (with its rules and passing scenario tests), left to an authority's assessment (who, and the
+    words that say so), or not checkable (why). Exit code 1 when there are gaps."""
+    rules = prepare_rules(rules_dir, fmt)
+    entries = coverage_map(rules, scenarios.discover(scenario_dir) if scenario_dir.is_dir() else [])
+    bad = [e for e in entries if e.status == "missing" or (e.rules and not e.scenarios) or e.failing]
+    shown = bad if gaps else entries
+    if fmt == "json":
+        click.echo(json.dumps({"schema": "ammr-coverage/1", "summary": summary(entries),
+                               "gaps": len(bad), "entries": [e.to_json() for e in shown]}, indent=2, ensure_ascii=False))
+    else:
+        article = None
+        for e in shown:
+            if e.article != article:
+                article = e.article
+                click.echo(f"\n{article}")
+            click.echo(f"  {e.provision:40} {e.status}")
+            if e.rules:
+                click.echo(f"      rules: {', '.join(e.rules)}")
+                click.echo(f"      scenarios: {len(e.scenarios)} passing" + (f", {len(e.failing)} failing" if e.failing else ""))
+            if e.status == "needs_assessment":
+                click.echo(f"      by {e.authority}: \u201c{e.quote}\u201d")
+            if e.reason:
+                click.echo(f"      {e.reason}")
+        counts = summary(entries)
+        click.echo(f"\n{len(entries)} units: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+                   + f"; {len(bad)} gap{'s' if len(bad) != 1 else ''}.")
+    raise Exit(1 if bad else 0)
+
+
+@click.command()
+@rules_option
+@format_option
+def interpretations(rules_dir, fmt) -> None:
+    """Every interpretation note in the rules, with its rule, citations and place (for legal review)."""
+    rules = prepare_rules(rules_dir, fmt)
+    notes = interpretation_register(rules.program)
+    if fmt == "json":
+        click.echo(json.dumps({"schema": "ammr-interpretations/1", "interpretations": notes}, indent=2,
+                              ensure_ascii=False))
+        return
+    for n in notes:
+        click.echo(f"{n['file']}:{n['line']}  {n['kind']} {n['rule']}  ({'; '.join(n['citations']) or 'no citation'})")
+        click.echo(f"    {n['text']}\n")
+    click.echo(f"{len(notes)} interpretation notes.")
+
+def _all_citations(program):
+    for f in program.files:
+        for d in f.declarations:
+            yield from d.meta.citations

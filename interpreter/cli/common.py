@@ -1,0 +1,103 @@
+"""What the commands share: preparing the rules, reading a case, reporting failures, the options."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable, NoReturn
+
+import click
+
+from ..api import Result, RuleSet, display_path
+from ..engine.parameters import parameter_values
+from ..language.diagnostics import Failed
+from ..tools.files import write_atomic
+from . import EXIT_RULES, EXIT_USAGE, Exit
+
+
+def use_colour(ctx_colour: bool | None) -> bool:
+    """Colour when asked, else only on a terminal that shows it (not a pipe, not TERM=dumb, not NO_COLOR)."""
+    if ctx_colour is not None:
+        return ctx_colour
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM", "") != "dumb"
+
+
+def report_failure(failure: Failed, code: int, fmt: str = "text") -> NoReturn:
+    if fmt == "json":
+        click.echo(json.dumps({"errors": [d.to_json() for d in failure.diagnostics]}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(failure.render(), err=True)
+        count = len(failure.diagnostics)
+        click.echo(f"\n{count} error{'s' if count != 1 else ''}.", err=True)
+    raise Exit(code)
+
+
+def prepare_rules(rules: Path | None, fmt: str = "text") -> RuleSet:
+    try:
+        return RuleSet.prepare(rules, cache=True)
+    except Failed as failure:
+        report_failure(failure, EXIT_RULES, fmt)
+
+
+def parse_data_years(values: tuple[str, ...]) -> dict[str, int]:
+    out = {}
+    for value in values:
+        name, sep, year = value.partition("=")
+        if not sep or not year.strip().isdigit():
+            raise click.BadParameter(f"'{value}': write DATASET=YEAR, e.g. population=2024", param_hint="--data-year")
+        out[name.strip()] = int(year)
+    return out
+
+
+def checked_result(rules: RuleSet, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str,
+                   settings: tuple[str, ...] = ()) -> Result:
+    years = parse_data_years(data_years)
+    unknown = [name for name in years if name not in rules.tables]
+    if unknown:
+        raise click.BadParameter(f"no dataset '{unknown[0]}'; datasets: {', '.join(rules.tables)}",
+                                 param_hint="--data-year")
+    try:
+        return rules.check(paths, years, parameters=parameter_values(rules, settings))
+    except Failed as failure:
+        report_failure(failure, EXIT_USAGE, fmt)
+
+
+def emit(text: str, output: str | None, colour: bool = False) -> None:
+    if output:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False, color=colour)
+
+
+rules_option = click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
+                             help="Folder of rule files (default: the project's rules/).")
+format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                              show_default=True, help="Output format.")
+years_option = click.option("--data-year", "data_years", multiple=True, metavar="DATASET=YEAR",
+                             help="Eurostat reference year for a dataset, e.g. population=2024 "
+                                  "(default: the year the documents state, else the latest complete year).")
+set_option = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+                           help="Set a parameter of the rules for this check, written as in a document, "
+                                "e.g. date_of_application=2026-06-12 (the output says it was set).")
+colour_option = click.option("--color/--no-color", "colour", default=None,
+                              help="Colour the verdicts (default: when writing to a terminal).")
+
+
+def rule_files(paths) -> list[Path]:
+    return files_in(paths, lambda folder: sorted(folder.glob("*.rules")))
+
+
+def files_in(paths, in_folder: Callable[[Path], list[Path]]) -> list[Path]:
+    """The files named, folders replaced by their files; shown relative to the working directory."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out.extend(display_path(p) for p in in_folder(path))
+        elif path.exists():
+            out.append(path)
+        else:
+            raise click.BadParameter(f"no such file or folder: {path}", param_hint="PATH")
+    return out

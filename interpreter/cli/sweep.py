@@ -1,0 +1,62 @@
+"""`ammr sweep`: one case evaluated over a grid or a sample of values, written to a CSV."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from ..language.diagnostics import Failed, did_you_mean
+from ..tools import sweep as S
+from ..tools.files import write_atomic
+from .common import parse_data_years, prepare_rules, rules_option, years_option
+
+
+@click.command("sweep")
+@click.argument("template", nargs=-1, required=True)
+@click.option("--vary", "specs", multiple=True, required=True, metavar="PATH=VALUES",
+              help="A field and its values: pledges.NL.relocations=0..800:100 (a range, with a step), "
+                   "relocations=29999,30000 (a list); '*' for each participating member state; "
+                   "Type:path when the case has several documents.")
+@click.option("--grid", is_flag=True, help="Every combination of the values.")
+@click.option("--sample", type=click.IntRange(min=1), metavar="N", help="N scenarios drawn at random (exactly).")
+@click.option("--seed", type=int, default=0, show_default=True, help="The seed of --sample.")
+@click.option("--requirement", "only", multiple=True, metavar="ID", help="Only these requirements.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The CSV to write (atomically).")
+@rules_option
+@years_option
+def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_years) -> None:
+    """Evaluate a document (or a folder case) over a grid or a seeded sample of values, and write
+    the inputs and the verdict of every requirement, one row per scenario, to a CSV."""
+    if grid == (sample is not None):
+        raise click.UsageError("give either --grid or --sample N")
+    rules = prepare_rules(rules_dir)
+    known = {r.name for r in rules.program.requirements}
+    for name in only:
+        if name not in known:
+            raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}", param_hint="--requirement")
+    years = parse_data_years(data_years)
+    for name in years:
+        if name not in rules.tables:
+            raise click.BadParameter(f"no dataset '{name}'; datasets: {', '.join(rules.tables)}", param_hint="--data-year")
+    try:
+        documents = rules.read(template)
+        run = S.Sweep(rules, documents, specs, years, only or None)
+        total, values = S.scenarios(run.inputs, grid, sample, seed)
+    except Failed as failure:
+        raise click.BadParameter("\n".join(f"{d.message}" + (f" ({d.hint})" if d.hint else "")
+                                           for d in failure.diagnostics), param_hint="--vary") from None
+    start = time.perf_counter()
+    if total >= 200:
+        with click.progressbar(length=total, label=f"{total} scenarios", file=sys.stderr) as bar:
+            def progress(items):
+                for item in items:
+                    yield item
+                    bar.update(1)
+            result = run.run(values, progress)
+    else:
+        result = run.run(values)
+    write_atomic(output, result.csv())
+    click.echo(f"wrote {output}: {total} scenarios, {len(result.header) - len(run.inputs) - 2} verdict columns "
+               f"({time.perf_counter() - start:.2f} s)", err=True)
