@@ -20,6 +20,7 @@ from typing import Any, Iterable
 
 from .language import syntax as A
 from .language.checker import Program, check_rules
+from .engine.calendar import Holidays, load_calendar
 from .engine.reference_data import Table, load_table
 from .language.diagnostics import Diagnostic, Failed
 from .engine.documents import Document, DocumentReader, discover
@@ -74,8 +75,9 @@ class Result:
 class RuleSet:
     """A parsed and checked rule set with its law text, reference data and document models."""
 
-    def __init__(self, directory: Path, program: Program, tables: dict[str, Table]):
+    def __init__(self, directory: Path, program: Program, tables: dict[str, Table], holidays: Holidays | None):
         self.directory = directory
+        self.holidays = holidays          # the calendar the rules declare (Art 75(d)), None if they declare none
         self.program = program
         self.tables = tables
         self.reader = DocumentReader(program.structs, tuple(program.member_states), tuple(program.datasets))
@@ -113,13 +115,17 @@ class RuleSet:
                          {k: v for f in problems for k, v in f.sources.items()})
         law_folder = _law_folder(directory, parsed)
         program = check_rules(parsed, Law.load(law_folder))
-        tables = {name: load_table(name, directory / spec.decl.file, spec.scale)
+        tables = {name: load_table(name, _data_file(directory, spec.decl), spec.scale)
                   for name, spec in program.datasets.items()}
+        calendar = program.calendar
+        holidays = load_calendar(calendar.name, _data_file(directory, calendar.decl), _shown_file(directory, calendar.decl)) \
+            if calendar is not None else None
         if cache:
             read = [p for p in sorted(law_folder.rglob("*")) if p.is_file()] + \
-                   [directory / spec.decl.file for spec in program.datasets.values()]
-            prepared.store(name, program, tables, read)
-        return cls(directory, program, tables)
+                   [directory / spec.decl.file for spec in program.datasets.values()] + \
+                   ([directory / calendar.decl.file] if calendar is not None else [])
+            prepared.store(name, program, tables, holidays, read)
+        return cls(directory, program, tables, holidays)
 
     # -------------------------------------------------------------- documents
     def read(self, paths: Iterable[str | Path]) -> tuple[Document, ...]:
@@ -169,7 +175,7 @@ class RuleSet:
                 if latest is not None:
                     years[name] = latest
                     reasons[name] = "latest year with a figure for every participating member state"
-        return Case(documents, years, reasons, dict(parameters or {}))
+        return Case(documents, years, reasons, dict(parameters or {}), self.holidays)
 
     def evaluate(self, case: Case, trace: bool = True, only: Iterable[str] | None = None,
                  engine: str = "reference") -> Result:
@@ -228,6 +234,22 @@ def _law_folder(directory: Path, files: list[A.RuleFile]) -> Path:
         raise Failed([Diagnostic("E005", f"the law text folder {text_dir} has no index.json", acts[0].span,
                                  "ship the law text under rules/law/")])
     return text_dir
+
+
+def _data_file(directory: Path, decl: A.Dataset | A.Calendar) -> Path:
+    """The file a dataset or calendar names, which must lie inside the rules folder: the rule set
+    is everything a verdict depends on."""
+    path = directory / decl.file
+    if not path.resolve().is_relative_to(directory.resolve()):
+        raise Failed([Diagnostic("E708", f"'{decl.file}' is outside the rules folder {directory}", decl.span,
+                                 "keep the data beside the rules, e.g. file \"data/<name>.csv\"")])
+    return path
+
+
+def _shown_file(directory: Path, decl: A.Calendar) -> str:
+    """The calendar file as messages name it: the rules folder's name and the declared path, the same
+    wherever the command runs."""
+    return f"{directory.resolve().name}/{decl.file}"
 
 
 def display_path(path: Path) -> Path:

@@ -77,6 +77,7 @@ member state DK "Denmark" does not participate
         header + "BE,2024,1000,NR,test,x\nBG,2024,1000,NR,test,x\nCZ,2024,2000,NR,test,x\nDK,2024,5000,NR,test,x\n")
     (folder / "data" / "eurostat-gdp.csv").write_text(
         header + "BE,2024,2.0,MEUR,test,x\nBG,2024,1.0,MEUR,test,x\nCZ,2024,1.0,MEUR,test,x\nDK,2024,9.0,MEUR,test,x\n")
+    shutil.copy(ROOT / "rules" / "data" / "official-holidays.csv", folder / "data")    # the calendar the rules declare
     return RuleSet.prepare(folder)
 
 

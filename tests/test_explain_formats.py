@@ -4,8 +4,8 @@ and to the paragraph in the reference docs, the values used with units and sourc
 interpretations, the exceptions considered and why, a remedy for each non-compliance, the missing
 fields with the requirements that need them, and who assesses what under which provision.
 
-The subjects are the golden files (tests/golden/), which test_explain_golden.py keeps equal to
-what the commands print.
+The subjects are what the commands print for the bundled cases (tests/outputs.py): the golden
+files where they are kept (test_explain_golden.py keeps them equal to the output), else the output.
 """
 
 import html
@@ -21,9 +21,9 @@ from interpreter import cli
 from interpreter.cli import common
 from interpreter.report import links
 from interpreter.report.view import schema_path
+from outputs import output_of
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "golden"
 FORMATS = ["explain.txt", "explain.md", "explain.html", "explain.json"]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -48,7 +48,7 @@ class _Text(HTMLParser):
 def readable(case: str, name: str) -> str:
     """What a reader sees, whitespace folded: HTML without its tags, Markdown without its escapes,
     JSON as the strings it holds."""
-    raw = (GOLDEN / f"{case}.{name}").read_text(encoding="utf-8")
+    raw = output_of(case, name)
     if name.endswith(".html"):
         parser = _Text()
         parser.feed(raw)
@@ -72,7 +72,7 @@ def _strings(value):
 
 
 def links_in(case: str, name: str) -> set[str]:
-    raw = (GOLDEN / f"{case}.{name}").read_text(encoding="utf-8")
+    raw = output_of(case, name)
     if name.endswith(".html"):
         return set(re.findall(r'href="([^"]+)"', raw))
     if name.endswith(".md"):
@@ -150,7 +150,7 @@ def test_missing_fields_and_who_needs_them(name):
     text = readable("examples-2026", name)
     assert "Missing information, and the requirements that need it" in text or name.endswith(".json")
     assert "indicative_financial_contributions" in text and "pledges" in text
-    data = json.loads((GOLDEN / "examples-2026.explain.json").read_text())
+    data = json.loads(output_of("examples-2026", "explain.json"))
     pledges = next(m for m in data["summary"]["missing"] if m["field"] == "pledges")
     assert pledges["undisclosed"] and [r["requirement"] for r in pledges["needed_by"]] == [
         "act_contains_each_pledge", "act_pledge_meets_fair_share", "act_alternative_measures_valued"]
@@ -170,7 +170,7 @@ def test_assessment_names_who_decides_under_which_provision_quoting_it(name):
 @pytest.mark.parametrize("case", ["examples-2026", "boundaries"])
 def test_summary_on_top_failing_first(case, name):
     text = readable(case, name)
-    data = json.loads((GOLDEN / f"{case}.explain.json").read_text())
+    data = json.loads(output_of(case, "explain.json"))
     counts = f"{data['counts']['non_compliant']} non-compliant, {data['counts']['insufficient_information']} insufficient"
     overall = text.find("non_compliant") if name.endswith(".json") else text.find("non-compliant")
     first_outcome = text.find("Values used") if not name.endswith(".json") else text.find('"values"')
@@ -189,7 +189,7 @@ def test_summary_on_top_failing_first(case, name):
 def test_json_follows_its_schema(case, name):
     schema = json.loads(schema_path().read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    data = json.loads((GOLDEN / f"{case}.{name}").read_text(encoding="utf-8"))
+    data = json.loads(output_of(case, name))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=str)
     assert not errors, "\n".join(f"{e.json_path}: {e.message}" for e in errors[:10])
 
@@ -209,7 +209,7 @@ def test_json_with_trace_and_check_json_follow_the_schema_too(capsys, monkeypatc
 def test_the_schema_rejects_what_it_must():
     """The schema is a contract, not a formality: a float, an unknown verdict, a missing remedy fail."""
     validator = jsonschema.Draft202012Validator(json.loads(schema_path().read_text(encoding="utf-8")))
-    good = json.loads((GOLDEN / "boundaries.explain.json").read_text(encoding="utf-8"))
+    good = json.loads(output_of("boundaries", "explain.json"))
     assert validator.is_valid(good)
     bad = json.loads(json.dumps(good))
     bad["outcomes"][0]["values"][0]["value"] = 29500.0
@@ -225,7 +225,7 @@ def test_the_schema_rejects_what_it_must():
 
 def test_json_has_no_floats_and_stable_unique_ids():
     for case in ("examples-2026", "boundaries"):
-        text = (GOLDEN / f"{case}.explain.json").read_text(encoding="utf-8")
+        text = output_of(case, "explain.json")
         data = json.loads(text, parse_float=lambda s: pytest.fail(f"a float in the JSON: {s}"))
         ids = [o["outcome_id"] for o in data["outcomes"]]
         assert len(ids) == len(set(ids))
@@ -236,7 +236,7 @@ def test_json_has_no_floats_and_stable_unique_ids():
             assert len(value_ids) == len(set(value_ids)), o["outcome_id"]
             for c in o["citations"]:
                 assert c["id"] == c["anchor"] and c["docs"].endswith("#" + c["id"])
-    data = json.loads((GOLDEN / "boundaries.explain.json").read_text(encoding="utf-8"))
+    data = json.loads(output_of("boundaries", "explain.json"))
     mt = next(o for o in data["outcomes"] if o["key"] == "act_pledge_meets_fair_share[MT]")
     assert mt["outcome_id"] == "tests/golden/cases/boundaries/council-implementing-decision.yaml#act_pledge_meets_fair_share[MT]"
     assert "data:population[MT]@2024" in [v["id"] for v in mt["values"]]
@@ -312,7 +312,7 @@ def test_markdown_escapes_the_documents_words(rules, tmp_path, capsys):
 
 def test_the_html_report_is_self_contained():
     for case in ("examples-2026", "boundaries"):
-        page = (GOLDEN / f"{case}.explain.html").read_text(encoding="utf-8")
+        page = output_of(case, "explain.html")
         assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "@media print" in page
         assert not re.search(r"<link\b|<script\b|<img\b|<iframe\b|\bsrc=|@import|url\(", page)
 
@@ -320,11 +320,11 @@ def test_the_html_report_is_self_contained():
 @pytest.mark.parametrize("case", ["examples-2026", "boundaries"])
 def test_markdown_renders_with_its_tables_and_in_page_links(case):
     import markdown
-    page = markdown.markdown((GOLDEN / f"{case}.explain.md").read_text(encoding="utf-8"), extensions=["tables"])
+    page = markdown.markdown(output_of(case, "explain.md"), extensions=["tables"])
     ids = set(re.findall(r'id="([^"]+)"', page))
     hrefs = re.findall(r'href="#([^"]+)"', page)
     assert hrefs and not [h for h in hrefs if h not in ids]
-    outcomes = json.loads((GOLDEN / f"{case}.explain.json").read_text(encoding="utf-8"))["outcomes"]
+    outcomes = json.loads(output_of(case, "explain.json"))["outcomes"]
     assert {o["anchor"] for o in outcomes} <= ids
     assert page.count("<table>") >= 2 + sum(1 for o in outcomes if o["values"])   # counts, summary, values
 

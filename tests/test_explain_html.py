@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 from browser import FLAGS, chromium
+from outputs import output_file, output_of
 
 from interpreter.report import links
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "golden"
 CASES = ["examples-2026", "examples-synthetic-2027", "boundaries"]
 
 
@@ -47,14 +47,14 @@ def browser(tmp_path_factory):
 
 
 def open_report(browser, case):
-    page = (GOLDEN / f"{case}.explain.html").resolve()
+    page = output_file(case, "explain.html")
     browser.get(page.as_uri())
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "screen"})
     return page
 
 
 def outcomes_of(case):
-    return json.loads((GOLDEN / f"{case}.explain.json").read_text(encoding="utf-8"))["outcomes"]
+    return json.loads(output_of(case, "explain.json"))["outcomes"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -81,7 +81,7 @@ def test_it_renders(browser, case):
 def _body_order(case):
     """The outcomes as the report lays them out: by document, failing first within each."""
     order = ["non_compliant", "insufficient_information", "needs_assessment", "compliant", "not_applicable"]
-    data = json.loads((GOLDEN / f"{case}.explain.json").read_text(encoding="utf-8"))
+    data = json.loads(output_of(case, "explain.json"))
     outcomes = data["outcomes"]
     documents = [d["label"] for d in data["documents"]]
     return [o["anchor"] for d in documents

@@ -47,7 +47,7 @@ def verdict_with(rules, case, o, changed):
     for path, value in changed.items():
         record = remedy._set(record, remedy._parse_path(path), value)
     documents = tuple(replace(d, record=record) if d.label == o.document else d for d in case.documents)
-    again = rules.evaluate(Case(documents, case.data_years, case.data_year_reasons), only={o.requirement})
+    again = rules.evaluate(replace(case, documents=documents, parameters={}), only={o.requirement})
     return again.outcome(o.requirement, o.instance).verdict
 
 

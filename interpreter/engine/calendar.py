@@ -1,21 +1,23 @@
 """Art 75: how the periods of time the Regulation prescribes are calculated.
 
-Pure functions over dates, used through the builtins `period_end`, `time_limit`,
-`union_time_limit` and `date_before` (see library.py). Official holidays come from a
-shipped, dated file (rules/data/official-holidays.csv), never from a library at run time,
-so that a new release of a holiday library cannot change a verdict.
+Pure functions over dates, used through the library functions `period_end`, `time_limit`,
+`union_time_limit` and `date_before` (see language/library.py). Official holidays come from the
+file the rules' `calendar` declaration names (rules/data/official-holidays.csv), loaded with the
+rule set and handed to the evaluation with the case, never from a library at run time, so that a
+new release of a holiday library cannot change a verdict.
 """
 
 from __future__ import annotations
 
 import calendar
 import csv
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 
-HOLIDAYS_FILE = "data/official-holidays.csv"
+from ..language.diagnostics import Diagnostic, Failed
+from ..language.syntax import Span
 
 
 def period_end(start: date, length: Fraction, unit: str) -> date:
@@ -54,18 +56,20 @@ def next_working_day(day: date, holidays: frozenset[date]) -> date:
     return day
 
 
-def time_limit(start: date, length: Fraction, unit: str, member_state: str | None) -> date:
+def time_limit(start: date, length: Fraction, unit: str, member_state: str | None, holidays: Holidays | None) -> date:
     """The last day of a time limit under Art 75, in the Member State concerned (None: no Member
-    State is concerned, so only Saturdays and Sundays move the end)."""
+    State is concerned, so only Saturdays and Sundays move the end). `holidays` is the calendar
+    the rules declare (None: they declare none)."""
     end = period_end(start, length, unit)
     if member_state is None:
         return next_working_day(end, frozenset())
-    calendar_ = official_holidays(member_state)
+    if holidays is None:
+        raise ValueError("the rules declare no calendar of official holidays (calendar ... file \"...\")")
     # the end may roll into the next year: both years must be in the shipped file
     for year in {end.year, end.year + 1}:
-        if (member_state, year) not in calendar_.years:
-            raise ValueError(f"no official holidays of {member_state} for {year} in rules/{HOLIDAYS_FILE}")
-    return next_working_day(end, calendar_.days)
+        if (member_state, year) not in holidays.years:
+            raise ValueError(f"no official holidays of {member_state} for {year} in {holidays.path}")
+    return next_working_day(end, holidays.of(member_state))
 
 
 def _whole(length: Fraction, unit: str) -> int:
@@ -74,32 +78,47 @@ def _whole(length: Fraction, unit: str) -> int:
     return int(length)
 
 
-class _Calendar:
-    def __init__(self, days: frozenset[date], years: frozenset[tuple[str, int]]):
-        self.days = days
-        self.years = years
+@dataclass(frozen=True)
+class Holidays:
+    """The official holidays of each Member State, as the rules' calendar file lists them."""
+    name: str
+    path: str
+    days: dict[str, frozenset[date]] = field(compare=False)
+    years: frozenset[tuple[str, int]] = field(compare=False)      # (member state, year) the file covers
+
+    def of(self, member_state: str) -> frozenset[date]:
+        return self.days.get(member_state, frozenset())
 
 
-def official_holidays(member_state: str) -> _Calendar:
-    table = _load(str(_holidays_path()))
-    return _Calendar(table.get(member_state, frozenset()), table["<years>"])
+COLUMNS = ("geo", "date")
 
 
-def _holidays_path() -> Path:
-    from ..api import rules_directory           # late: api imports the checker, which imports the builtins
-    return rules_directory() / HOLIDAYS_FILE
-
-
-@lru_cache(maxsize=4)
-def _load(path: str) -> dict:
+def load_calendar(name: str, path: Path, shown: str) -> Holidays:
+    """Read the calendar file (geo, date, and any other columns); every malformed row is reported
+    with its line. `shown` is how messages name the file."""
     by_state: dict[str, set[date]] = {}
-    years: set[tuple[str, int]] = set()
-    with open(path, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            day = date.fromisoformat(row["date"])
-            by_state.setdefault(row["geo"], set()).add(day)
-    for geo, days in by_state.items():
-        years.update((geo, d.year) for d in days)
-    table: dict = {geo: frozenset(days) for geo, days in by_state.items()}
-    table["<years>"] = frozenset(years)
-    return table
+    problems: list[Diagnostic] = []
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as error:
+        raise Failed([Diagnostic("E705", f"cannot read calendar '{name}': {error.strerror}",
+                                 Span(str(path), 1, 1, 1, 1))]) from None
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = set(COLUMNS) - set(reader.fieldnames or ())
+        if missing:
+            raise Failed([Diagnostic("E706", f"calendar file lacks the column(s) {', '.join(sorted(missing))}",
+                                     Span(str(path), 1, 1, 1, 1), "the header must be geo,date,name,source")])
+        for row in reader:
+            try:
+                day = date.fromisoformat(row["date"].strip())
+            except (ValueError, AttributeError):
+                problems.append(Diagnostic("E707", f"row with an unreadable date: {row}",
+                                           Span(str(path), reader.line_num, 1, reader.line_num, 2),
+                                           "write dates as YYYY-MM-DD"))
+                continue
+            by_state.setdefault(row["geo"].strip(), set()).add(day)
+    if problems:
+        raise Failed(problems)
+    years = frozenset((geo, d.year) for geo, days in by_state.items() for d in days)
+    return Holidays(name, shown, {geo: frozenset(days) for geo, days in by_state.items()}, years)

@@ -17,6 +17,8 @@ from typing import Any, Callable
 from ..language import ir
 from ..language import typesys as T
 from ..language.library import FUNCTIONS as BUILTINS
+from ..language.library import call
+from .calendar import Holidays
 from ..language.checker import Program
 from .reference_data import Table
 from .documents import UNDISCLOSED, Document, ListValue, RecordValue, TableValue
@@ -32,6 +34,7 @@ class Case:
     data_years: dict[str, int] = field(default_factory=dict)        # dataset -> year
     data_year_reasons: dict[str, str] = field(default_factory=dict)  # dataset -> why that year
     parameters: dict[str, Any] = field(default_factory=dict)
+    holidays: Holidays | None = None        # the rules' calendar (RuleSet.case sets it): Art 75(d) time limits
 
 
 class Evaluator:
@@ -314,7 +317,7 @@ class Evaluator:
         if any(isinstance(a, Missing) for a in args):
             return merge_missing(*args)
         try:
-            return BUILTINS[node.function].run(*args)
+            return call(BUILTINS[node.function], args, self.case.holidays)
         except (ValueError, ArithmeticError) as error:
             return Missing.of(f"undefined: {node.function}(...) at {node.span}: {error}")
 

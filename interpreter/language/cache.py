@@ -25,7 +25,9 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable
 
-FORMAT = 1
+from ..tools.files import write_atomic
+
+FORMAT = 2                       # 2: the calendar of official holidays is kept too
 KEEP = 8                         # entries kept in the folder; older ones are removed
 _SOURCES = Path(__file__).resolve().parent.parent      # the whole package: any change of code rebuilds
 
@@ -61,8 +63,8 @@ def _digest(path: Path) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def load(name: str | None) -> tuple[Any, Any] | None:
-    """The program and tables stored under `name`, if the files they were read from are unchanged."""
+def load(name: str | None) -> tuple[Any, Any, Any] | None:
+    """The program, tables and calendar stored under `name`, if the files they were read from are unchanged."""
     where = folder()
     if where is None or name is None:
         return None
@@ -76,7 +78,7 @@ def load(name: str | None) -> tuple[Any, Any] | None:
         for path, digest in entry["manifest"].items():
             if _digest(Path(path)) != digest:
                 return None
-        return entry["program"], entry["tables"]
+        return entry["program"], entry["tables"], entry["holidays"]
     except Exception:                # a missing, stale, partial or foreign file: prepare afresh
         return None
     finally:
@@ -84,7 +86,7 @@ def load(name: str | None) -> tuple[Any, Any] | None:
             gc.enable()
 
 
-def store(name: str | None, program: Any, tables: dict, read: Iterable[Path]) -> None:
+def store(name: str | None, program: Any, tables: dict, holidays: Any, read: Iterable[Path]) -> None:
     """Keep the program; `read` lists the other files its preparation read (law text, data)."""
     where = folder()
     if where is None or name is None:
@@ -92,9 +94,9 @@ def store(name: str | None, program: Any, tables: dict, read: Iterable[Path]) ->
     try:
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
         manifest = {str(Path(p).resolve()): _digest(Path(p)) for p in read}
-        data = pickle.dumps({"format": FORMAT, "manifest": manifest, "program": program, "tables": tables},
+        data = pickle.dumps({"format": FORMAT, "manifest": manifest, "program": program, "tables": tables,
+                             "holidays": holidays},
                             protocol=pickle.HIGHEST_PROTOCOL)
-        from ..tools.files import write_atomic
         write_atomic(where / f"{name}.pickle", data)
         entries = sorted(where.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
 from typing import Iterable
@@ -39,9 +40,11 @@ class Program:
     requirements: tuple[ir.RequirementSpec, ...]
     exceptions: tuple[ir.ExceptionSpec, ...]
     coverage: tuple[ir.CoverageSpec, ...] = ()
+    calendar: ir.CalendarSpec | None = None
 
-    @property
+    @cached_property
     def participating(self) -> tuple[str, ...]:
+        """The participating Member States, as the rules declare them (`member state XX ... participates`)."""
         return tuple(code for code, ms in self.member_states.items() if ms.participates)
 
     @property
@@ -75,6 +78,7 @@ class _Checker:
         self.authorities: dict[str, A.Authority] = {}
         self.member_states: dict[str, A.MemberState] = {}
         self.act: A.Act | None = None
+        self.calendar: ir.CalendarSpec | None = None
         self.coverage_decl: list[A.Coverage] = []
         self.structs: dict[str, ir.StructSpec] = {}
         self.values: dict[str, ir.Value] = {}
@@ -103,7 +107,7 @@ class _Checker:
             self._citations(self.act.meta.citations)
         coverage = self._coverage()
         return Program(self.files, self.law, self.act, self.authorities, self.member_states, self.structs,
-                       self.values, self.datasets, requirements, exceptions, coverage)
+                       self.values, self.datasets, requirements, exceptions, coverage, self.calendar)
 
     def _coverage(self) -> tuple[ir.CoverageSpec, ...]:
         out, seen = [], {}
@@ -135,6 +139,12 @@ class _Checker:
                     self.act = decl
                 elif isinstance(decl, A.Authority):
                     self._declare(self.authorities, decl, "authority")
+                elif isinstance(decl, A.Calendar):
+                    if self.calendar is not None:
+                        self.out.error("E213", "a second calendar: the rules have one calendar of official holidays",
+                                       decl.name_span, f"it was first declared at {self.calendar.decl.name_span}")
+                    else:
+                        self.calendar = ir.CalendarSpec(decl.name, decl, self._citations(decl.meta.citations))
                 elif isinstance(decl, A.Coverage):
                     self.coverage_decl.append(decl)
                 elif isinstance(decl, A.Structure):

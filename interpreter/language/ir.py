@@ -197,6 +197,14 @@ class Value:
 
 
 @dataclass(frozen=True)
+class CalendarSpec:
+    """The calendar of official holidays the time limits of Art 75(d) are moved by."""
+    name: str
+    decl: A.Calendar
+    citations: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
 class DatasetSpec:
     name: str
     decl: A.Dataset

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
+from ..engine import calendar as L
 from . import typesys as T
 
 TypeRule = Callable[[list[T.Type]], "T.Type | str"]     # the result type, or a message saying what is wrong
@@ -28,6 +29,14 @@ class Function:
     # functions whose meaning depends on a unit that exists only at check time. The checker
     # writes the variant's name ("period_end:months") into the IR; variants cannot be called by name.
     variant: Callable[[list[T.Type]], str] | None = None
+    # A time limit in a Member State is moved by its official holidays (Art 75(d)): `run` then takes
+    # the rules' calendar (engine.calendar.Holidays) after the arguments.
+    uses_calendar: bool = False
+
+
+def call(function: Function, args: Sequence[Any], holidays: Any) -> Any:
+    """Run a function on exact arguments, handing it the rules' calendar when it uses one."""
+    return function.run(*args, holidays) if function.uses_calendar else function.run(*args)
 
 
 def _quantities(types: list[T.Type]) -> T.Type | str:
@@ -69,13 +78,14 @@ def _by_unit(name: str) -> Callable[[list[T.Type]], str]:
     return lambda types: f"{name}:{_period_unit(types[1])}"
 
 
-def _variants(name: str, params: tuple[str, ...], description: str, make) -> tuple[Function, ...]:
-    return tuple(Function(f"{name}:{unit}", params, description, lambda types: T.DATE, make(unit))
+def _variants(name: str, params: tuple[str, ...], description: str, make,
+              uses_calendar: bool = False) -> tuple[Function, ...]:
+    return tuple(Function(f"{name}:{unit}", params, description, lambda types: T.DATE, make(unit),
+                          uses_calendar=uses_calendar)
                  for unit in _PERIOD_UNITS)
 
 
 def _time_limits() -> tuple[Function, ...]:
-    from ..engine import calendar as L
     return (
         Function("period_end", ("start", "length"),
                  "the last day of a period of days, weeks or months from a date, counted as Art 75(a) to (c) say",
@@ -86,12 +96,12 @@ def _time_limits() -> tuple[Function, ...]:
                  "when it is a Saturday, Sunday or official holiday of the Member State concerned",
                  _period(T.MEMBER_STATE), lambda *a: None, _by_unit("time_limit")),
         *_variants("time_limit", ("start", "length", "member_state"), "",
-                   lambda u: lambda d, n, ms: L.time_limit(d, n, u, ms)),
+                   lambda u: lambda d, n, ms, holidays: L.time_limit(d, n, u, ms, holidays), uses_calendar=True),
         Function("union_time_limit", ("start", "length"),
                  "the last day of a time limit (Art 75) with no Member State concerned: the period's end, "
                  "moved to the next working day when it is a Saturday or Sunday",
                  _period(), lambda *a: None, _by_unit("union_time_limit")),
-        *_variants("union_time_limit", ("start", "length"), "", lambda u: lambda d, n: L.time_limit(d, n, u, None)),
+        *_variants("union_time_limit", ("start", "length"), "", lambda u: lambda d, n: L.time_limit(d, n, u, None, None)),
         Function("date_before", ("end", "length"), "the day so many days, weeks or months before a date",
                  _period(), lambda *a: None, _by_unit("date_before")),
         *_variants("date_before", ("end", "length"), "", lambda u: lambda d, n: L.date_before(d, n, u)),

@@ -26,7 +26,7 @@ GRAMMAR = Path(__file__).with_name("grammar.lark")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
-DECLARATION_KEYWORDS = ("act", "authority", "member state", "constant", "parameter", "dataset",
+DECLARATION_KEYWORDS = ("act", "authority", "member state", "constant", "parameter", "dataset", "calendar",
                         "document", "record", "definition", "requirement", "exception", "coverage")
 
 _comments: list[Token] = []
@@ -197,7 +197,7 @@ def syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diagn
 # mistake is recognised wherever it is made, not only where its words look alike. The state
 # includes how deep the parser is, hence each mistake is written out in each kind of place.
 _FIRST = ['act "a"', 'authority A "a"', 'member state AA "a" participates', 'constant c = 1',
-          'parameter p: date = 1 January 2026', 'dataset d: persons by member state file "f"',
+          'parameter p: date = 1 January 2026', 'dataset d: persons by member state file "f"', 'calendar c file "f"',
           'document D', 'document D "d"', 'record R', 'definition d = 1', 'requirement r "t"', 'exception e "t"',
           'coverage Art 1 not checkable "x"']
 _LATER = [f"{first} source \"s\"" for first in _FIRST]
@@ -262,7 +262,7 @@ _MISTAKE_MESSAGES = {
     "participation": "the member state does not say whether it takes part",
 }
 
-DECLARATION_WORDS = ("act", "authority", "member", "constant", "parameter", "dataset", "document", "record",
+DECLARATION_WORDS = ("act", "authority", "member", "constant", "parameter", "dataset", "calendar", "document", "record",
                      "definition", "requirement", "exception", "coverage")
 CLAUSE_WORDS = ("cites", "interpretation", "source", "file", "scale", "eli", "url", "law", "for", "using", "when",
                 "unless", "requires", "needs", "notwithstanding", "priority", "then", "default")
@@ -484,7 +484,7 @@ def _last_word(text: str, pos: int) -> str:
 
 def _declaration_before(text: str, pos: int) -> str:
     """The kind of the declaration the position is in: the last declaration keyword at a line start."""
-    found = list(re.finditer(r"^(act|authority|member\s+state|constant|parameter|dataset|document|record|"
+    found = list(re.finditer(r"^(act|authority|member\s+state|constant|parameter|dataset|calendar|document|record|"
                              r"definition|requirement|exception|coverage)\b", text[:pos], re.M))
     return " ".join(found[-1].group(1).split()) if found else ""
 
@@ -817,6 +817,16 @@ class _Builder(Transformer):
         return A.Parameter(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
                            declared=declared, default=default)
 
+    def calendar(self, meta, children):
+        name, *rest = children
+        description = rest.pop(0)[0] if rest and _is_string(rest[0]) else ""
+        c = self._clauses("calendar", rest, {"file"})
+        if not c.one("file"):
+            self._collector.error("E110", f"calendar '{name}' names no file", self._sp(meta),
+                                  'add: file "data/official-holidays.csv"')
+        return A.Calendar(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
+                          description=description, file=c.one("file") or "")
+
     def dataset(self, meta, children):
         name, declared, *rest = children
         description = rest.pop(0)[0] if rest and _is_string(rest[0]) else ""
@@ -978,7 +988,7 @@ def _placement_hint(kind: str) -> str:
         "then": "'then' says what an exception does; requirements say 'requires'",
         "requires": "definitions and constants give their value after '='",
         "for_each": "only requirements are checked once per item",
-        "file": "only datasets name a file",
+        "file": "only datasets and calendars name a file",
         "scale": "only datasets have a scale",
     }.get(kind, "")
 

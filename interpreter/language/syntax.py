@@ -309,6 +309,13 @@ class Dataset(Declaration):
 
 
 @dataclass(frozen=True)
+class Calendar(Declaration):
+    """The official holidays of each Member State, read from a file of the rules folder (Art 75(d))."""
+    description: str = ""
+    file: str = ""
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
     type: TypeExpr

@@ -183,7 +183,7 @@ class _Search:
                 self._seen[key] = None
                 return None
             documents = tuple(replace(d, record=record) if d is self.document else d for d in self.case.documents)
-            case = Case(documents, self.case.data_years, self.case.data_year_reasons, self.case.parameters)
+            case = replace(self.case, documents=documents)
             result = self.rules.evaluate(case, trace=trace, only={self.outcome.requirement})
             self._seen[key] = next((o for o in result.outcomes if o.document == self.outcome.document
                                     and o.instance == self.outcome.instance), None)

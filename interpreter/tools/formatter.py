@@ -351,6 +351,12 @@ def _parameter(d: A.Parameter):
             *_notes(d.meta)]
 
 
+def _calendar(d: A.Calendar):
+    return [(("head", 0), f"calendar {d.name}"),
+            (("description", 0), quote(d.description) if d.description else None),
+            (("file", 0), f"file {quote(d.file)}"), *_notes(d.meta)]
+
+
 def _dataset(d: A.Dataset):
     return [(("head", 0), f"dataset {d.name}: {type_words(d.declared)}"),
             (("description", 0), quote(d.description) if d.description else None),
@@ -427,7 +433,7 @@ def _coverage(d: A.Coverage):
 
 
 _UNITS = {A.Act: _act, A.Authority: _authority, A.MemberState: _member_state, A.Constant: _constant,
-          A.Parameter: _parameter, A.Dataset: _dataset, A.Structure: _structure, A.Definition: _definition,
+          A.Parameter: _parameter, A.Dataset: _dataset, A.Calendar: _calendar, A.Structure: _structure, A.Definition: _definition,
           A.Requirement: _requirement, A.Exception_: _exception, A.Coverage: _coverage}
 
 # These read as one sentence: kept on one line when it fits.
@@ -483,7 +489,7 @@ def _written(declaration: Tree) -> _Written:
             parts.setdefault((kind, index), []).append(_where(child))
         elif declaration.data == "definition" and i == first_clause - 1:
             parts[("body", 0)] = [_where(child)]
-        elif declaration.data == "dataset" and isinstance(child, Tree) and child.data == "string":
+        elif declaration.data in ("dataset", "calendar") and isinstance(child, Tree) and child.data == "string":
             parts[("description", 0)] = [_where(child)]
         else:
             head.append(_where(child))

@@ -292,7 +292,8 @@ def _unused_bindings(program) -> Iterator[Diagnostic]:
                                    binding.span, "remove it from the definition and from its calls")
 
 
-_CITED_KINDS = {A.Definition: "definition", A.Constant: "constant", A.Parameter: "parameter", A.Dataset: "dataset"}
+_CITED_KINDS = {A.Definition: "definition", A.Constant: "constant", A.Parameter: "parameter", A.Dataset: "dataset",
+                A.Calendar: "calendar"}
 
 
 def _uncited(program) -> Iterator[Diagnostic]:
@@ -391,7 +392,7 @@ class _Folder:
 
     def __init__(self, rules: RuleSet):
         self.program = rules.program
-        self.evaluator = Evaluator(rules.program, rules.tables, Case(()), trace=False)
+        self.evaluator = Evaluator(rules.program, rules.tables, Case((), holidays=rules.holidays), trace=False)
         self.constant_values: dict[str, bool] = {}
 
     def value(self, node: ir.Node) -> bool | None:

@@ -20,7 +20,7 @@ import gc
 import io
 import random
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..language import typesys as T
 from ..language.syntax import Span
 from ..engine.compiled.runtime import build, fraction
+from ..engine.evaluate import Case
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..engine.documents import UNDISCLOSED, Document, ListValue, RecordValue, TableValue
 
@@ -449,16 +450,15 @@ class Sweep:
         self.inputs = inputs(rules, documents, specs)
         _check_disclosed(documents, self.inputs)
         self.patch = Patch(rules, documents, self.inputs)
-        template = rules.case(documents, data_years)
-        self.years, self.reasons = template.data_years, template.data_year_reasons
+        self.template = rules.case(documents, data_years)          # the data years and calendar of every scenario
+        self.years, self.reasons = self.template.data_years, self.template.data_year_reasons
         self.only = frozenset(only) if only is not None else None
         self.program = compiled(rules)
         self.memo = self.program.new_memo()
         self._evaluated = 0
 
-    def case(self, values: tuple):
-        from ..engine.evaluate import Case
-        return Case(self.patch.apply(self.documents, values), self.years, self.reasons, {})
+    def case(self, values: tuple) -> Case:
+        return replace(self.template, documents=self.patch.apply(self.documents, values), parameters={})
 
     def outcomes(self, values: tuple) -> list:
         """The verdicts of one scenario. Definitions of records that did not change are kept

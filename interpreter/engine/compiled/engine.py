@@ -22,6 +22,7 @@ from typing import Any
 from ...language import ir
 from ...language.syntax import NOWHERE
 from ...language.library import FUNCTIONS as BUILTINS
+from ...language.library import call
 from ...language.diagnostics import Diagnostic, Failed
 from ..documents import UNDISCLOSED
 from ..evaluate import Case, Evaluator
@@ -302,7 +303,7 @@ class Context:
     # ------------------------------------------------------------ the rest
     def builtin(self, node: ir.Builtin, args: tuple) -> Any:
         try:
-            return BUILTINS[node.function].run(*args)
+            return call(BUILTINS[node.function], args, self.case.holidays)
         except (ValueError, ArithmeticError) as error:
             return Missing.of(f"undefined: {node.function}(...) at {node.span}: {error}")
 
