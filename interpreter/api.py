@@ -28,12 +28,16 @@ from .engine.evaluate import Case, Evaluator
 from .language.law import Law
 from .engine.outcomes import NOT_APPLICABLE, SEVERITY, Outcome
 from .report import remedy
+from .report import pool
 from .report.pool import pool_report, render_pool
 from .report.render import render_check, render_explanation, render_json
 from .report.view import DEFAULT_DOCS, view
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
 
+# The reports the rule set's users show, and the figures each shows: the checker holds the rules'
+# `report` declarations to them, so that a definition a report needs cannot be renamed silently.
+REPORTS = {pool.REPORT: pool.FIGURES}
 EXIT_CODES = {"compliant": 0, "non_compliant": 1, "insufficient_information": 4, "needs_assessment": 5}
 
 
@@ -114,7 +118,7 @@ class RuleSet:
             raise Failed([d for f in problems for d in f.diagnostics],
                          {k: v for f in problems for k, v in f.sources.items()})
         law_folder = _law_folder(directory, parsed)
-        program = check_rules(parsed, Law.load(law_folder))
+        program = check_rules(parsed, Law.load(law_folder), reports=REPORTS)
         tables = {name: load_table(name, _data_file(directory, spec.decl), spec.scale)
                   for name, spec in program.datasets.items()}
         calendar = program.calendar

@@ -4,12 +4,13 @@ Eurostat CSV files with plain fractions, and the synthetic year's planted faults
 import csv
 import json
 import math
+import shutil
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
-from interpreter import cli
+from interpreter import Failed, RuleSet, cli
 from interpreter.report.pool import pool_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,3 +123,64 @@ def test_check_prints_the_pool_report_after_the_verdicts(capsys):
 def test_no_pool_report_without_a_proposal_or_act(rules):
     result = rules.check([ROOT / "examples" / "synthetic-2027" / "relocation-case.yaml"])
     assert pool_report(rules, result) is None
+
+
+# ------------------------------------------------- the declaration the checker holds the report to
+
+def _rules_with(tmp_path, edits: dict[str, tuple[str, str]]) -> Path:
+    """A copy of the shipped rules with `edits`: file name -> (text, replacement)."""
+    folder = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", folder)
+    for name, (old, new) in edits.items():
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return folder
+
+
+def _errors(folder: Path) -> list:
+    with pytest.raises(Failed) as failure:
+        RuleSet.prepare(folder)
+    return failure.value.diagnostics
+
+
+def test_renaming_a_definition_the_report_shows_is_a_checker_error_at_the_figure(tmp_path):
+    folder = _rules_with(tmp_path, {"art-063.rules": ("definition offsets_key_part(", "definition offsets_key_share(")})
+    [d] = _errors(folder)
+    assert d.code == "E221" and d.span.file.endswith("pool-report.rules")
+    assert "'offsets_key_part'" in d.message and "offsets_key_share" in d.hint
+
+
+def test_renaming_a_document_field_the_report_shows_is_a_checker_error_at_the_figure(tmp_path):
+    folder = _rules_with(tmp_path, {"pool-report.rules": ("CommissionProposal.relocations", "CommissionProposal.relocation")})
+    [d] = _errors(folder)
+    assert d.code == "E222" and d.span.file.endswith("pool-report.rules") and "'relocations'" in d.hint
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ("  figure share = share cites Annex I\n", "", "E225"),                                   # a figure left out
+    ("figure share = share cites Annex I", "figure share = fair_share_value cites Art 66", "E226"),  # EUR, not a share
+    ("figure forum = HighLevelForum", "figure forum = HighLevelForum\n  figure froum = HighLevelForum", "E227"),
+])
+def test_the_declaration_gives_exactly_the_figures_the_report_shows(tmp_path, old, new, code):
+    [d] = _errors(_rules_with(tmp_path, {"pool-report.rules": (old, new)}))
+    assert d.code == code and d.span.file.endswith("pool-report.rules")
+    if code == "E227":
+        assert "forum" in d.hint
+
+
+def test_the_citation_shown_comes_from_the_declaration(tmp_path):
+    folder = _rules_with(tmp_path, {"pool-report.rules": ("figure fair_value = fair_share_value cites Art 57(3)",
+                                                          "figure fair_value = fair_share_value")})
+    rules = RuleSet.prepare(folder)
+    report = pool_report(rules, rules.check([ROOT / "examples" / "2026"], trace=False))
+    assert report["states"][0]["fair_value"]["cites"] == "Art. 57(3), second sentence"     # the definition's own
+
+
+def test_rules_without_a_pool_report_show_none(tmp_path):
+    folder = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", folder)
+    (folder / "pool-report.rules").unlink()
+    rules = RuleSet.prepare(folder)
+    assert pool_report(rules, rules.check([ROOT / "examples" / "2026"], trace=False)) is None

@@ -9,11 +9,11 @@ apply. Errors are collected, never raised one by one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from . import syntax as A
 from . import ir
@@ -41,6 +41,7 @@ class Program:
     exceptions: tuple[ir.ExceptionSpec, ...]
     coverage: tuple[ir.CoverageSpec, ...] = ()
     calendar: ir.CalendarSpec | None = None
+    reports: dict[str, ir.ReportSpec] = field(default_factory=dict)
 
     @cached_property
     def participating(self) -> tuple[str, ...]:
@@ -55,9 +56,13 @@ class Program:
         return next((r for r in self.requirements if r.name == name), None)
 
 
-def check_rules(files: Iterable[A.RuleFile], law: Law) -> Program:
+def check_rules(files: Iterable[A.RuleFile], law: Law,
+                reports: Mapping[str, Mapping[str, str | None]] | None = None) -> Program:
+    """Check the rule files against each other and the law text. `reports` says, for each report
+    the program's users show (the pool report), which figures it shows and their signatures: a
+    `report` declaration of that name must give exactly those."""
     files = tuple(files)
-    checker = _Checker(files, law)
+    checker = _Checker(files, law, reports or {})
     program = checker.run()
     if checker.out.errors:
         # a wrong expression shared by a requirement and its exception would otherwise be reported twice
@@ -68,9 +73,10 @@ def check_rules(files: Iterable[A.RuleFile], law: Law) -> Program:
 
 
 class _Checker:
-    def __init__(self, files: tuple[A.RuleFile, ...], law: Law):
+    def __init__(self, files: tuple[A.RuleFile, ...], law: Law, needs: Mapping[str, Mapping[str, str | None]]):
         self.files = files
         self.law = law
+        self.needs = needs
         self.out = Collector()
         self.decls: dict[str, A.Declaration] = {}          # the value namespace
         self.structs_decl: dict[str, A.Structure] = {}
@@ -78,6 +84,7 @@ class _Checker:
         self.authorities: dict[str, A.Authority] = {}
         self.member_states: dict[str, A.MemberState] = {}
         self.act: A.Act | None = None
+        self.reports_decl: list[A.Report] = []
         self.calendar: ir.CalendarSpec | None = None
         self.coverage_decl: list[A.Coverage] = []
         self.structs: dict[str, ir.StructSpec] = {}
@@ -106,8 +113,9 @@ class _Checker:
         if self.act:
             self._citations(self.act.meta.citations)
         coverage = self._coverage()
+        reports = {r.name: self._report(r, self.needs.get(r.name)) for r in self.reports_decl}
         return Program(self.files, self.law, self.act, self.authorities, self.member_states, self.structs,
-                       self.values, self.datasets, requirements, exceptions, coverage, self.calendar)
+                       self.values, self.datasets, requirements, exceptions, coverage, self.calendar, reports)
 
     def _coverage(self) -> tuple[ir.CoverageSpec, ...]:
         out, seen = [], {}
@@ -139,6 +147,12 @@ class _Checker:
                     self.act = decl
                 elif isinstance(decl, A.Authority):
                     self._declare(self.authorities, decl, "authority")
+                elif isinstance(decl, A.Report):
+                    if any(r.name == decl.name for r in self.reports_decl):
+                        self.out.error("E201", f"the report '{decl.name}' is declared twice", decl.name_span,
+                                       "keep one declaration per report")
+                    else:
+                        self.reports_decl.append(decl)
                 elif isinstance(decl, A.Calendar):
                     if self.calendar is not None:
                         self.out.error("E213", "a second calendar: the rules have one calendar of official holidays",
@@ -676,6 +690,79 @@ class _Checker:
             self.out.error("E401", error.message, node.span, hint)
         self.citation_cache[key] = provision
         return provision
+
+    # ------------------------------------------------------------ reports
+    def _report(self, decl: A.Report, needs: Mapping[str, str | None] | None) -> ir.ReportSpec:
+        """Resolve each figure of a report; with `needs` (what the report's code shows, name ->
+        signature or None for any), check that the declaration gives exactly those figures."""
+        figures: dict[str, ir.FigureSpec] = {}
+        for figure in decl.figures:
+            if figure.name in figures:
+                self.out.error("E220", f"the figure '{figure.name}' is declared twice in report '{decl.name}'",
+                               figure.name_span, "keep one line per figure")
+                continue
+            spec = self._figure(figure)
+            if spec is not None:
+                figures[figure.name] = spec
+        if needs is not None:
+            self._report_needs(decl, figures, needs)
+        return ir.ReportSpec(decl.name, decl, figures)
+
+    def _figure(self, figure: A.Figure) -> ir.FigureSpec | None:
+        kind, type_, params, cited = self._figure_source(figure)
+        if not kind:
+            return None
+        if not figure.citations:
+            return ir.FigureSpec(figure.name, figure, kind, figure.source, figure.field, type_, params, cited[:1])
+        shown = self._citations(figure.citations)
+        for node, provision in zip(figure.citations, shown):
+            if provision is not None and not any(c is not None and (provision.citation.contains(c.citation)
+                                                                      or c.citation.contains(provision.citation))
+                                                 for c in cited):
+                said = ", ".join(c.citation.short() for c in cited if c is not None) or "no provision"
+                self.out.error("E224", f"{figure.source} does not cite {provision.citation.short()}, nor a part of it",
+                               node.span, f"it cites {said}: show one of those, or a provision that contains one")
+        return ir.FigureSpec(figure.name, figure, kind, figure.source, figure.field, type_, params, shown)
+
+    def _figure_source(self, figure: A.Figure) -> tuple[str, str, tuple[str, ...], tuple]:
+        """The kind, type, parameter types and citations of what a figure shows; kind "" after an error."""
+        struct = self.structs.get(figure.source)
+        if struct is not None and figure.field is None:
+            kind = "document" if struct.is_document else "record"
+            return kind, kind, (), self._citations(struct.decl.meta.citations)
+        if struct is not None:
+            fspec = struct.fields.get(figure.field or "")
+            if fspec is None:
+                self.out.error("E222", f"{figure.source} has no field '{figure.field}'", figure.source_span,
+                               did_you_mean(figure.field or "", struct.fields))
+                return "", "", (), ()
+            return "field", str(fspec.type), (), self._citations(fspec.decl.citations)
+        value = self.values.get(figure.source)
+        if value is not None and figure.field is None:
+            return "value", str(value.type), tuple(str(t) for _, t in value.params), value.citations
+        if value is not None:
+            self.out.error("E223", f"'{figure.source}' is a {value.kind}: it has no field '{figure.field}'",
+                           figure.source_span, f"write: figure {figure.name} = {figure.source}")
+            return "", "", (), ()
+        known = [*self.structs, *(n for n in self.values)]
+        self.out.error("E221", f"no definition, constant, parameter or document type '{figure.source}'",
+                       figure.source_span, did_you_mean(figure.source, known))
+        return "", "", (), ()
+
+    def _report_needs(self, decl: A.Report, figures: dict[str, ir.FigureSpec],
+                      needs: Mapping[str, str | None]) -> None:
+        declared = {f.name: f for f in decl.figures}
+        for name, wanted in needs.items():
+            if name not in declared:
+                self.out.error("E225", f"report '{decl.name}' gives no figure '{name}', which the report shows",
+                               decl.name_span, f"add: figure {name} = <the definition or Type.field it shows>")
+            elif name in figures and wanted is not None and figures[name].type != wanted:
+                self.out.error("E226", f"figure '{name}' shows a {figures[name].type}; the report shows a {wanted} there",
+                               declared[name].source_span, "name a definition or field of that type")
+        for name, figure in declared.items():
+            if name not in needs:
+                self.out.error("E227", f"report '{decl.name}' shows no figure '{name}'", figure.name_span,
+                               did_you_mean(name, needs) or f"the figures it shows: {', '.join(needs)}")
 
     # ------------------------------------------------------ data-only
     def _mark_data_only(self) -> None:

@@ -197,6 +197,26 @@ class Value:
 
 
 @dataclass(frozen=True)
+class FigureSpec:
+    """A figure of a report, resolved: what it shows, its signature, and the citation shown."""
+    name: str
+    decl: A.Figure
+    kind: str                      # document | record | field | value
+    source: str                    # the document or record type, or the constant, parameter or definition
+    field: str | None              # the field, for kind "field"
+    type: str                      # what it gives: "document", "record", or a type such as "persons"
+    params: tuple[str, ...]        # a definition's parameter types, e.g. ("member state",)
+    citations: tuple[Any, ...] = ()        # law.Provision: the citations the report shows with it
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str
+    decl: A.Report
+    figures: dict[str, FigureSpec]
+
+
+@dataclass(frozen=True)
 class CalendarSpec:
     """The calendar of official holidays the time limits of Art 75(d) are moved by."""
     name: str

@@ -27,7 +27,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
 DECLARATION_KEYWORDS = ("act", "authority", "member state", "constant", "parameter", "dataset", "calendar",
-                        "document", "record", "definition", "requirement", "exception", "coverage")
+                        "document", "record", "definition", "requirement", "exception", "coverage", "report")
 
 _comments: list[Token] = []
 
@@ -199,7 +199,7 @@ def syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diagn
 _FIRST = ['act "a"', 'authority A "a"', 'member state AA "a" participates', 'constant c = 1',
           'parameter p: date = 1 January 2026', 'dataset d: persons by member state file "f"', 'calendar c file "f"',
           'document D', 'document D "d"', 'record R', 'definition d = 1', 'requirement r "t"', 'exception e "t"',
-          'coverage Art 1 not checkable "x"']
+          'coverage Art 1 not checkable "x"', 'report r', 'report r figure f = d']
 _LATER = [f"{first} source \"s\"" for first in _FIRST]
 _FIELD = [f"{head}{clause}{first} f: text{extra}" for head in ("document D", 'document D "d"', "record R")
           for clause in ("", " cites Art 1") for first in ("", " e: text")
@@ -263,7 +263,7 @@ _MISTAKE_MESSAGES = {
 }
 
 DECLARATION_WORDS = ("act", "authority", "member", "constant", "parameter", "dataset", "calendar", "document", "record",
-                     "definition", "requirement", "exception", "coverage")
+                     "definition", "requirement", "exception", "coverage", "report")
 CLAUSE_WORDS = ("cites", "interpretation", "source", "file", "scale", "eli", "url", "law", "for", "using", "when",
                 "unless", "requires", "needs", "notwithstanding", "priority", "then", "default")
 # Clause keywords followed by an expression or a name: a keyword written there is read as a name.
@@ -485,7 +485,7 @@ def _last_word(text: str, pos: int) -> str:
 def _declaration_before(text: str, pos: int) -> str:
     """The kind of the declaration the position is in: the last declaration keyword at a line start."""
     found = list(re.finditer(r"^(act|authority|member\s+state|constant|parameter|dataset|calendar|document|record|"
-                             r"definition|requirement|exception|coverage)\b", text[:pos], re.M))
+                             r"definition|requirement|exception|coverage|report)\b", text[:pos], re.M))
     return " ".join(found[-1].group(1).split()) if found else ""
 
 
@@ -875,6 +875,21 @@ class _Builder(Transformer):
 
     def left_to_assessment(self, meta, children):
         return ("needs_assessment", children[0][1])
+
+    def figure(self, meta, children):
+        name, source, *rest = children
+        field = rest.pop(0) if rest and isinstance(rest[0], Token) else None
+        citations = rest[0][1] if rest else ()
+        return A.Figure(str(name), str(source), str(field) if field is not None else None, citations, self._sp(meta),
+                        self._tsp(name), self._tsp(field if field is not None else source))
+
+    def report(self, meta, children):
+        name, *rest = children
+        description = rest.pop(0)[0] if rest and _is_string(rest[0]) else ""
+        figures = tuple(r for r in rest if isinstance(r, A.Figure))
+        c = self._clauses("report", [r for r in rest if not isinstance(r, A.Figure)], set())
+        return A.Report(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
+                        description=description, figures=figures)
 
     def coverage(self, meta, children):
         token, (status, payload), *clauses = children

@@ -334,6 +334,25 @@ class Structure(Declaration):
 
 
 @dataclass(frozen=True)
+class Figure:
+    """One figure of a report: `figure fair_value = fair_share_value cites Art 57(3)`."""
+    name: str
+    source: str                                 # a definition, constant, parameter, or document or record type
+    field: str | None = None                    # with a type: the field shown
+    citations: tuple[CitationNode, ...] = ()    # the citation shown, if narrower or fewer than the source's
+    span: Span = _span()
+    name_span: Span = _span()
+    source_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Report(Declaration):
+    """What a report shows, figure by figure, so that the checker sees every name it uses."""
+    description: str = ""
+    figures: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
 class Definition(Declaration):
     params: tuple[Binding, ...] = ()
     declared: TypeExpr | None = None

@@ -5,6 +5,11 @@ minimums and the reference numbers, each participating Member State's share, fai
 pledge and deduction, and which mechanisms of Article 63 are triggered. Every figure is the
 value of a definition of the rules (`RuleSet.value`), never recomputed here, and carries the
 provision it comes from; a figure the documents do not give is shown as not known.
+
+Which definition, document type or field each figure is, and the citation shown with it, is
+declared in the rules (`report pool` in rules/pool-report.rules) and resolved by the checker, which
+also checks the declaration against FIGURES: renaming a definition gives a checker error, not a
+silently wrong report.
 """
 
 from __future__ import annotations
@@ -20,8 +25,50 @@ from .render import environment
 
 if TYPE_CHECKING:                       # the API imports this module: types only, no import at run time
     from ..api import Result, RuleSet
+    from ..engine.evaluate import Case
+    from ..language.ir import ReportSpec
 
 _PERSONS, _EUR, _SHARE, _BOOL, _DATE = T.PERSONS, T.EUR, T.SHARE, T.BOOL, T.DATE
+
+REPORT = "pool"
+# The figures this report shows, each declared in `report pool`, with the type it must give
+# (None: a document or record type, or a record's table, whose name is the rules' own).
+FIGURES: dict[str, str | None] = {
+    "act": "document", "proposal": "document", "decision": "document", "overview": "document",
+    "pledge_document": "document", "forum": "document",
+    "act_pool_year": "year", "proposal_pool_year": "year",
+    "proposal_relocations": "persons", "proposal_financial": "EUR",
+    "minimum_relocations": "persons", "minimum_financial": "EUR",
+    "reference_relocations": "persons", "reference_financial": "EUR",
+    "share": "number", "fair_relocations": "number", "fair_financial": "number", "fair_value": "EUR",
+    "act_pledges": None, "pledging_member_state": "member state", "pledged": None, "pledge_value": "EUR",
+    "under_pressure": "list of member state", "search_and_rescue": "list of member state",
+    "at_risk": "list of member state", "significant_situation": "list of member state",
+    "deductions": None, "deduction_full": "yes/no", "deduction_relocations": "persons",
+    "deduction_financial": "EUR", "benefitting": "list of member state", "fair_after_deduction": "EUR",
+    "relocation_pledges": "persons", "offsets_threshold": "persons", "offsets_threshold_reached": "yes/no",
+    "pledged_half_as_relocations": "yes/no", "mandatory_offsets_level": "persons", "below_offsets_level": "yes/no",
+    "mandatory_offsets": "persons", "relocations_to_be_implemented": "persons",
+    "offsets_after_deductions": "persons", "offsets_key_part": "persons", "date_of_application": "date",
+}
+
+
+class _Figures:
+    """The report's declaration: what each figure is called in the rules, and its citation as shown."""
+
+    def __init__(self, spec: ReportSpec):
+        self.spec = spec.figures
+
+    def name(self, figure: str) -> str:
+        """The definition, constant or parameter; the document type; or the field."""
+        f = self.spec[figure]
+        return f.field if f.kind == "field" else f.source
+
+    def cites(self, figure: str) -> str:
+        """'Art. 61(4), 62(5)': the citations shown, an article named once when they share it."""
+        shown = [p.citation.short() for p in self.spec[figure].citations if p is not None]
+        return ", ".join([*shown[:1], *(c.removeprefix("Art. ") if shown[0].startswith("Art. ") else c
+                                         for c in shown[1:])])
 
 
 def _figure(value: Any, t: T.Type, cites: str = "") -> dict:
@@ -31,123 +78,137 @@ def _figure(value: Any, t: T.Type, cites: str = "") -> dict:
 
 
 def pool_report(rules: RuleSet, result: Result) -> dict | None:
-    """The report's data, or None when the case holds neither a proposal nor a Council act."""
-    documents = {}
+    """The report's data, or None when the case holds neither a proposal nor a Council act (or the
+    rules declare no pool report)."""
+    if REPORT not in rules.program.reports:
+        return None
+    F = _Figures(rules.program.reports[REPORT])
+    documents: dict[str, list] = {}
     for d in result.case.documents:
         documents.setdefault(d.type, []).append(d)
     one = {name: docs[0].record for name, docs in documents.items() if len(docs) == 1}
-    act, proposal = one.get("CouncilImplementingAct"), one.get("CommissionProposal")
+    act, proposal = one.get(F.name("act")), one.get(F.name("proposal"))
     if act is None and proposal is None:
         return None
     case = result.case
-    value = lambda name, *args: rules.value(case, name, args)          # noqa: E731
-    field = lambda record, name: record.fields.get(name) if record is not None else None   # noqa: E731
-    year = field(act, "pool_year") or field(proposal, "pool_year")
+    value = lambda figure, *args: rules.value(case, F.name(figure), args)          # noqa: E731
+    field = lambda record, figure: record.fields.get(F.name(figure)) if record is not None else None   # noqa: E731
+    year = field(act, "act_pool_year") or field(proposal, "proposal_pool_year")
     report: dict[str, Any] = {"pool_year": year, "totals": [], "states": [], "article_63": [], "dates": [],
                               "verdicts": _verdicts(result)}
 
     # ------------------------------------------------------------ totals
-    minimum_r, minimum_f = value("minimum_relocations"), value("minimum_financial_contributions")
+    given = lambda record, figure: _given(record, F.name(figure))          # noqa: E731
+    minimum_r, minimum_f = value("minimum_relocations"), value("minimum_financial")
     if proposal is not None:
         report["totals"] += [
-            {"label": "Commission proposal, relocations", **_figure(_given(proposal, "relocations"), _PERSONS, "Art. 12(2)(a)"),
+            {"label": "Commission proposal, relocations",
+             **_figure(given(proposal, "proposal_relocations"), _PERSONS, F.cites("proposal_relocations")),
              "against": f"minimum {V.show(minimum_r, _PERSONS)}"},
             {"label": "Commission proposal, financial contributions",
-             **_figure(_given(proposal, "financial_contributions"), _EUR, "Art. 12(2)(b)"),
+             **_figure(given(proposal, "proposal_financial"), _EUR, F.cites("proposal_financial")),
              "against": f"minimum {V.show(minimum_f, _EUR)}"},
         ]
-    reference_r = _given(act, "reference_relocations") if act is not None else _given(proposal, "relocations")
-    reference_f = _given(act, "reference_financial_contributions") if act is not None else _given(proposal, "financial_contributions")
+    reference_r = given(act, "reference_relocations") if act is not None else given(proposal, "proposal_relocations")
+    reference_f = given(act, "reference_financial") if act is not None else given(proposal, "proposal_financial")
     if act is not None:
         report["totals"] += [
-            {"label": "Council implementing act, reference number of relocations", **_figure(reference_r, _PERSONS, "Art. 57(1)"),
-             "against": _ratio(reference_r, _given(proposal, "relocations") if proposal is not None else None)},
-            {"label": "Council implementing act, reference financial contributions", **_figure(reference_f, _EUR, "Art. 57(1)"),
-             "against": _ratio(reference_f, _given(proposal, "financial_contributions") if proposal is not None else None)},
+            {"label": "Council implementing act, reference number of relocations",
+             **_figure(reference_r, _PERSONS, F.cites("reference_relocations")),
+             "against": _ratio(reference_r, given(proposal, "proposal_relocations") if proposal is not None else None)},
+            {"label": "Council implementing act, reference financial contributions",
+             **_figure(reference_f, _EUR, F.cites("reference_financial")),
+             "against": _ratio(reference_f, given(proposal, "proposal_financial") if proposal is not None else None)},
         ]
     report["reference_from"] = "the Council implementing act" if act is not None else "the Commission proposal"
 
     # ------------------------------------------------------- member states
-    decision, overview = one.get("MigratoryPressureDecision"), one.get("PoolOverview")
-    pledge_documents = {d.record.fields.get("member_state"): d for d in documents.get("MemberStatePledge", ())}
+    decision, overview = one.get(F.name("decision")), one.get(F.name("overview"))
+    pledge_documents = {field(d.record, "pledging_member_state"): d for d in documents.get(F.name("pledge_document"), ())}
     sums = {"share": 0, "relocations": 0, "financial": 0, "value": 0}
     for ms in rules.program.participating:
         share = value("share", ms)
         fair_r = _times(share, reference_r)
         fair_f = _times(share, reference_f)
-        fair_v = value("fair_share_value", ms, reference_r, reference_f) if _known(reference_r, reference_f) \
+        fair_v = value("fair_value", ms, reference_r, reference_f) if _known(reference_r, reference_f) \
             else Missing.of("reference numbers")
-        pledge, source = _pledge(act, pledge_documents, ms)
+        pledge, source = _pledge(F, act, pledge_documents, ms)
         pledged = value("pledge_value", pledge) if pledge is not None and not isinstance(pledge, Missing) else pledge
         for key, v in (("share", share), ("relocations", fair_r), ("financial", fair_f), ("value", fair_v)):
             sums[key] = v if isinstance(v, Missing) or isinstance(sums[key], Missing) else sums[key] + v
-        row = {"member_state": ms, "share": _figure(share, _SHARE, "Annex I"),
-               "fair_relocations": _figure(fair_r, _PERSONS, "Art. 66"), "fair_financial": _figure(fair_f, _EUR, "Art. 66"),
-               "fair_value": _figure(fair_v, _EUR, "Art. 57(3)"),
-               "pledge": _figure(pledged if pledged is not None else Missing.of("no pledge"), _EUR, "Art. 57(4)"),
+        row = {"member_state": ms, "share": _figure(share, _SHARE, F.cites("share")),
+               "fair_relocations": _figure(fair_r, _PERSONS, F.cites("fair_relocations")),
+               "fair_financial": _figure(fair_f, _EUR, F.cites("fair_financial")),
+               "fair_value": _figure(fair_v, _EUR, F.cites("fair_value")),
+               "pledge": _figure(pledged if pledged is not None else Missing.of("no pledge"), _EUR, F.cites("pledge_value")),
                "pledge_source": source,
-               "situation": _situation(decision, ms), "deduction": _deduction(overview, ms),
-               "benefitting": _in_list(overview, "benefitting_member_states", ms)}
+               "situation": _situation(F, decision, ms), "deduction": _deduction(F, overview, ms),
+               "benefitting": _in_list(overview, F.name("benefitting"), ms)}
         if pledged is not None and not isinstance(pledged, Missing) and not isinstance(fair_v, Missing):
             row["difference"] = _figure(pledged - fair_v, _EUR)
         if row["deduction"] and act is not None:
-            row["fair_after_deduction"] = _figure(value("fair_share_after_deductions", overview, act, ms), _EUR,
-                                                  "Art. 61(4), 62(5)")
+            row["fair_after_deduction"] = _figure(value("fair_after_deduction", overview, act, ms), _EUR,
+                                                  F.cites("fair_after_deduction"))
         report["states"].append(row)
     report["sums"] = {"share": _figure(sums["share"], _SHARE), "fair_relocations": _figure(sums["relocations"], _PERSONS),
                       "fair_financial": _figure(sums["financial"], _EUR), "fair_value": _figure(sums["value"], _EUR)}
 
     # ----------------------------------------------------------- Article 63
     if act is not None:
-        report["article_63"] = _article_63(rules, case, act, proposal, one.get("HighLevelForum"), overview)
+        report["article_63"] = _article_63(rules, F, case, act, proposal, one.get(F.name("forum")), overview)
     application = value("date_of_application")
     note = ("as published; EUR-Lex metadata, Implementing Regulation (EU) 2025/2055 and the Council give "
             "12 June 2026 (see `ammr interpretations`)")
-    if "date_of_application" in case.parameters:
-        published = rules.value(replace(case, parameters={}), "date_of_application")
+    if F.name("date_of_application") in case.parameters:
+        published = rules.value(replace(case, parameters={}), F.name("date_of_application"))
         note = f"set for this check; the text as published says {V.show(published, _DATE)}"
-    report["dates"].append({"label": "Date of application (Art. 85, second subparagraph)", **_figure(application, _DATE),
+    report["dates"].append({"label": f"Date of application ({F.cites('date_of_application')})", **_figure(application, _DATE),
                             "note": note})
     return report
 
 
-def _article_63(rules, case, act, proposal, forum, overview) -> list[dict]:
-    value = lambda name, *args: rules.value(case, name, args)          # noqa: E731
+def _article_63(rules: RuleSet, F: _Figures, case: Case, act, proposal, forum, overview) -> list[dict]:
+    value = lambda figure, *args: rules.value(case, F.name(figure), args)          # noqa: E731
     pledged = value("relocation_pledges", act)
-    out = [{"label": "Relocation pledges in the Council implementing act", **_figure(pledged, _PERSONS, "Art. 63(1)")}]
+    out = [{"label": "Relocation pledges in the Council implementing act",
+            **_figure(pledged, _PERSONS, F.cites("relocation_pledges"))}]
     if proposal is not None:
         reached = value("offsets_threshold_reached", act, proposal)
         out.append({"label": f"63(1): pledges at or above 50 % of the proposal's relocations "
                              f"({V.show(value('offsets_threshold', proposal), _PERSONS)})",
-                    **_figure(reached, _BOOL, "Art. 63(1)"),
+                    **_figure(reached, _BOOL, F.cites("offsets_threshold_reached")),
                     "meaning": "benefitting Member States may request offsets instead of relocations"})
-    pledges = act.fields.get("pledges")
+    pledges = act.fields.get(F.name("act_pledges"))
     if isinstance(pledges, dict):
         half = [ms for ms in pledges if ms in rules.program.participating
-                and value("pledged_half_fair_share_as_relocations", act, ms) is True]
+                and value("pledged_half_as_relocations", act, ms) is True]
         out.append({"label": "63(2)(b): Member States that pledged 50 % or more of their fair share as relocations",
-                    "text": ", ".join(half) or "none", "value": half, "cites": "Art. 63(2)(b)", "known": True})
+                    "text": ", ".join(half) or "none", "value": half, "cites": F.cites("pledged_half_as_relocations"),
+                    "known": True})
     level = value("mandatory_offsets_level", act)
     below = value("below_offsets_level", act)
     out.append({"label": f"63(3): pledges below the higher of 30 000 and 60 % of the reference number "
-                         f"({V.show(level, _PERSONS)})", **_figure(below, _BOOL, "Art. 63(3)")})
+                         f"({V.show(level, _PERSONS)})", **_figure(below, _BOOL, F.cites("below_offsets_level"))})
     if forum is not None:
         out.append({"label": "63(3): offsets due after the High-Level Forum reconvened under Art. 13(4)",
-                    **_figure(value("mandatory_offsets", act, forum), _PERSONS, "Art. 63(3)")})
+                    **_figure(value("mandatory_offsets", act, forum), _PERSONS, F.cites("mandatory_offsets"))})
     else:
         out.append({"label": "63(3): applies only after the High-Level Forum is reconvened under Art. 13(4)",
-                    "text": "no High-Level Forum document", "value": None, "cites": "Art. 63(3)", "known": False})
+                    "text": "no High-Level Forum document", "value": None, "cites": F.cites("mandatory_offsets"),
+                    "known": False})
     if overview is not None:
         out.append({"label": "63(4): relocations to be implemented after deductions and benefitting Member States",
-                    **_figure(value("relocations_to_be_implemented", overview, act), _PERSONS, "Art. 63(4)")})
+                    **_figure(value("relocations_to_be_implemented", overview, act), _PERSONS,
+                              F.cites("relocations_to_be_implemented"))})
         gap = value("offsets_after_deductions", overview, act)
-        out.append({"label": "63(4): offsets to reach the higher number", **_figure(gap, _PERSONS, "Art. 63(4)")})
+        out.append({"label": "63(4): offsets to reach the higher number",
+                    **_figure(gap, _PERSONS, F.cites("offsets_after_deductions"))})
         if isinstance(gap, Missing) or gap > 0:
-            out.append(_offset_parts(rules, value, overview, act))
+            out.append(_offset_parts(rules, F, value, overview, act))
     return out
 
 
-def _offset_parts(rules, value, overview, act) -> dict:
+def _offset_parts(rules: RuleSet, F: _Figures, value, overview, act) -> dict:
     """How the offsets of Art 63(4) would fall on each Member State obliged to implement, by the
     reference key and at most its fair share: an indicative reading (see offsets_key_part), no duty."""
     parts = [(ms, value("offsets_key_part", overview, act, ms)) for ms in rules.program.participating]
@@ -157,7 +218,7 @@ def _offset_parts(rules, value, overview, act) -> dict:
                      "by the reference key and at most its fair share (the Regulation does not say how offsets "
                      "are shared)",
             "text": ", ".join(shown) or "none", "parts": shown,
-            "value": {ms: V.json_value(p, _PERSONS) for ms, p in parts}, "cites": "Art. 63(7)",
+            "value": {ms: V.json_value(p, _PERSONS) for ms, p in parts}, "cites": F.cites("offsets_key_part"),
             "known": not any(isinstance(p, Missing) for _, p in parts)}
 
 
@@ -184,31 +245,32 @@ def _ratio(value, of) -> str:
     return f"{V.percent(value / of)} of the Commission proposal"
 
 
-def _pledge(act, pledge_documents, ms):
+def _pledge(F: _Figures, act, pledge_documents, ms):
     """The pledge in the act, else the Member State's pledge document; and where it comes from."""
+    name = F.name("act_pledges")
     if act is not None:
-        pledges = act.fields.get("pledges")
+        pledges = act.fields.get(name)
         if pledges is UNDISCLOSED:
             if ms in pledge_documents:
                 d = pledge_documents[ms]
-                return d.record.fields.get("pledge"), f"pledge document {d.label}"
-            return Missing.of("pledges", unknown=True), "not disclosed in the act"
+                return d.record.fields.get(F.name("pledged")), f"pledge document {d.label}"
+            return Missing.of(name, unknown=True), "not disclosed in the act"
         if isinstance(pledges, dict) and ms in pledges:
             return pledges[ms], "the Council implementing act"
         if isinstance(pledges, dict):
-            return Missing.of(f"pledges[{ms}]"), "not in the act"
+            return Missing.of(f"{name}[{ms}]"), "not in the act"
     if ms in pledge_documents:
         d = pledge_documents[ms]
-        return d.record.fields.get("pledge"), f"pledge document {d.label}"
+        return d.record.fields.get(F.name("pledged")), f"pledge document {d.label}"
     return None, ""
 
 
-def _situation(decision, ms) -> str:
+def _situation(F: _Figures, decision, ms) -> str:
     if decision is None:
         return ""
-    marks = (("under_migratory_pressure", "pressure"), ("search_and_rescue_pressure", "SAR"),
-             ("at_risk_of_migratory_pressure", "risk"), ("significant_migratory_situation", "significant"))
-    return ", ".join(label for name, label in marks if _in_list(decision, name, ms))
+    marks = (("under_pressure", "pressure"), ("search_and_rescue", "SAR"), ("at_risk", "risk"),
+             ("significant_situation", "significant"))
+    return ", ".join(label for figure, label in marks if _in_list(decision, F.name(figure), ms))
 
 
 def _in_list(record, name, ms) -> bool:
@@ -216,18 +278,18 @@ def _in_list(record, name, ms) -> bool:
     return isinstance(items, tuple) and ms in items
 
 
-def _deduction(overview, ms) -> str:
-    deductions = overview.fields.get("deductions") if overview is not None else None
+def _deduction(F: _Figures, overview, ms) -> str:
+    deductions = overview.fields.get(F.name("deductions")) if overview is not None else None
     if not isinstance(deductions, dict) or ms not in deductions:
         return ""
     d = deductions[ms].fields
-    if d.get("full"):
+    if d.get(F.name("deduction_full")):
         return "full"
     parts = []
-    if d.get("relocations"):
-        parts.append(V.show(d["relocations"], _PERSONS))
-    if d.get("financial_contributions"):
-        parts.append(V.show(d["financial_contributions"], _EUR))
+    if d.get(F.name("deduction_relocations")):
+        parts.append(V.show(d[F.name("deduction_relocations")], _PERSONS))
+    if d.get(F.name("deduction_financial")):
+        parts.append(V.show(d[F.name("deduction_financial")], _EUR))
     return "partial: " + ", ".join(parts) if parts else ""
 
 

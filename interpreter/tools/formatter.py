@@ -382,6 +382,16 @@ def _structure(d: A.Structure):
     return [(("head", 0), head), *_notes(d.meta), *((("field", i), _field(f)) for i, f in enumerate(d.fields))]
 
 
+def _figure(f: A.Figure):
+    shown = f.source + (f".{f.field}" if f.field else "")
+    return Nest(INDENT, Fill((f"figure {f.name} = {shown}", *((_cites(f.citations),) if f.citations else ()))))
+
+
+def _report(d: A.Report):
+    head = f"report {d.name}" + (f" {quote(d.description)}" if d.description else "")
+    return [(("head", 0), head), *_notes(d.meta), *((("figure", i), _figure(f)) for i, f in enumerate(d.figures))]
+
+
 def _definition(d: A.Definition):
     params = f"({', '.join(f'{b.name}: {type_words(b.type)}' for b in d.params)})" if d.params else ""
     typed = f": {type_words(d.declared)}" if d.declared is not None else ""
@@ -434,7 +444,7 @@ def _coverage(d: A.Coverage):
 
 _UNITS = {A.Act: _act, A.Authority: _authority, A.MemberState: _member_state, A.Constant: _constant,
           A.Parameter: _parameter, A.Dataset: _dataset, A.Calendar: _calendar, A.Structure: _structure, A.Definition: _definition,
-          A.Requirement: _requirement, A.Exception_: _exception, A.Coverage: _coverage}
+          A.Requirement: _requirement, A.Exception_: _exception, A.Coverage: _coverage, A.Report: _report}
 
 # These read as one sentence: kept on one line when it fits.
 _ONE_LINERS = (A.Authority, A.MemberState, A.Coverage)
@@ -464,7 +474,7 @@ _CLAUSE_KEYS = {"cites": "cites", "interpretation": "interpretation", "source": 
                 "scale": "scale", "eli": "eli", "url": "url", "law_text": "law_text", "for_each": "for_each",
                 "for_subject": "for", "using": "using", "when": "when", "unless": "unless", "requires": "requires",
                 "assessment": "assessment", "notwithstanding": "notwithstanding", "priority": "priority",
-                "then": "then", "field": "field"}
+                "then": "then", "field": "field", "figure": "figure"}
 _MERGED = {"cites"}          # several `cites` clauses are written as one
 
 

@@ -190,8 +190,9 @@ def _walk_all(nodes) -> Iterator[ir.Node]:
 
 
 def _unused_values(program) -> Iterator[Diagnostic]:
-    used: set[str] = set()
-    todo = list(_rule_nodes(program))
+    # a figure of a report (`report pool`) is a use: the report shows it
+    used = {f.source for r in program.reports.values() for f in r.figures.values() if f.kind == "value"}
+    todo = [*_rule_nodes(program), *(program.values[name].body for name in used)]
     while todo:
         for node in ir.walk(todo.pop()):
             name = node.name if isinstance(node, ir.Ref) else node.dataset if isinstance(node, ir.DataRef) else None

@@ -31,7 +31,8 @@ CHAPTERS = {
     71: "Chapter III — Financial support provided by the Union",
 }
 _KINDS = {A.Requirement: "requirement", A.Exception_: "exception", A.Definition: "definition",
-          A.Constant: "constant", A.Parameter: "parameter", A.Dataset: "dataset", A.Coverage: "coverage"}
+          A.Constant: "constant", A.Parameter: "parameter", A.Dataset: "dataset", A.Calendar: "calendar",
+          A.Coverage: "coverage"}
 
 
 @dataclass(frozen=True)
