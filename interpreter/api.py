@@ -14,23 +14,25 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from .language import syntax as A
-from .language.checker import Program, check_rules
 from .engine.calendar import Holidays, load_calendar
-from .engine.reference_data import Table, load_table
-from .language.diagnostics import Diagnostic, Failed
 from .engine.documents import Document, DocumentReader, discover
 from .engine.evaluate import Case, Evaluator
-from .language.law import Law
 from .engine.outcomes import NOT_APPLICABLE, SEVERITY, Outcome
-from .report import remedy
-from .report import pool
+from .engine.reference_data import Table, load_table
+from .language import cache as prepared
+from .language import ir
+from .language import syntax as A
+from .language.checker import Program, check_rules
+from .language.diagnostics import Diagnostic, Failed
+from .language.law import Law
+from .report import pool, remedy
 from .report.pool import pool_report, render_pool
-from .report.render import render_check, render_explanation, render_json
+from .report.render import render_check, render_explanation
 from .report.view import DEFAULT_DOCS, view
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
@@ -86,28 +88,28 @@ class RuleSet:
         self.tables = tables
         self.reader = DocumentReader(program.structs, tuple(program.member_states), tuple(program.datasets))
         self._shared: dict = {}          # data-only definitions, reused across cases with the same data years
-        self._compiled = None            # the compiled engine's program (engine/compiled/), built on first use
+        self._compiled: Any = None       # the compiled engine's program (engine/compiled/), built on first use
 
     # -------------------------------------------------------------- prepare
     @classmethod
     def prepare(cls, directory: str | Path | None = None, extra: Iterable[str | Path] = (),
-                cache: bool = False) -> "RuleSet":
+                cache: bool = False) -> RuleSet:
         """Parse and check every rule file of `directory` (and the `extra` files, checked together
         with them). Raises `Failed` with all errors. With `cache`, a rule set prepared before
         from the same files is read back from disk instead (see cache.py)."""
         directory = Path(directory) if directory is not None else rules_directory()
         files = sorted(directory.glob("*.rules")) + [Path(p) for p in extra]
         if not files:
-            raise Failed([Diagnostic("E003", f"no rule files (*.rules) in {directory}", A.Span(str(directory), 1, 1, 1, 1),
+            raise Failed([Diagnostic("E003", f"no rule files (*.rules) in {directory}",
+                                     A.Span(str(directory), 1, 1, 1, 1),
                                      "point --rules at the project's rules/ folder")])
         shown = [display_path(path) for path in files]
         if cache:
-            from .language import cache as prepared
             name = prepared.key(directory, shown)
             found = prepared.load(name)
             if found is not None:
                 return cls(directory, *found)
-        from .language.parse import parse_file           # Lark is imported only when the rules are parsed
+        from .language.parse import parse_file  # Lark is imported only when the rules are parsed
         parsed, problems = [], []
         for path in shown:
             try:
@@ -122,7 +124,8 @@ class RuleSet:
         tables = {name: load_table(name, _data_file(directory, spec.decl), spec.scale)
                   for name, spec in program.datasets.items()}
         calendar = program.calendar
-        holidays = load_calendar(calendar.name, _data_file(directory, calendar.decl), _shown_file(directory, calendar.decl)) \
+        holidays = load_calendar(calendar.name, _data_file(directory, calendar.decl),
+                                 _shown_file(directory, calendar.decl)) \
             if calendar is not None else None
         if cache:
             read = [p for p in sorted(law_folder.rglob("*")) if p.is_file()] + \
@@ -197,7 +200,6 @@ class RuleSet:
         """The value of a constant, parameter or definition for a case, without a trace. `args` are
         exact values, one per parameter: member state codes, numbers, dates, document records.
         A fact that is missing gives a `Missing` naming it."""
-        from .language import ir
         spec = self.program.values[name]
         nodes = tuple(ir.Const(t, value=a) for a, (_, t) in zip(args, spec.params))
         evaluator = Evaluator(self.program, self.tables, case, False, self._shared)
@@ -215,8 +217,9 @@ def _reference(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | N
 
 def _compiled(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:
     if rules._compiled is None:
-        from .engine.compiled import compiled       # imported and built on first use: `ammr check` does not need it
+        from .engine.compiled import compiled  # imported and built on first use: `ammr check` does not need it
         compiled(rules)
+    assert rules._compiled is not None
     return rules._compiled.evaluate(case, trace, only)
 
 

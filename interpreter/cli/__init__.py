@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -100,7 +100,8 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from COMMANDS, shortened as click shortens a command's own help."""
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [(name, click.Command(name, help=COMMANDS[name][2]).get_short_help_str(limit)) for name in sorted(COMMANDS)]
+        rows = [(name, click.Command(name,
+                                     help=COMMANDS[name][2]).get_short_help_str(limit)) for name in sorted(COMMANDS)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
@@ -124,7 +125,7 @@ def reference(width: int = 100) -> dict[str, Any]:
     return {"main": main.get_help(root), "commands": commands}
 
 
-def run(entry: Callable[..., None], args: list[str] | None = None) -> int:
+def run(entry: click.Command, args: list[str] | None = None) -> int:
     """Run the command group and turn every outcome into an exit code, never a traceback."""
     try:
         entry.main(args=args, prog_name="ammr", standalone_mode=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -29,7 +30,7 @@ def rules_command(rules_dir, fmt) -> None:
     rules = prepare_rules(rules_dir, fmt)
     p = rules.program
     citations = sum(1 for _ in _all_citations(p))
-    summary = {
+    summary: dict[str, Any] = {
         "files": [f.path for f in p.files], "requirements": len(p.requirements), "exceptions": len(p.exceptions),
         "definitions": sum(1 for v in p.values.values() if v.kind == "definition"),
         "constants": sum(1 for v in p.values.values() if v.kind == "constant"),
@@ -100,12 +101,13 @@ def fmt_command(paths, check, diff) -> None:
     change, 3 a file does not parse (it is left as it is).
     """
     files = rule_files(paths or (rules_directory(),))
-    changed, failures = [], []
+    changed: list[Path] = []
+    failures: list[Failed] = []
     for path in files:
         try:
             before, after = format_file(path)
-        except Failed as failure:
-            failures.append(failure)
+        except Failed as failed:
+            failures.append(failed)
             continue
         if before == after:
             continue
@@ -180,7 +182,8 @@ _SCENARIOS = Path("tests/scenarios")
 @format_option
 @click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path), default=_SCENARIOS,
               show_default=True, help="Folder of scenario tests (YAML).")
-@click.option("--gaps", is_flag=True, help="Show only paragraphs without a status, or encoded without a passing scenario.")
+@click.option("--gaps", is_flag=True,
+              help="Show only paragraphs without a status, or encoded without a passing scenario.")
 def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
     """The coverage map: for every paragraph of the shipped law text, whether it is encoded
     (with its rules and passing scenario tests), left to an authority's assessment (who, and the
@@ -191,7 +194,8 @@ def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
     shown = bad if gaps else entries
     if fmt == "json":
         click.echo(json.dumps({"schema": "ammr-coverage/1", "summary": summary(entries),
-                               "gaps": len(bad), "entries": [e.to_json() for e in shown]}, indent=2, ensure_ascii=False))
+                               "gaps": len(bad), "entries": [e.to_json() for e in shown]},
+                              indent=2, ensure_ascii=False))
     else:
         article = None
         for e in shown:
@@ -201,7 +205,8 @@ def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
             click.echo(f"  {e.provision:40} {e.status}")
             if e.rules:
                 click.echo(f"      rules: {', '.join(e.rules)}")
-                click.echo(f"      scenarios: {len(e.scenarios)} passing" + (f", {len(e.failing)} failing" if e.failing else ""))
+                failing = f", {len(e.failing)} failing" if e.failing else ""
+                click.echo(f"      scenarios: {len(e.scenarios)} passing{failing}")
             if e.status == "needs_assessment":
                 click.echo(f"      by {e.authority}: \u201c{e.quote}\u201d")
             if e.reason:

@@ -28,7 +28,7 @@ def docs(rules_dir, root, scenario_dir, check_only) -> None:
         files = site.generate(rules, scenario_dir, reference())
     except ValueError as error:
         click.echo(f"ammr docs: {error}", err=True)
-        raise Exit(EXIT_USAGE)
+        raise Exit(EXIT_USAGE) from None
     if check_only:
         stale = site.differences(files, root)
         for line in stale:

@@ -14,8 +14,17 @@ from ..api import explain as explain_result
 from ..language.diagnostics import did_you_mean
 from ..report.view import DEFAULT_DOCS
 from . import Exit
-from .common import (checked_result, colour_option, emit, format_option, prepare_rules, rules_option, set_option,
-                     use_colour, years_option)
+from .common import (
+    checked_result,
+    colour_option,
+    emit,
+    format_option,
+    prepare_rules,
+    rules_option,
+    set_option,
+    use_colour,
+    years_option,
+)
 
 
 @click.command()
@@ -59,7 +68,8 @@ def explain(paths, rules_dir, fmt, data_years, settings, colour, only, docs_url,
     known = {r.name for r in rules.program.requirements}
     for name in only:
         if name not in known:
-            raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}", param_hint="--requirement")
+            raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}",
+                                     param_hint="--requirement")
     result = checked_result(rules, paths, data_years, "json" if fmt == "json" else "text", settings)
     if only:
         result = Result(result.case, tuple(o for o in result.outcomes if o.requirement in only))

@@ -35,11 +35,13 @@ def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_yea
     known = {r.name for r in rules.program.requirements}
     for name in only:
         if name not in known:
-            raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}", param_hint="--requirement")
+            raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}",
+                                     param_hint="--requirement")
     years = parse_data_years(data_years)
     for name in years:
         if name not in rules.tables:
-            raise click.BadParameter(f"no dataset '{name}'; datasets: {', '.join(rules.tables)}", param_hint="--data-year")
+            raise click.BadParameter(f"no dataset '{name}'; datasets: {', '.join(rules.tables)}",
+                                     param_hint="--data-year")
     try:
         documents = rules.read(template)
         run = S.Sweep(rules, documents, specs, years, only or None)

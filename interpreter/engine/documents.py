@@ -13,16 +13,26 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr,
-                      ValidationError, WithJsonSchema, create_model)
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    WithJsonSchema,
+    create_model,
+)
 
 from ..language import ir
 from ..language import typesys as T
-from ..language.syntax import Span
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
+from ..language.syntax import Span
 
 RESERVED = {
     "document": "the document type, e.g. CommissionProposal",
@@ -173,13 +183,14 @@ class Models:
         spec = self.structs[name]
         fields = {}
         for fname, fspec in spec.fields.items():
-            annotation = Optional[self._annotation(fspec.type)]
-            extra = {}
+            annotation = self._annotation(fspec.type) | None
+            extra: dict[str, Any] = {}
             if fspec.decl.default is not None:
                 extra["x-default-in-rules"] = self._default_text(fspec)
             fields[fname] = (annotation, Field(default=None, description=fspec.decl.description or None,
                                                json_schema_extra=extra or None))
-        model = create_model(name, __base__=_Base, __doc__=spec.decl.description or name, **fields)
+        model = create_model(name, __base__=_Base, __doc__=spec.decl.description or name,
+                             **fields)  # type: ignore[call-overload]  # the fields are made from the rules
         self.models[name] = model
         return model
 
@@ -205,9 +216,9 @@ class Models:
         if t == T.MEMBER_STATE:
             return self._code
         if isinstance(t, T.Table):
-            return dict[self._code, Optional[self._annotation(t.value)]]
+            return dict[self._code, self._annotation(t.value) | None]  # type: ignore[misc,name-defined]
         if isinstance(t, T.List):
-            return list[self._annotation(t.item)]
+            return list[self._annotation(t.item)]  # type: ignore[misc]  # a type made at run time
         if isinstance(t, T.Record):
             return self._model(t.name)
         return Any
@@ -241,7 +252,8 @@ def read_yaml(path: Path) -> list[_Raw]:
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as error:
-        raise Failed([Diagnostic("D001", f"cannot read the file: {error.strerror}", Span(str(path), 1, 1, 1, 1))]) from None
+        raise Failed([Diagnostic("D001", f"cannot read the file: {error.strerror}",
+                                 Span(str(path), 1, 1, 1, 1))]) from None
     except UnicodeDecodeError as error:
         raise Failed([Diagnostic("D002", "the file is not valid UTF-8 text", Span(str(path), 1, 1, 1, 1),
                                  f"byte {error.start} cannot be decoded; save the file as UTF-8")]) from None
@@ -262,8 +274,10 @@ def read_yaml(path: Path) -> list[_Raw]:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(str(error.problem or error.context or "not valid YAML").split())
-        raise Failed([Diagnostic("D003", f"not valid YAML or JSON: {message}", Span(str(path), line, column, line, column + 1),
-                                 "check indentation, colons and quotes around this point")], {str(path): text}) from None
+        raise Failed([Diagnostic("D003", f"not valid YAML or JSON: {message}",
+                                 Span(str(path), line, column, line, column + 1),
+                                 "check indentation, colons and quotes around this point")],
+                     {str(path): text}) from None
     except yaml.YAMLError as error:
         raise Failed([Diagnostic("D003", f"not valid YAML or JSON: {error}", Span(str(path), 1, 1, 1, 1))]) from None
     except RecursionError:
@@ -372,7 +386,8 @@ class DocumentReader:
         if not raws:
             raise Failed([Diagnostic("D010", "the file holds no document", Span(str(path), 1, 1, 1, 1),
                                      "start it with 'document: <type>'")])
-        documents, problems = [], []
+        documents: list[Document] = []
+        problems: list[Diagnostic] = []
         for index, raw in enumerate(raws):
             try:
                 documents.append(self.from_data(raw.data, str(path), index, len(raws), raw.positions))
@@ -393,7 +408,8 @@ class DocumentReader:
         type_name = data.pop("document", None)
         documents = [n for n, s in self.structs.items() if s.is_document]
         if type_name not in documents:
-            message = "the document does not say its type" if type_name is None else f"unknown document type '{type_name}'"
+            message = "the document does not say its type" if type_name is None \
+                else f"unknown document type '{type_name}'"
             hint = (did_you_mean(str(type_name), documents) if type_name else "") or f"one of: {', '.join(documents)}"
             raise Failed([Diagnostic("D012", message, where(("document",)) if type_name else where(()), hint)])
         data_years = self._data_years(data.pop("data_years", None), where)
@@ -403,7 +419,8 @@ class DocumentReader:
             model = self.models.model(type_name).model_validate(data)
         except ValidationError as error:
             raise Failed([self._diagnostic(e, type_name, where) for e in error.errors()]) from None
-        record = _record(model, self.structs[type_name], self.structs, "", source if count == 1 else f"{source} (document {index + 1})")
+        record = _record(model, self.structs[type_name], self.structs, "",
+                         source if count == 1 else f"{source} (document {index + 1})")
         self._mark_undisclosed(record, undisclosed, where)
         return Document(type_name, source, index, count, record, data_years, str(note or ""))
 
@@ -419,7 +436,8 @@ class DocumentReader:
             span = where(("undisclosed", i))
             if fspec is None:
                 raise Failed([Diagnostic("D014", f"undisclosed: {record.type} has no field '{name}'", span,
-                                         did_you_mean(name, spec.fields) or f"its fields are: {', '.join(spec.fields)}")])
+                                         did_you_mean(name, spec.fields)
+                                         or f"its fields are: {', '.join(spec.fields)}")])
             if not key:
                 if name in record.fields:
                     raise Failed([Diagnostic("D015", f"'{name}' is both given and listed as undisclosed", span,
@@ -437,24 +455,27 @@ class DocumentReader:
     def _data_years(self, value, where) -> dict[str, int]:
         if value is None:
             return {}
-        if not isinstance(value, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+        if not isinstance(value,
+                          dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
             raise Failed([Diagnostic("D013", "data_years maps each dataset to a year",
                                      where(("data_years",)), "for example: data_years: {population: 2024, gdp: 2024}")])
         unknown = [k for k in value if k not in self.datasets]
         if unknown:
             raise Failed([Diagnostic("D013", f"unknown dataset '{unknown[0]}' in data_years",
                                      where(("data_years", unknown[0], "<key>")),
-                                     did_you_mean(str(unknown[0]), self.datasets) or f"datasets: {', '.join(self.datasets)}")])
+                                     did_you_mean(str(unknown[0]), self.datasets)
+                                     or f"datasets: {', '.join(self.datasets)}")])
         return dict(value)
 
-    def _diagnostic(self, error: dict, type_name: str, where) -> Diagnostic:
+    def _diagnostic(self, error: Any, type_name: str, where) -> Diagnostic:
         loc = tuple(error["loc"])
         kind = error["type"]
         field_path = ".".join(str(p) for p in loc) or type_name
         if kind == "extra_forbidden":
             spec = self._struct_at(type_name, loc[:-1])
             names = spec.fields if spec else ()
-            hint = did_you_mean(str(loc[-1]), names) or (f"{spec.name} has the fields: {', '.join(names)}" if spec else "")
+            hint = did_you_mean(str(loc[-1]),
+                                names) or (f"{spec.name} has the fields: {', '.join(names)}" if spec else "")
             return Diagnostic("D020", f"{field_path}: no such field in {spec.name if spec else type_name}",
                               where(loc + ("<key>",)), hint)
         if kind == "literal_error" and loc:

@@ -9,20 +9,21 @@ missing fact could change it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 from ..language import ir
 from ..language import typesys as T
+from ..language.checker import Program
 from ..language.library import FUNCTIONS as BUILTINS
 from ..language.library import call
 from .calendar import Holidays
-from ..language.checker import Program
-from .reference_data import Table
 from .documents import UNDISCLOSED, Document, ListValue, RecordValue, TableValue
 from .outcomes import ExceptionConsidered, Missing, Outcome, Step, merge_missing
+from .reference_data import Table
 
 _NO_VALUE = object()
 
@@ -51,7 +52,7 @@ class Evaluator:
         self.years_key = tuple(sorted(case.data_years.items()))
         self.steps: list[list[Step]] = [[]]
         self.sources = {f.path: f.source for f in program.files}
-        self._dispatch: dict[type, Callable] = {
+        self.dispatch: dict[type, Callable] = {
             ir.Const: self._const, ir.Local: self._local, ir.Ref: self._ref, ir.DataRef: self._data,
             ir.FieldOf: self._field, ir.IndexOf: self._index, ir.Builtin: self._builtin,
             ir.Aggregate: self._aggregate, ir.Arith: self._arith, ir.Neg: self._neg, ir.Logic: self._logic,
@@ -69,6 +70,7 @@ class Evaluator:
         return out
 
     def requirement(self, r: ir.RequirementSpec) -> list[Outcome]:
+        subjects: list[Document | None]
         if r.subjects:
             name, rtype = r.subjects[0]
             subjects = [d for d in self.case.documents if d.type == rtype.name]
@@ -148,6 +150,7 @@ class Evaluator:
         if r.assessment is not None:
             return self._verdict(r, document, key, "needs_assessment", authority=r.assessment.authority,
                                  quote=r.assessment.quote, exceptions=considered)
+        assert r.requires is not None           # a requirement requires a condition or needs an assessment
         holds, step = self._condition(r.requires, env, "requires")
         return self._judge(r, document, key, holds, step, considered)
 
@@ -157,6 +160,7 @@ class Evaluator:
             return self._verdict(r, document, key, "needs_assessment", authority=o.authority, quote=o.quote,
                                  decided_by=x, exceptions=considered)
         if o.kind == "requires":
+            assert o.condition is not None
             holds, step = self._condition(o.condition, env, "requires")
             return self._judge(r, document, key, holds, step, considered, decided_by=x)
         verdict = "compliant" if o.kind == "compliant" else "not_applicable"
@@ -197,7 +201,7 @@ class Evaluator:
 
     # ---------------------------------------------------------- expressions
     def eval(self, node: ir.Node, env: dict) -> Any:
-        return self._dispatch[type(node)](node, env)
+        return self.dispatch[type(node)](node, env)
 
     def _record(self, step: Step) -> None:
         self.steps[-1].append(step)
@@ -220,7 +224,7 @@ class Evaluator:
     def _ref(self, node: ir.Ref, env) -> Any:
         value = self.program.values[node.name]
         args = tuple(self.eval(a, env) for a in node.args)
-        key = (node.name, args)
+        key: tuple = (node.name, args)
         if value.data_only:
             key = (node.name, args, self.years_key)
             cache = self.shared
@@ -325,7 +329,8 @@ class Evaluator:
         source = self.eval(node.source, env)
         if isinstance(source, Missing):
             return source
-        values, gaps = [], []
+        values: list[Any] = []
+        gaps: list[Any] = []
         if self.tracing:
             self.steps.append([])
         for key, item in self._items(source):
@@ -401,7 +406,8 @@ class Evaluator:
         if self.tracing:
             self.steps.append([])
         left = self.eval(node.left, env)
-        decisive = False if node.op == "and" else True
+        decisive = node.op != "and"
+        result: Any
         if left is decisive:
             result = left
         else:

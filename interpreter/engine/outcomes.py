@@ -35,7 +35,7 @@ class Missing:
         self.unknown = unknown
 
     @staticmethod
-    def of(*paths: str, unknown: bool = False) -> "Missing":
+    def of(*paths: str, unknown: bool = False) -> Missing:
         return Missing(frozenset(paths), unknown)
 
     def __repr__(self) -> str:
@@ -63,7 +63,7 @@ class Step:
     citations: tuple = ()            # law.Provision
     source: str = ""                 # where the value came from: a document, a dataset, a default
     detail: str = ""                 # e.g. the comparison's wording, an exception's outcome
-    children: tuple["Step", ...] = ()
+    children: tuple[Step, ...] = ()
     interpretations: tuple[str, ...] = ()
 
 

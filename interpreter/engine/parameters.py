@@ -11,11 +11,12 @@ line of the source "--set", with exit code 2 like any bad command line.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..language import typesys as T
-from ..language.syntax import Span
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
+from ..language.syntax import Span
 
 SOURCE = "--set"
 _SCALARS = (T.DATE, T.YEAR, T.BOOL, T.TEXT, T.MEMBER_STATE)
@@ -53,7 +54,8 @@ def _setting(rules, parameters: dict, setting: str, line: int) -> tuple[str, Any
                                  "e.g. --set date_of_application=2026-06-12")])
     if name not in parameters:
         kind = rules.program.values[name].kind if name in rules.program.values else ""
-        message = f"'{name}' is a {kind} of the rules, not a parameter" if kind else f"no parameter '{name}' in the rules"
+        message = f"'{name}' is a {kind} of the rules, not a parameter" if kind \
+            else f"no parameter '{name}' in the rules"
         hint = did_you_mean(name, parameters) or ("the parameters are: " + ", ".join(parameters) if parameters
                                                   else "these rules declare no parameter")
         raise Failed([Diagnostic("P002", message, _span(line, setting, name), hint)])
@@ -61,7 +63,7 @@ def _setting(rules, parameters: dict, setting: str, line: int) -> tuple[str, Any
     if not (isinstance(t, T.Quantity) or t in _SCALARS):
         raise Failed([Diagnostic("P003", f"'{name}' is {t}: it cannot be set on the command line",
                                  _span(line, setting, name), "set it in a scenario's parameters: instead")])
-    from ..tools.sweep import value_reader           # the reader of --vary: values written as in a document
+    from ..tools.sweep import value_reader  # the reader of --vary: values written as in a document
     try:
         return name, value_reader(rules, t, name)(text)
     except Failed as failure:

@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
-from ..language.syntax import Span
 from ..language.diagnostics import Diagnostic, Failed
+from ..language.syntax import Span
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,8 @@ def load_table(name: str, path: Path, scale: Fraction = Fraction(1)) -> Table:
         missing = {"geo", "year", "value"} - set(reader.fieldnames or ())
         if missing:
             raise Failed([Diagnostic("E702", f"dataset file lacks the column(s) {', '.join(sorted(missing))}",
-                                     Span(str(path), 1, 1, 1, 1), "the header must be geo,year,value,unit,dataset,source_url")])
+                                     Span(str(path), 1, 1, 1, 1),
+                                     "the header must be geo,year,value,unit,dataset,source_url")])
         for row in reader:
             line = reader.line_num
             try:

@@ -22,8 +22,9 @@ import hashlib
 import os
 import pickle
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..tools.files import write_atomic
 

@@ -9,18 +9,19 @@ apply. Errors are collected, never raised one by one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable, Mapping
+from functools import cached_property
+from typing import Any
 
-from . import syntax as A
 from . import ir
+from . import syntax as A
 from . import typesys as T
 from .diagnostics import Collector, Failed, did_you_mean
-from .library import FUNCTIONS as BUILTINS
 from .law import CitationSyntaxError, Law, Provision, UnresolvedCitation
+from .library import FUNCTIONS as BUILTINS
 
 _SIMPLE_TYPES = {"share": T.SHARE, "number": T.SHARE, "date": T.DATE, "year": T.YEAR,
                  "yes/no": T.BOOL, "text": T.TEXT, "member state": T.MEMBER_STATE}
@@ -62,7 +63,7 @@ def check_rules(files: Iterable[A.RuleFile], law: Law,
     the program's users show (the pool report), which figures it shows and their signatures: a
     `report` declaration of that name must give exactly those."""
     files = tuple(files)
-    checker = _Checker(files, law, reports or {})
+    checker = Checker(files, law, reports or {})
     program = checker.run()
     if checker.out.errors:
         # a wrong expression shared by a requirement and its exception would otherwise be reported twice
@@ -72,7 +73,7 @@ def check_rules(files: Iterable[A.RuleFile], law: Law,
     return program
 
 
-class _Checker:
+class Checker:
     def __init__(self, files: tuple[A.RuleFile, ...], law: Law, needs: Mapping[str, Mapping[str, str | None]]):
         self.files = files
         self.law = law
@@ -118,14 +119,16 @@ class _Checker:
                        self.values, self.datasets, requirements, exceptions, coverage, self.calendar, reports)
 
     def _coverage(self) -> tuple[ir.CoverageSpec, ...]:
-        out, seen = [], {}
+        out: list[ir.CoverageSpec] = []
+        seen: dict[Any, Any] = {}
         for decl in self.coverage_decl:
             extra = self._citations(decl.meta.citations[1:])
             provision = self._citation(decl.citation)
             if provision is None:
                 continue
             if provision.citation in seen:
-                self.out.error("E214", f"the coverage of {provision.citation.short()} is declared twice", decl.citation.span,
+                self.out.error("E214", f"the coverage of {provision.citation.short()} is declared twice",
+                               decl.citation.span,
                                f"it was first declared at {seen[provision.citation]}")
                 continue
             seen[provision.citation] = decl.citation.span
@@ -137,44 +140,60 @@ class _Checker:
                 out.append(ir.CoverageSpec(provision, "not_checkable", decl, reason=decl.reason))
         return tuple(out)
 
+    # One case per kind of declaration (tests/test_node_coverage.py checks that none is missing).
+    COLLECT = {A.Act: "_collect_act", A.Authority: "_collect_authority", A.Report: "_collect_report",
+               A.Calendar: "_collect_calendar", A.Coverage: "_collect_coverage", A.Structure: "_collect_structure",
+               A.Requirement: "_collect_rule", A.Exception_: "_collect_rule", A.MemberState: "_collect_value",
+               A.Constant: "_collect_value", A.Parameter: "_collect_value", A.Dataset: "_collect_value",
+               A.Definition: "_collect_value"}
+
     def _collect(self) -> None:
         for file in self.files:
             for decl in file.declarations:
-                if isinstance(decl, A.Act):
-                    if self.act is not None:
-                        self.out.error("E210", "the act is declared twice", decl.span,
-                                       f"it was first declared at {self.act.span}")
-                    self.act = decl
-                elif isinstance(decl, A.Authority):
-                    self._declare(self.authorities, decl, "authority")
-                elif isinstance(decl, A.Report):
-                    if any(r.name == decl.name for r in self.reports_decl):
-                        self.out.error("E201", f"the report '{decl.name}' is declared twice", decl.name_span,
-                                       "keep one declaration per report")
-                    else:
-                        self.reports_decl.append(decl)
-                elif isinstance(decl, A.Calendar):
-                    if self.calendar is not None:
-                        self.out.error("E213", "a second calendar: the rules have one calendar of official holidays",
-                                       decl.name_span, f"it was first declared at {self.calendar.decl.name_span}")
-                    else:
-                        self.calendar = ir.CalendarSpec(decl.name, decl, self._citations(decl.meta.citations))
-                elif isinstance(decl, A.Coverage):
-                    self.coverage_decl.append(decl)
-                elif isinstance(decl, A.Structure):
-                    self._declare(self.structs_decl, decl, "document or record type")
-                elif isinstance(decl, (A.Requirement, A.Exception_)):
-                    self._declare(self.rules_decl, decl, "requirement or exception")
-                else:
-                    if isinstance(decl, A.MemberState):
-                        self.member_states[decl.name] = decl
-                        if not re.fullmatch(r"[A-Z]{2}", decl.name):
-                            self.out.error("E211", f"'{decl.name}' is not a two-letter country code", decl.name_span,
-                                           "use the Eurostat code, e.g. DE, EL (Greece), IE")
-                    if decl.name in BUILTINS:
-                        self.out.error("E212", f"'{decl.name}' is a built-in function and cannot be redefined",
-                                       decl.name_span, "choose another name")
-                    self._declare(self.decls, decl, "name")
+                getattr(self, self.COLLECT[type(decl)])(decl)
+
+    def _collect_coverage(self, decl: A.Coverage) -> None:
+        self.coverage_decl.append(decl)
+
+    def _collect_act(self, decl: A.Act) -> None:
+        if self.act is not None:
+            self.out.error("E210", "the act is declared twice", decl.span, f"it was first declared at {self.act.span}")
+        self.act = decl
+
+    def _collect_authority(self, decl: A.Authority) -> None:
+        self._declare(self.authorities, decl, "authority")
+
+    def _collect_report(self, decl: A.Report) -> None:
+        if any(r.name == decl.name for r in self.reports_decl):
+            self.out.error("E201", f"the report '{decl.name}' is declared twice", decl.name_span,
+                           "keep one declaration per report")
+        else:
+            self.reports_decl.append(decl)
+
+    def _collect_calendar(self, decl: A.Calendar) -> None:
+        if self.calendar is not None:
+            self.out.error("E213", "a second calendar: the rules have one calendar of official holidays",
+                           decl.name_span, f"it was first declared at {self.calendar.decl.name_span}")
+        else:
+            self.calendar = ir.CalendarSpec(decl.name, decl, self._citations(decl.meta.citations))
+
+    def _collect_structure(self, decl: A.Structure) -> None:
+        self._declare(self.structs_decl, decl, "document or record type")
+
+    def _collect_rule(self, decl: A.Requirement | A.Exception_) -> None:
+        self._declare(self.rules_decl, decl, "requirement or exception")
+
+    def _collect_value(self, decl: A.Declaration) -> None:
+        """Member states, constants, parameters, datasets and definitions share one namespace."""
+        if isinstance(decl, A.MemberState):
+            self.member_states[decl.name] = decl
+            if not re.fullmatch(r"[A-Z]{2}", decl.name):
+                self.out.error("E211", f"'{decl.name}' is not a two-letter country code", decl.name_span,
+                               "use the Eurostat code, e.g. DE, EL (Greece), IE")
+        if decl.name in BUILTINS:
+            self.out.error("E212", f"'{decl.name}' is a built-in function and cannot be redefined",
+                           decl.name_span, "choose another name")
+        self._declare(self.decls, decl, "name")
 
     def _declare(self, namespace: dict, decl: A.Declaration, what: str) -> None:
         if decl.name in namespace:
@@ -316,7 +335,8 @@ class _Checker:
             btype = self._type(b.type)
             if documents_only and not (isinstance(btype, T.Record) and btype.is_document) and btype != T.UNKNOWN:
                 self.out.error("E204", f"'{b.name}' must be a document type, not {btype}", b.type.span,
-                               did_you_mean(getattr(b.type, "name", ""), [n for n, s in self.structs_decl.items() if s.is_document])
+                               did_you_mean(getattr(b.type, "name", ""),
+                                            [n for n, s in self.structs_decl.items() if s.is_document])
                                or "requirements apply to documents declared with 'document'")
             if any(name == b.name for name, _ in out):
                 self.out.error("E201", f"'{b.name}' is bound twice", b.span, "use a different name")
@@ -631,9 +651,12 @@ class _Checker:
         if decl.outcome is not None:
             o = decl.outcome
             if o.kind == "assessment":
+                assert o.assessment is not None
                 outcome = self._assessment(o.assessment, citations, decl.meta.citations)
             elif o.kind == "requires":
-                outcome = ir.ConsequenceSpec("requires", condition=self._condition(o.condition, scope, "'then requires'"))
+                assert o.condition is not None
+                outcome = ir.ConsequenceSpec("requires",
+                                             condition=self._condition(o.condition, scope, "'then requires'"))
             else:
                 outcome = ir.ConsequenceSpec(o.kind)
         return ir.ExceptionSpec(decl.name, decl, tuple(subjects), tuple(using), when, outcome,
@@ -757,7 +780,8 @@ class _Checker:
                 self.out.error("E225", f"report '{decl.name}' gives no figure '{name}', which the report shows",
                                decl.name_span, f"add: figure {name} = <the definition or Type.field it shows>")
             elif name in figures and wanted is not None and figures[name].type != wanted:
-                self.out.error("E226", f"figure '{name}' shows a {figures[name].type}; the report shows a {wanted} there",
+                self.out.error("E226", f"figure '{name}' shows a {figures[name].type}; "
+                                       f"the report shows a {wanted} there",
                                declared[name].source_span, "name a definition or field of that type")
         for name, figure in declared.items():
             if name not in needs:

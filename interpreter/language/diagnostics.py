@@ -8,8 +8,8 @@ a position, a sentence, and where possible a hint. Stages collect them and raise
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .syntax import Span
 

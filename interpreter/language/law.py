@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 __all__ = [
     "ORDINALS",
@@ -379,7 +380,7 @@ class Citation:
             return self._join(head, None, False)
         return self._join(head, None if omit_subparagraph else self.subparagraph, bool(self.points))
 
-    def contains(self, other: "Citation") -> bool:
+    def contains(self, other: Citation) -> bool:
         """Whether `other` is this provision or lies inside it (Art 57(1), first sentence is in Art 57(1))."""
         if (other.article, other.annex) != (self.article, self.annex):
             return False
@@ -650,7 +651,7 @@ def _build_points(entries, base: Citation, lead_in: str, shared: frozenset = fro
 
 
 def _point_entries(draft: _DraftSubparagraph, path) -> list[tuple[int, str, str, str]]:
-    labels = [_POINT_LINE.match(line).group("label") for _, line in draft.points]
+    labels = [cast(re.Match, _POINT_LINE.match(line)).group("label") for _, line in draft.points]
     try:
         depths = _point_depths(labels)
     except _LabelOrderError as error:
@@ -661,7 +662,7 @@ def _point_entries(draft: _DraftSubparagraph, path) -> list[tuple[int, str, str,
 def _build_paragraph(number, drafts, article: Citation, path) -> Paragraph:
     paragraph = replace(article, paragraph=number)
     several = len(drafts) > 1
-    first_labels = Counter()
+    first_labels: Counter[str] = Counter()
     entries_per_draft = []
     for draft in drafts:
         entries = _point_entries(draft, path)
@@ -919,11 +920,13 @@ class Law:
 
     def _descend(self, article: Article, subparagraph: Subparagraph, labels: tuple[str, ...]) -> Point:
         children, parent = subparagraph.points, subparagraph.citation
+        point: Point | None = None
         for label in labels:
             point = next((child for child in children if child.label == label), None)
             if point is None:
                 raise self._missing_point(article, parent.full(), label, list(children), parent.paragraph or 0)
             children, parent = point.children, point.citation
+        assert point is not None, "a point citation names at least one label"
         return point
 
     def _missing_point(self, article: Article, where: str, label: str, siblings: list[Point], near: int):

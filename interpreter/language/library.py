@@ -8,9 +8,10 @@ Implementations receive exact values only: a missing argument never reaches them
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..engine import calendar as L
 from . import typesys as T
@@ -42,7 +43,7 @@ def call(function: Function, args: Sequence[Any], holidays: Any) -> Any:
 def _quantities(types: list[T.Type]) -> T.Type | str:
     if not all(isinstance(t, T.Quantity) for t in types):
         return f"takes quantities, not {' and '.join(str(t) for t in types)}"
-    if len({t.dim for t in types}) > 1:
+    if len({t.dim for t in types if isinstance(t, T.Quantity)}) > 1:
         return f"cannot mix {' and '.join(str(t) for t in types)}"
     return types[0]
 
@@ -101,7 +102,8 @@ def _time_limits() -> tuple[Function, ...]:
                  "the last day of a time limit (Art 75) with no Member State concerned: the period's end, "
                  "moved to the next working day when it is a Saturday or Sunday",
                  _period(), lambda *a: None, _by_unit("union_time_limit")),
-        *_variants("union_time_limit", ("start", "length"), "", lambda u: lambda d, n: L.time_limit(d, n, u, None, None)),
+        *_variants("union_time_limit", ("start", "length"), "", lambda u: lambda d,
+                   n: L.time_limit(d, n, u, None, None)),
         Function("date_before", ("end", "length"), "the day so many days, weeks or months before a date",
                  _period(), lambda *a: None, _by_unit("date_before")),
         *_variants("date_before", ("end", "length"), "", lambda u: lambda d, n: L.date_before(d, n, u)),

@@ -9,17 +9,26 @@ than as a list of expected tokens.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
 
 from . import syntax as A
 from .diagnostics import Collector, Diagnostic, Failed, did_you_mean
+from .law import CitationSyntaxError, parse_citation
 
 GRAMMAR = Path(__file__).with_name("grammar.lark")
 
@@ -61,7 +70,7 @@ def parse_file(path: str | Path) -> A.RuleFile:
 def parse_text(text: str, filename: str = "<rules>") -> A.RuleFile:
     """Parse one rule file. Raises `Failed` with every syntax and structure error found."""
     tree = _parse_tree(text, filename)
-    comments = tuple((c.line, str(c)) for c in _comments)
+    comments = tuple((c.line or 0, str(c)) for c in _comments)
     too_far = _beyond_limits(tree, filename)
     if too_far:
         raise Failed(too_far, {filename: text})
@@ -110,7 +119,8 @@ def _beyond_limits(tree: Tree, filename: str) -> list[Diagnostic]:
             elif isinstance(child, Token) and child.type in ("NUMBER", "INT") \
                     and sum(c.isdigit() for c in child) > MAX_DIGITS:
                 out.append(Diagnostic("E109", f"a number of {sum(c.isdigit() for c in child)} digits",
-                                      _span(filename, child), f"no figure of the rules needs more than {MAX_DIGITS} digits"))
+                                      _span(filename, child),
+                                      f"no figure of the rules needs more than {MAX_DIGITS} digits"))
     return sorted(out, key=lambda d: (d.span.line, d.span.column))
 
 
@@ -123,7 +133,7 @@ def _recover(text: str, filename: str, first: UnexpectedInput) -> list[Diagnosti
     it is reported where it is cut short instead.
     """
     starts = [m.start() for m in re.finditer(
-        r"^(?:%s)\b" % "|".join(k.replace(" ", r"\s+") for k in DECLARATION_KEYWORDS), text, re.M)]
+        r"^(?:{})\b".format("|".join(k.replace(" ", r"\s+") for k in DECLARATION_KEYWORDS)), text, re.M)]
     whole = syntax_diagnostic(first, text, filename)
     if len(starts) > 200 or not starts:     # a pathological file: one message is enough
         return [whole]
@@ -182,10 +192,11 @@ def syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diagn
         return Diagnostic("E101", "the file ends in the middle of a declaration",
                           _error_span(error, text, filename), _expected(error))
     if isinstance(error, UnexpectedCharacters):
-        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        position = error.pos_in_stream or 0
+        char = text[position] if position < len(text) else ""
         return Diagnostic("E103", f"unexpected character {char!r}", A.Span(filename, line, column, line, column + 1),
                           _expected(error))
-    token = error.token
+    token = getattr(error, "token", "")
     span = A.Span(filename, line, column, line, column + max(1, len(str(token))))
     return Diagnostic("E104", f"unexpected {_token_words(token)}", span, _expected(error))
 
@@ -213,7 +224,8 @@ _MISTAKES: dict[str, list[str]] = {
                  for rest in ("for", "", "Art 1 and for", "Art 1 and", '"Art 1"', "article 1", "12")],
     # a requirement, exception, authority or act without its quoted title
     "title": [f"{kind} cites" for kind in ("requirement r", "exception e", "authority A", "act", "member state DE")]
-             + [f"{kind} {word}" for kind in ("requirement r", "exception e") for word in ("for", "when", "requires", "x")],
+             + [f"{kind} {word}" for kind in ("requirement r", "exception e")
+                for word in ("for", "when", "requires", "x")],
     # 'for proposal' without ': CommissionProposal'
     "binding type": [f"{place} {clause} p {rest}" for place in _RULES for clause in ("for", "using")
                      for rest in ("requires", "", "P", ", q: Q")]
@@ -275,7 +287,7 @@ _TAKES_A_VALUE = {"requires": "a condition", "when": "a condition", "unless": "a
                   "default": "a value", "in": "a table or list", "then": "what the exception does"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _example_error(example: str) -> UnexpectedInput | None:
     try:
         parser().parse(example)
@@ -308,7 +320,8 @@ def _known_mistake(error: UnexpectedInput, text: str, filename: str) -> Diagnost
         name = _last_word(text, pos) or "the name"
         token = getattr(error, "token", None)
         if token is not None and token.type == "NAME" and str(token)[:1].isupper():
-            return Diagnostic("E127", f"a colon is missing between '{name}' and its type", span, f"write {name}: {token}")
+            return Diagnostic("E127", f"a colon is missing between '{name}' and its type", span,
+                              f"write {name}: {token}")
         return Diagnostic("E127", _MISTAKE_MESSAGES[label].format(name=name), span, _MISTAKE_HINTS[label])
     kind = _declaration_before(text, pos) or "declaration"
     if label == "title":
@@ -357,7 +370,8 @@ def _missing_span(error: UnexpectedInput, text: str, filename: str) -> A.Span:
 def _no_citation(error: UnexpectedInput, text: str, filename: str) -> Diagnostic:
     token = getattr(error, "token", None)
     word = str(token) if token is not None and token.type != "$END" else ""
-    cites = [m for m in re.finditer(r"\b(?:cites|and)\b", text[:getattr(error, "pos_in_stream", len(text)) or len(text)])]
+    cites = [m for m in re.finditer(r"\b(?:cites|and)\b",
+                                    text[:getattr(error, "pos_in_stream", len(text)) or len(text)])]
     if word.startswith('"'):
         hint = f"write the citation without quotes: cites {word.strip(chr(34))}"
     elif re.fullmatch(r"(?i)art(?:icle)?\.?", word):
@@ -384,7 +398,8 @@ def _unknown_word(label: str, error: UnexpectedInput, text: str, filename: str) 
     word, span = str(token), _error_span(error, text, filename)
     expected = set(getattr(error, "expected", None) or ())
     if _column_of(text, token.start_pos) == 1 or "CITES" not in expected:
-        hint = did_you_mean(word, DECLARATION_KEYWORDS) or "a declaration starts with one of: " + ", ".join(DECLARATION_KEYWORDS)
+        hint = did_you_mean(word, DECLARATION_KEYWORDS) \
+            or "a declaration starts with one of: " + ", ".join(DECLARATION_KEYWORDS)
         return Diagnostic("E125", f"'{word}' does not start a declaration", span, hint)
     hint = did_you_mean(word, CLAUSE_WORDS) or \
         "a clause starts with one of: " + ", ".join(w for w in CLAUSE_WORDS if w not in ("law", "default"))
@@ -439,29 +454,33 @@ def _lexical_mistake(error: UnexpectedInput, text: str, filename: str) -> Diagno
                               f"write {whole.replace('.', ' ')}.{part}: decimals are written with a point "
                               f"(and thousands grouped with spaces)")
     if isinstance(error, UnexpectedToken) and text[pos].isdigit() and re.search(r"\d\.\d{3}\.$", around[:offset]):
-        start = pos - len(re.search(r"[\d.]+$", around[:offset]).group())
-        written = text[start:pos] + re.match(r"\d+", text[pos:]).group()
-        return Diagnostic("E122", f"'{written}' groups thousands with points", _span_at(filename, text, start, len(written)),
-                          f"write {written.replace('.', ' ')}: thousands are grouped with spaces, as in the Official Journal")
+        start = pos - len(cast(re.Match, re.search(r"[\d.]+$", around[:offset])).group())
+        written = text[start:pos] + cast(re.Match, re.match(r"\d+", text[pos:])).group()
+        return Diagnostic("E122", f"'{written}' groups thousands with points",
+                          _span_at(filename, text, start, len(written)),
+                          f"write {written.replace('.', ' ')}: thousands are grouped with spaces, "
+                          "as in the Official Journal")
     for written, (name, hint) in _FOREIGN_OPERATORS.items():
         start = pos - 1 if written == "==" else pos
         if written == "==" and (not isinstance(error, UnexpectedToken) or text[start - 1:start] in ("<", ">", "!")):
             continue
         if text.startswith(written, start):
-            return Diagnostic("E128", f"{name} is not part of the rule language", _span_at(filename, text, start, len(written)), hint)
+            return Diagnostic("E128", f"{name} is not part of the rule language",
+                              _span_at(filename, text, start, len(written)), hint)
     return None
 
 
 _QUOTES = 'quote texts with straight double quotes: "..."'
 _FOREIGN_OPERATORS = {"==": ("'=='", "write '=' or 'is'"), "&&": ("'&&'", "write 'and'"), "||": ("'||'", "write 'or'"),
-                      "&": ("'&'", "write 'and'"), "|": ("'|'", "write 'or'"), "!": ("'!'", "write 'not', or '!=' for 'is not'"),
+                      "&": ("'&'", "write 'and'"), "|": ("'|'", "write 'or'"),
+                      "!": ("'!'", "write 'not', or '!=' for 'is not'"),
                       "'": ("a single quote", _QUOTES), "\u2019": ("a typographic quote", _QUOTES),
                       "\u201c": ("a typographic quote", _QUOTES)}
 _LOOK_BACK = 200          # how far back a message looks for the words before an error
 
 
 def _digits_after(text: str, pos: int) -> str:
-    return re.match(r"\d*", text[pos:pos + 40]).group()
+    return cast(re.Match, re.match(r"\d*", text[pos:pos + 40])).group()
 
 
 def _span_at(filename: str, text: str, start: int, width: int) -> A.Span:
@@ -489,13 +508,12 @@ def _declaration_before(text: str, pos: int) -> str:
     return " ".join(found[-1].group(1).split()) if found else ""
 
 
-def _citation_cut_short(error: UnexpectedToken, text: str, filename: str) -> Diagnostic | None:
+def _citation_cut_short(error: UnexpectedInput, text: str, filename: str) -> Diagnostic | None:
     """A citation the grammar read only in part ("Art 12, paragraph 2"): let the citation
     reader say what is wrong with the whole of it."""
     previous = (getattr(error, "token_history", None) or [None])[-1]
     if previous is None or previous.type != "CITATION":
         return None
-    from .law import CitationSyntaxError, parse_citation
     rest = text[previous.start_pos:].split("\n", 1)[0]
     written = re.split(r"\s+and\s+|\s+(?=(?:for|requires|when|unless|interpretation|source)\b)", rest)[0].rstrip()
     try:
@@ -506,7 +524,7 @@ def _citation_cut_short(error: UnexpectedToken, text: str, filename: str) -> Dia
     return None
 
 
-def _token_words(token: Token) -> str:
+def _token_words(token: Any) -> str:
     if token.type == "NAME":
         return f"name '{token}'"
     if token.type == "STRING":
@@ -559,6 +577,7 @@ class _Builder(Transformer):
     def cites(self, meta, tokens):
         return ("cites", tuple(A.CitationNode(str(t), self._tsp(t)) for t in tokens), self._sp(meta))
 
+    @staticmethod          # a maker of methods, called in the class body
     def _note(kind):
         def method(self, meta, children):
             text, span = children[0]
@@ -568,6 +587,7 @@ class _Builder(Transformer):
     interpretation = _note("interpretation")
     source = _note("source")
 
+    @staticmethod          # a maker of methods, called in the class body
     def _plain(kind):
         def method(self, meta, children):
             value = children[0]
@@ -632,6 +652,7 @@ class _Builder(Transformer):
         per = _canonical_unit(str(children[1])) if len(children) > 1 else None
         return A.QuantityType(span=self._sp(meta), unit=unit, per=per)
 
+    @staticmethod          # a maker of methods, called in the class body
     def _simple(name):
         def method(self, meta, children):
             return A.SimpleType(span=self._sp(meta), name=name)
@@ -738,6 +759,7 @@ class _Builder(Transformer):
     def not_(self, meta, children):
         return A.Unary(span=self._sp(meta), op="not", operand=children[0])
 
+    @staticmethod          # a maker of methods, called in the class body
     def _binary(op):
         def method(self, meta, children):
             left, right = children
@@ -751,6 +773,7 @@ class _Builder(Transformer):
         left, (op, wording), right = children
         return A.Compare(span=self._sp(meta), op=op, left=left, right=right, wording=wording)
 
+    @staticmethod          # a maker of methods, called in the class body
     def _comparator(op):
         # The wording is the comparator as written ("is at least", ">="), from its own tokens:
         # the text between the operands may also hold a closing bracket or a comment.
@@ -903,7 +926,8 @@ class _Builder(Transformer):
 
     def definition(self, meta, children):
         name, *rest = children
-        params = rest.pop(0) if rest and isinstance(rest[0], tuple) and rest[0] and isinstance(rest[0][0], A.Binding) else ()
+        has_params = rest and isinstance(rest[0], tuple) and rest[0] and isinstance(rest[0][0], A.Binding)
+        params = rest.pop(0) if has_params else ()
         declared = rest.pop(0) if rest and isinstance(rest[0], A.TypeExpr) else None
         body, *clauses = rest
         c = self._clauses("definition", clauses, set())
@@ -918,7 +942,8 @@ class _Builder(Transformer):
         span = self._sp(meta)
         if c.one("requires") is None and c.one("assessment") is None:
             self._collector.error("E111", f"requirement '{name}' says neither what it requires nor who assesses it",
-                                 self._tsp(name), "add a 'requires <condition>' or a 'needs assessment by <authority> \"<quoted words>\"' clause")
+                                  self._tsp(name), "add a 'requires <condition>' or a "
+                                  "'needs assessment by <authority> \"<quoted words>\"' clause")
         if c.one("requires") is not None and c.one("assessment") is not None:
             self._collector.error("E112", f"requirement '{name}' both requires a condition and leaves it to assessment",
                                  self._tsp(name), "split it into two requirements, one per duty")
@@ -931,7 +956,8 @@ class _Builder(Transformer):
     def exception(self, meta, children):
         name, (title, _), *clauses = children
         c = self._clauses("exception", clauses, {"for", "using", "notwithstanding", "priority", "when", "then"})
-        for needed, hint in (("notwithstanding", "name the requirements it sets aside: 'notwithstanding <requirement>'"),
+        for needed, hint in (("notwithstanding",
+                              "name the requirements it sets aside: 'notwithstanding <requirement>'"),
                              ("priority", "give it a priority: 'priority 1' (higher wins over lower)"),
                              ("then", "say what happens: 'then not applicable', 'then needs assessment by ...'")):
             if c.one(needed) is None:
@@ -942,12 +968,13 @@ class _Builder(Transformer):
                             targets=c.one("notwithstanding") or (), priority=c.one("priority"),
                             when=c.one("when"), outcome=c.one("then"))
 
-    def _require_citation(self, kind: str, name: Token, c: "_Clauses") -> None:
+    def _require_citation(self, kind: str, name: Token, c: _Clauses) -> None:
         if not c.meta.citations:
             self._collector.error("E114", f"{kind} '{name}' cites no provision", self._tsp(name),
                                  "every rule says which provision it encodes: add 'cites Art <n>(<paragraph>)'")
 
-    def _clauses(self, kind: str, clauses: list, allowed: set[str], repeatable: set[str] = frozenset()) -> "_Clauses":
+    def _clauses(self, kind: str, clauses: list, allowed: set[str],
+                 repeatable: AbstractSet[str] = frozenset()) -> _Clauses:
         return _Clauses(kind, clauses, allowed, repeatable, self._collector)
 
 

@@ -64,7 +64,7 @@ class Quantity(Type):
     def is_share(self) -> bool:
         return not self.dim
 
-    def same_unit(self, other: "Type") -> bool:
+    def same_unit(self, other: Type) -> bool:
         return isinstance(other, Quantity) and other.dim == self.dim
 
 
@@ -141,3 +141,9 @@ def compatible(expected: Type, actual: Type) -> bool:
     if isinstance(expected, List) and isinstance(actual, List):
         return compatible(expected.item, actual.item)     # `none` is a list of Unknown: fits any list
     return expected == actual
+
+
+def record_name(t: Type) -> str:
+    """The name of a record type (the checker has made sure `t` is one)."""
+    assert isinstance(t, Record), f"{t} is not a record type"
+    return t.name

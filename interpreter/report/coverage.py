@@ -19,12 +19,13 @@ numbered article covers each of its paragraphs that is not split.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Any
 
-from ..tools import scenarios as S
 from ..api import RuleSet
 from ..language.law import Article, Citation, Paragraph, Point, Subparagraph
+from ..tools import scenarios as S
 
 STATUSES = ("encoded", "needs_assessment", "not_checkable", "missing")
 
@@ -91,7 +92,8 @@ def _claims(rules: RuleSet) -> list[_Claim]:
 
     for r in program.requirements:
         if r.assessment is not None:
-            add(r.citations, "assessment", r.name, r.decl.span, authority=r.assessment.authority, quote=r.assessment.quote)
+            add(r.citations, "assessment", r.name, r.decl.span, authority=r.assessment.authority,
+                quote=r.assessment.quote)
         else:
             add(r.citations, "check", r.name, r.decl.span)
     for x in program.exceptions:
@@ -147,7 +149,9 @@ def _units(paragraph: Paragraph, cited: list[Citation]) -> list[tuple[Citation, 
     if len(paragraph.subparagraphs) > 1:
         return [u for sub in paragraph.subparagraphs for u in sub_units(sub)]
     only = paragraph.subparagraphs[0]
-    return [u for point in only.points for u in point_units(point)] if only.points else [(paragraph.citation, paragraph.text)]
+    if only.points:
+        return [u for point in only.points for u in point_units(point)]
+    return [(paragraph.citation, paragraph.text)]
 
 
 def _within(inner: Citation, outer: Citation) -> bool:
@@ -177,12 +181,13 @@ def _entry(article: Article, unit: Citation, text: str, claims: list[_Claim], ex
     passing = tuple(dict.fromkeys(s for n in names for s in exercised.get(n, ([], []))[0]))
     failing = tuple(dict.fromkeys(s for n in names for s in exercised.get(n, ([], []))[1]))
     where = tuple(dict.fromkeys(c.where for c in claims))
-    common = dict(citation=unit, article=article.name, text=text, rules=names, scenarios=passing, failing=failing,
-                  declared_at=where)
+    common: dict[str, Any] = dict(citation=unit, article=article.name, text=text, rules=names, scenarios=passing,
+                                  failing=failing, declared_at=where)
     if checks:
         return Entry(status="encoded", **common)
     if assessments:
-        return Entry(status="needs_assessment", authority=assessments[0].authority, quote=assessments[0].quote, **common)
+        return Entry(status="needs_assessment", authority=assessments[0].authority, quote=assessments[0].quote,
+                     **common)
     if reasons:
         return Entry(status="not_checkable", reason=reasons[0].reason, **common)
     return Entry(status="missing", **common)

@@ -12,9 +12,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..language import typesys as T
 from ..engine.documents import ListValue, RecordValue, TableValue
 from ..engine.outcomes import Missing
+from ..language import typesys as T
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -24,7 +24,7 @@ def group(digits: str) -> str:
     """30000 -> "30 000", as the Official Journal writes numbers."""
     sign = "-" if digits.startswith("-") else ""
     whole, _, decimals = digits.lstrip("-").partition(".")
-    parts = []
+    parts: list[str] = []
     while len(whole) > 3:
         parts.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -39,7 +39,7 @@ def decimal_text(value: Fraction, places: int) -> str:
     return group(f"{d:f}")
 
 
-def exact_text(value: Fraction) -> str:
+def exact_text(value: Fraction | int) -> str:
     """The exact value as a fraction in lowest terms, for the record."""
     value = Fraction(value)
     return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
@@ -82,7 +82,7 @@ def _prefix(unit: str, text: str) -> str:
     return f"{unit} {text}"
 
 
-def percent(value: Fraction) -> str:
+def percent(value: Fraction | int) -> str:
     return decimal_text(Fraction(value) * 100, 4) + " %"
 
 

@@ -62,7 +62,7 @@ class _Figures:
     def name(self, figure: str) -> str:
         """The definition, constant or parameter; the document type; or the field."""
         f = self.spec[figure]
-        return f.field if f.kind == "field" else f.source
+        return f.field if f.kind == "field" and f.field is not None else f.source
 
     def cites(self, figure: str) -> str:
         """'Art. 61(4), 62(5)': the citations shown, an article named once when they share it."""
@@ -124,8 +124,9 @@ def pool_report(rules: RuleSet, result: Result) -> dict | None:
 
     # ------------------------------------------------------- member states
     decision, overview = one.get(F.name("decision")), one.get(F.name("overview"))
-    pledge_documents = {field(d.record, "pledging_member_state"): d for d in documents.get(F.name("pledge_document"), ())}
-    sums = {"share": 0, "relocations": 0, "financial": 0, "value": 0}
+    pledge_documents = {field(d.record, "pledging_member_state"): d
+                        for d in documents.get(F.name("pledge_document"), ())}
+    sums: dict[str, Any] = {"share": 0, "relocations": 0, "financial": 0, "value": 0}
     for ms in rules.program.participating:
         share = value("share", ms)
         fair_r = _times(share, reference_r)
@@ -140,7 +141,8 @@ def pool_report(rules: RuleSet, result: Result) -> dict | None:
                "fair_relocations": _figure(fair_r, _PERSONS, F.cites("fair_relocations")),
                "fair_financial": _figure(fair_f, _EUR, F.cites("fair_financial")),
                "fair_value": _figure(fair_v, _EUR, F.cites("fair_value")),
-               "pledge": _figure(pledged if pledged is not None else Missing.of("no pledge"), _EUR, F.cites("pledge_value")),
+               "pledge": _figure(pledged if pledged is not None else Missing.of("no pledge"), _EUR,
+                                 F.cites("pledge_value")),
                "pledge_source": source,
                "situation": _situation(F, decision, ms), "deduction": _deduction(F, overview, ms),
                "benefitting": _in_list(overview, F.name("benefitting"), ms)}
@@ -150,7 +152,8 @@ def pool_report(rules: RuleSet, result: Result) -> dict | None:
             row["fair_after_deduction"] = _figure(value("fair_after_deduction", overview, act, ms), _EUR,
                                                   F.cites("fair_after_deduction"))
         report["states"].append(row)
-    report["sums"] = {"share": _figure(sums["share"], _SHARE), "fair_relocations": _figure(sums["relocations"], _PERSONS),
+    report["sums"] = {"share": _figure(sums["share"], _SHARE),
+                      "fair_relocations": _figure(sums["relocations"], _PERSONS),
                       "fair_financial": _figure(sums["financial"], _EUR), "fair_value": _figure(sums["value"], _EUR)}
 
     # ----------------------------------------------------------- Article 63
@@ -162,7 +165,8 @@ def pool_report(rules: RuleSet, result: Result) -> dict | None:
     if F.name("date_of_application") in case.parameters:
         published = rules.value(replace(case, parameters={}), F.name("date_of_application"))
         note = f"set for this check; the text as published says {V.show(published, _DATE)}"
-    report["dates"].append({"label": f"Date of application ({F.cites('date_of_application')})", **_figure(application, _DATE),
+    report["dates"].append({"label": f"Date of application ({F.cites('date_of_application')})",
+                            **_figure(application, _DATE),
                             "note": note})
     return report
 

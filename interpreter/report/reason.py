@@ -12,8 +12,8 @@ import re
 from datetime import date
 from fractions import Fraction
 
-from ..language import typesys as T
 from ..engine.outcomes import Missing, Outcome, Step
+from ..language import typesys as T
 from . import figures as V
 
 _WORDS = {">=": "is at least", "<=": "is at most", ">": "is more than", "<": "is less than",
@@ -114,7 +114,7 @@ def _gap(wording: str, left: Step, right: Step) -> str:
     return ""
 
 
-def _smallest_step(gap: Fraction, t: T.Quantity, strict: bool) -> Fraction:
+def _smallest_step(gap: Fraction | int, t: T.Quantity, strict: bool) -> Fraction:
     """A gap as the document would have to close it: whole persons, whole cents.
 
     A fair share of 1 562.22 persons is not met by 1 562 persons: one more person is
@@ -124,7 +124,7 @@ def _smallest_step(gap: Fraction, t: T.Quantity, strict: bool) -> Fraction:
     unit = {"persons": Fraction(1), "EUR": Fraction(1, 100)}.get(next(iter(dim), ""), None) \
         if len(dim) == 1 and next(iter(dim.values())) == 1 else None
     if unit is None:
-        return gap
+        return Fraction(gap)
     steps = math.floor(gap / unit) + 1 if strict else math.ceil(gap / unit)
     return steps * unit
 

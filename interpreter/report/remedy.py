@@ -23,19 +23,20 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from ..language import typesys as T
 from ..engine.documents import Document, ListValue, RecordValue, TableValue
 from ..engine.evaluate import Case
 from ..engine.outcomes import Missing, Outcome, Step
+from ..language import typesys as T
 
 # The grid a document's figures live on: whole persons, whole cents, whole days.
 # Other quantities (shares and the like) are taken to four decimals of their unit.
-_UNITS = {T.PERSONS.dim: Fraction(1), T.EUR.dim: Fraction(1, 100)}
+DECLARATIONS = {T.PERSONS.dim: Fraction(1), T.EUR.dim: Fraction(1, 100)}
 _OTHER_UNIT = Fraction(1, 10000)
 _ROUNDS = 4            # re-linearise at most this often (a failing `and` may reveal its next part)
 
@@ -95,9 +96,10 @@ def find(rules, result) -> dict[tuple[str | None, str], Remedy]:
 
 
 def remedy(rules, case: Case, outcome: Outcome) -> Remedy:
-    search = _Search(rules, case, outcome)
-    if search.document is None or outcome.condition is None:
+    document = next((d for d in case.documents if d.label == outcome.document), None)
+    if document is None or outcome.condition is None:
         return Remedy()
+    search = _Search(rules, case, outcome, document, outcome.condition)
     leaves = list(_failing_leaves(outcome.condition))
     steps = [s for _, s in leaves]
     to_state = _unique(f for s in steps if s.kind == "given" and (f := search.missing_field(s, negated=False)))
@@ -119,11 +121,12 @@ def remedy(rules, case: Case, outcome: Outcome) -> Remedy:
 class _Search:
     """Evaluates one requirement again with fields of its subject document changed."""
 
-    def __init__(self, rules, case: Case, outcome: Outcome):
+    def __init__(self, rules, case: Case, outcome: Outcome, document: Document, condition: Step):
         self.rules = rules
         self.case = case
         self.outcome = outcome
-        self.document: Document | None = next((d for d in case.documents if d.label == outcome.document), None)
+        self.document = document            # the subject document of the outcome
+        self.condition = condition          # the outcome's failed condition
         self._seen: dict = {}
 
     # -- what the trace says
@@ -209,7 +212,7 @@ class _Search:
         unit = _unit(f.type)
         x0 = _number(f.value)
         at = lambda x: ((f, _value(x, f)),)       # noqa: E731
-        x, tried = x0, set()
+        x, tried = x0, set[Any]()
         for _ in range(_ROUNDS):
             here, there = self.evaluate(at(x)), self.evaluate(at(x + unit))
             if here is None or there is None or here.condition is None or there.condition is None:
@@ -222,7 +225,8 @@ class _Search:
                     roots.append(x - d0 * unit / (d1 - d0))
             if not roots:
                 return None
-            candidates = sorted({g for r in roots for g in _grid(r, unit)} - {x0} - tried, key=lambda g: (abs(g - x0), g))
+            candidates = sorted({g for r in roots for g in _grid(r, unit)} - {x0} - tried,
+                                key=lambda g: (abs(g - x0), g))
             for g in (g for g in candidates if _allowed(g, f)):
                 tried.add(g)
                 if holds(at(g)):
@@ -257,8 +261,8 @@ class _Search:
     def together(self) -> tuple[Change, ...]:
         """Several comparisons fail and no one field fixes them all: fix each by a field of its own,
         and keep the set only if, made all at once, they make the requirement hold."""
-        compares = _compares(self.outcome.condition)
-        keys = _failing_compare_keys(self.outcome.condition)
+        compares = _compares(self.condition)
+        keys = _failing_compare_keys(self.condition)
         if len(keys) < 2:
             return ()
         chosen: list[Change] = []
@@ -379,7 +383,7 @@ def _unique(fields: Iterator[Field]) -> tuple[Field, ...]:
 def _unit(t: T.Type) -> Fraction:
     if t == T.DATE:
         return Fraction(1)
-    return _UNITS.get(t.dim, _OTHER_UNIT) if isinstance(t, T.Quantity) else Fraction(1)
+    return DECLARATIONS.get(t.dim, _OTHER_UNIT) if isinstance(t, T.Quantity) else Fraction(1)
 
 
 def _number(value: Any) -> Fraction:
@@ -438,7 +442,7 @@ def _set(value: Any, parts: list, new: Any) -> Any:
         items[head] = _set(items.get(head), rest, new)
         return TableValue(items, value.path, value.origin)
     if isinstance(value, ListValue):
-        items = list(value)
-        items[head] = _set(items[head], rest, new)
-        return ListValue(items)
+        listed = list(value)
+        listed[head] = _set(listed[head], rest, new)
+        return ListValue(listed)
     raise LookupError(f"cannot change {parts} in {value!r}")

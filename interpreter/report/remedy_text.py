@@ -11,8 +11,8 @@ from fractions import Fraction
 from typing import Any
 
 from ..language import typesys as T
-from .remedy import Change, Field, Remedy
 from . import figures as V
+from .remedy import Change, Field, Remedy
 
 _LISTED = 3          # fields named in the one-line summary before "and N more"
 
@@ -68,7 +68,8 @@ def summary(r: Remedy) -> str:
     elif figures:
         parts.append("Compliant with any one of these changes: " + "; or ".join(change_text(c) for c in figures) + ".")
     if r.together:
-        parts.append("Compliant with all of these changes together: " + "; ".join(change_text(c) for c in r.together) + ".")
+        together = "; ".join(change_text(c) for c in r.together)
+        parts.append(f"Compliant with all of these changes together: {together}.")
     if r.to_state:
         parts.append(f"State {_listed([f.path for f in r.to_state])} in the document: the requirement needs "
                      f"{'it' if len(r.to_state) == 1 else 'them'} given.")
@@ -77,7 +78,8 @@ def summary(r: Remedy) -> str:
     if dates and not (figures or r.together or r.to_state):
         c = dates[0]
         parts.append(f"No change of the document's figures can help: the date decides. {c.field.path} would have "
-                     f"to be {V.show(c.after, c.field.type)} ({_by_text(c)}) instead of {V.show(c.before, c.field.type)}.")
+                     f"to be {V.show(c.after, c.field.type)} ({_by_text(c)}) "
+                     f"instead of {V.show(c.before, c.field.type)}.")
     elif dates:
         parts.extend(f"Or, for the date: {change_text(c)}." for c in dates)
     if r.facts and not r.possible:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import click
 import jinja2
 
 from .view import MARKS
@@ -53,7 +54,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined,
-                             autoescape=lambda name: bool(name) and name.endswith(".html.j2"))
+                             autoescape=lambda name: name is not None and name.endswith(".html.j2"))
     env.filters["wrap"] = _wrap
     env.filters["md"] = md_escape
     env.filters["rstrip"] = lambda text: str(text).rstrip()
@@ -80,7 +81,6 @@ def md_escape(text: Any) -> str:
 
 
 def _styler(colour: bool):
-    import click
 
     def verdict(v: str, width: int = 0) -> str:
         text = f"{MARKS.get(v, ' ')} {v}".ljust(width)

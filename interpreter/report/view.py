@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from ..engine.outcomes import NOT_APPLICABLE, SEVERITY, Missing, Outcome, Step
 from . import figures as V
 from . import links
-from .remedy import own_path
 from .reason import describe, reason
+from .remedy import own_path
 from .remedy_text import remedy_view
 
 if TYPE_CHECKING:                       # the API imports this module: types only, no import at run time
@@ -96,7 +96,8 @@ def _summary(outcomes: list[dict]) -> dict[str, Any]:
 
 
 def _ref(o: dict) -> dict[str, Any]:
-    return {"outcome": o["outcome_id"], "anchor": o["anchor"], "requirement": o["id"], "key": o["key"], "title": o["title"],
+    return {"outcome": o["outcome_id"], "anchor": o["anchor"], "requirement": o["id"], "key": o["key"],
+            "title": o["title"],
             "verdict": o["verdict"], "document": o["document"], "instance": o["instance"],
             "citation": o["citations"][0]["short"] if o["citations"] else "", "reason": o["reason"],
             "remedy": o["remedy"]["summary"] if o["remedy"] else None}
@@ -137,7 +138,8 @@ class _Context:
             "remedy": remedy_view(found) if o.verdict == "non_compliant" else None,
             "missing": list(o.missing),
             "missing_fields": [self.missing(m) for m in o.missing] if o.verdict == "insufficient_information" else [],
-            "authority": {"id": o.authority, "name": self.authorities.get(o.authority, o.authority)} if o.authority else None,
+            "authority": {"id": o.authority,
+                          "name": self.authorities.get(o.authority, o.authority)} if o.authority else None,
             "quote": o.quote,
             "assessment": self.assessment(o),
             "decided_by": o.decided_by,
@@ -247,7 +249,8 @@ class _Context:
             return self.data_source(s)
         if s.kind == "aggregate":
             parts = sorted({self.source(d)["basis"] for d in _walk(s) if d.kind in ("data", "input", "default")})
-            shown = "; ".join(parts[:_MAX_ITEMS]) + (f"; and {len(parts) - _MAX_ITEMS} more" if len(parts) > _MAX_ITEMS else "")
+            more = f"; and {len(parts) - _MAX_ITEMS} more" if len(parts) > _MAX_ITEMS else ""
+            shown = "; ".join(parts[:_MAX_ITEMS]) + more
             items = sum(1 for c in s.children if c.kind == "item")
             text = f"over {items} item{'s' if items != 1 else ''}" + (f", each from {shown}" if shown else "")
             return {"kind": "aggregate", "text": text, "basis": text}
@@ -283,7 +286,8 @@ class _Context:
 
     def data_year(self, name: str, year: int) -> dict[str, Any]:
         spec = self.program.datasets.get(name)
-        return {"year": year, "why": self.year_reasons.get(name, ""), "dataset": self.rules.tables[name].dataset_label(),
+        return {"year": year, "why": self.year_reasons.get(name, ""),
+                "dataset": self.rules.tables[name].dataset_label(),
                 "description": spec.decl.description if spec else "",
                 "source": "; ".join(n.text for n in spec.decl.meta.sources) if spec else ""}
 
@@ -305,9 +309,9 @@ class _Context:
             if spec is None:
                 return description
             description = spec.decl.description
-            inner = spec.type
+            inner: Any = spec.type
             while hasattr(inner, "value") or hasattr(inner, "item"):
-                inner = getattr(inner, "value", None) or getattr(inner, "item")
+                inner = getattr(inner, "value", None) or inner.item
             struct = self.program.structs.get(getattr(inner, "name", ""))
         return description
 

@@ -24,8 +24,10 @@ one line if it fits, else its `LINE`s become line breaks.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
+from typing import Any
 
 from lark import Token, Tree
 
@@ -183,40 +185,46 @@ def expression(e: A.Expr, at_least: int = _IF):
 
 
 def _expression(e: A.Expr):
-    if isinstance(e, A.Binary):
-        return _chain(e)
-    if isinstance(e, A.Compare):
-        return Group(Align(_concat(expression(e.left, _SUM), LINE, e.wording + " ", expression(e.right, _SUM))))
-    if isinstance(e, A.IsGiven):
-        return _concat(expression(e.operand, _SUM), " is not given" if e.negated else " is given")
-    if isinstance(e, A.MemberOf):
-        return _concat(expression(e.item, _SUM), " not in " if e.negated else " in ", expression(e.collection, _SUM))
-    if isinstance(e, A.Unary):
-        if e.op == "not":
-            return _concat("not ", expression(e.operand, _NOT))
-        if isinstance(e.operand, A.Unary) and e.operand.op == "-":
-            return _concat("-(", expression(e.operand), ")")       # not "--x"
-        return _concat("-", expression(e.operand, _UNARY))
-    if isinstance(e, A.If):
-        return Group(Align(_concat("if ", expression(e.condition, _OR), LINE, "then ", expression(e.then, _OR),
-                                   LINE, "else ", expression(e.otherwise))))
-    if isinstance(e, A.FieldAccess):
-        return _concat(expression(e.target, _POSTFIX), "." + e.name)
-    if isinstance(e, A.Index):
-        return _concat(expression(e.target, _POSTFIX), "[", expression(e.key), "]")
-    if isinstance(e, A.Call):
-        args = []
-        for i, arg in enumerate(e.args):
-            args.extend(((",", LINE) if i else ()) + (expression(arg),))
-        return _concat(e.name + "(", Group(Align(tuple(args))), ")")
-    if isinstance(e, A.Aggregate):
-        parts = [expression(e.body), LINE, f"for each {e.var} in ", expression(e.source)]
-        if e.where is not None:
-            parts += [LINE, "where ", expression(e.where)]
-        return _concat(e.kind + "(", Group(Align(tuple(parts))), ")")
-    if isinstance(e, A.DateInYear):
-        return _concat(f"{e.day} {MONTHS[e.month - 1]} of ", expression(e.year, _UNARY))
-    return _atom(e)
+    return EXPRESSIONS[type(e)](e)
+
+
+def _compare(e: A.Compare):
+    return Group(Align(_concat(expression(e.left, _SUM), LINE, e.wording + " ", expression(e.right, _SUM))))
+
+
+def _is_given(e: A.IsGiven):
+    return _concat(expression(e.operand, _SUM), " is not given" if e.negated else " is given")
+
+
+def _member_of(e: A.MemberOf):
+    return _concat(expression(e.item, _SUM), " not in " if e.negated else " in ", expression(e.collection, _SUM))
+
+
+def _unary(e: A.Unary):
+    if e.op == "not":
+        return _concat("not ", expression(e.operand, _NOT))
+    if isinstance(e.operand, A.Unary) and e.operand.op == "-":
+        return _concat("-(", expression(e.operand), ")")       # not "--x"
+    return _concat("-", expression(e.operand, _UNARY))
+
+
+def _if(e: A.If):
+    return Group(Align(_concat("if ", expression(e.condition, _OR), LINE, "then ", expression(e.then, _OR),
+                               LINE, "else ", expression(e.otherwise))))
+
+
+def _call(e: A.Call):
+    args: list = []
+    for i, arg in enumerate(e.args):
+        args.extend(((",", LINE) if i else ()) + (expression(arg),))
+    return _concat(e.name + "(", Group(Align(tuple(args))), ")")
+
+
+def _aggregate(e: A.Aggregate):
+    parts = [expression(e.body), LINE, f"for each {e.var} in ", expression(e.source)]
+    if e.where is not None:
+        parts += [LINE, "where ", expression(e.where)]
+    return _concat(e.kind + "(", Group(Align(tuple(parts))), ")")
 
 
 def _chain(e: A.Binary):
@@ -233,22 +241,19 @@ def _chain(e: A.Binary):
     return Group(Align(tuple(parts)))
 
 
-def _atom(e: A.Expr) -> str:
-    if isinstance(e, (A.Number, A.Quantity, A.Percent, A.Money)):
-        return e.text
-    if isinstance(e, A.DateLiteral):
-        return date_words(e.value)
-    if isinstance(e, A.Bool):
-        return "yes" if e.value else "no"
-    if isinstance(e, A.NoItems):
-        return "none"
-    if isinstance(e, A.Text):
-        return quote(e.value)
-    if isinstance(e, A.Name):
-        return e.name
-    if isinstance(e, A.Participating):
-        return "participating member states"
-    raise TypeError(f"cannot format {type(e).__name__}")
+# One case per expression of the syntax tree (tests/test_node_coverage.py checks that none is missing).
+EXPRESSIONS: dict[type, Callable[[Any], Any]] = {
+    A.Binary: _chain, A.Compare: _compare, A.IsGiven: _is_given, A.MemberOf: _member_of,
+    A.Unary: _unary, A.If: _if,
+    A.FieldAccess: lambda e: _concat(expression(e.target, _POSTFIX), "." + e.name),
+    A.Index: lambda e: _concat(expression(e.target, _POSTFIX), "[", expression(e.key), "]"),
+    A.Call: _call, A.Aggregate: _aggregate,
+    A.DateInYear: lambda e: _concat(f"{e.day} {MONTHS[e.month - 1]} of ", expression(e.year, _UNARY)),
+    A.Number: lambda e: e.text, A.Quantity: lambda e: e.text, A.Percent: lambda e: e.text, A.Money: lambda e: e.text,
+    A.DateLiteral: lambda e: date_words(e.value), A.Bool: lambda e: "yes" if e.value else "no",
+    A.NoItems: lambda e: "none", A.Text: lambda e: quote(e.value), A.Name: lambda e: e.name,
+    A.Participating: lambda e: "participating member states",
+}
 
 
 def date_words(value: date) -> str:
@@ -284,17 +289,17 @@ class _Unit:
 
 def _units(d: A.Declaration) -> list[_Unit]:
     """The declaration's parts in canonical order; the first is its head."""
-    make = _UNITS.get(type(d))
+    make = DECLARATIONS.get(type(d))
     if make is None:
         raise TypeError(f"cannot format {type(d).__name__}")
     parts = make(d)
     return [_Unit(key, doc) for key, doc in parts if doc is not None]
 
 
-def _cites(citations) -> object:
+def _cites(citations) -> Any:
     if not citations:
         return None
-    parts = [f"cites {citations[0].text}"]
+    parts: list[Any] = [f"cites {citations[0].text}"]
     for c in citations[1:]:
         parts += [LINE, f"and {c.text}"]
     return Group(Align(tuple(parts)))
@@ -366,7 +371,7 @@ def _dataset(d: A.Dataset):
 
 def _field(f: A.Field):
     """Name and type, description, default, citations: side by side while they fit."""
-    parts = [f"{f.name}: {type_words(f.type)}"]
+    parts: list[Any] = [f"{f.name}: {type_words(f.type)}"]
     if f.description:
         parts.append(quote(f.description))
     if f.default is not None:
@@ -418,6 +423,7 @@ def _outcome(o: A.Consequence | None):
     if o.kind == "requires":
         return _clause("then requires", o.condition)
     if o.kind == "assessment":
+        assert o.assessment is not None
         return _assessment(o.assessment, "then ")
     return "then " + o.kind.replace("_", " ")
 
@@ -437,14 +443,18 @@ def _coverage(d: A.Coverage):
     if d.status == "not_checkable":
         status = Nest(INDENT, Fill((head + "not checkable", quote(d.reason))))
     else:
+        assert d.assessment is not None
         status = _assessment(d.assessment, head)
     extra = A.Meta(d.meta.citations[1:], d.meta.interpretations, d.meta.sources)
     return [(("head", 0), status), *_notes(extra)]
 
 
-_UNITS = {A.Act: _act, A.Authority: _authority, A.MemberState: _member_state, A.Constant: _constant,
-          A.Parameter: _parameter, A.Dataset: _dataset, A.Calendar: _calendar, A.Structure: _structure, A.Definition: _definition,
-          A.Requirement: _requirement, A.Exception_: _exception, A.Coverage: _coverage, A.Report: _report}
+# One case per declaration of the syntax tree (tests/test_node_coverage.py checks that none is missing).
+DECLARATIONS: dict[type, Callable[[Any], list]] = {
+    A.Act: _act, A.Authority: _authority, A.MemberState: _member_state, A.Constant: _constant,
+    A.Parameter: _parameter, A.Dataset: _dataset, A.Calendar: _calendar, A.Structure: _structure,
+    A.Definition: _definition, A.Requirement: _requirement, A.Exception_: _exception, A.Coverage: _coverage,
+    A.Report: _report}
 
 # These read as one sentence: kept on one line when it fits.
 _ONE_LINERS = (A.Authority, A.MemberState, A.Coverage)
@@ -480,6 +490,7 @@ _MERGED = {"cites"}          # several `cites` clauses are written as one
 
 def _where(node) -> tuple[int, int, int]:
     if isinstance(node, Token):
+        assert node.line is not None and node.end_line is not None and node.start_pos is not None
         return node.line, node.end_line, node.start_pos
     return node.meta.line, node.meta.end_line, node.meta.start_pos
 
@@ -553,6 +564,7 @@ def _lay_out(d: A.Declaration, w: _Written | None) -> list[str]:
     beside: dict[tuple[tuple, int], str] = {}
     ending: list[str] = []
     for c in inside:
+        assert w is not None            # comments inside come from the declaration's written form
         _attach(c, units, w, leading, beside, ending)
     out = []
     for i, unit in enumerate(units):
@@ -600,8 +612,8 @@ class _Block:
     tall: bool                 # a declaration of several clause lines: always set apart
 
 
-def format_declarations(declarations, written: list[_Written] | None = None,
-                        loose: list[_Comment] = ()) -> str:
+def format_declarations(declarations, written: Sequence[_Written | None] | None = None,
+                        loose: Iterable[_Comment] = ()) -> str:
     written = written or [None] * len(declarations)
     blocks: list[_Block] = []
     pending = sorted(loose, key=lambda c: c.line)
@@ -610,7 +622,7 @@ def format_declarations(declarations, written: list[_Written] | None = None,
         above = [c for c in pending if w is not None and c.line < w.start]
         pending = pending[len(above):]
         attached: list[_Comment] = []
-        while above and above[-1].line == (attached[0].line if attached else w.start) - 1:
+        while above and w is not None and above[-1].line == (attached[0].line if attached else w.start) - 1:
             attached.insert(0, above.pop())
         blocks += _comment_blocks(above)
         end = max([w.end] + [c.line for c in w.after]) if w is not None else None
@@ -619,7 +631,7 @@ def format_declarations(declarations, written: list[_Written] | None = None,
                              (w.start if w is not None else None), end, tall))
     blocks += _comment_blocks(pending)
     out: list[str] = []
-    for previous, block in zip([None] + blocks, blocks):
+    for previous, block in zip([None, *blocks], blocks):
         if previous is not None and (previous.tall or block.tall or _gap(previous, block)):
             out.append("")
         out += block.lines
@@ -648,7 +660,7 @@ def format_rule_file(rule_file: A.RuleFile) -> str:
     if not rule_file.source.strip():
         return ""
     tree = parser().parse(rule_file.source)
-    written = [_written(t) for t in tree.children]
+    written = [_written(t) for t in tree.children if isinstance(t, Tree)]
     loose = _place_comments(written, _comments(rule_file))
     return format_declarations(rule_file.declarations, written, loose)
 

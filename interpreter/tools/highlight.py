@@ -8,8 +8,7 @@ vocabulary of grammar.lark; it highlights, it does not validate.
 from __future__ import annotations
 
 from pygments.lexer import RegexLexer, bygroups, words
-from pygments.token import (Comment, Keyword, Literal, Name, Number, Operator, Punctuation, String,
-                            Text, Whitespace)
+from pygments.token import Comment, Keyword, Literal, Name, Number, Operator, Punctuation, String, Text, Whitespace
 
 _ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
 CITATION = (r"(?:Art(?:icle)?\.?[ \t]*\d+(?:\([0-9]+\)|\([a-z]+\))*|Annex[ \t]+[IVX]+)"

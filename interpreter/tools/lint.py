@@ -16,16 +16,16 @@ line or just above it, giving the reason after the code:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
-from ..language import syntax as A
-from ..language import ir
-from ..language import typesys as T
 from ..api import RuleSet, rules_directory
-from ..language.diagnostics import Diagnostic, Failed
 from ..engine.evaluate import Case, Evaluator
+from ..language import ir
+from ..language import syntax as A
+from ..language import typesys as T
+from ..language.diagnostics import Diagnostic, Failed
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,8 @@ CHECKS = {c.code: c for c in (
     Check("W302", "a number with a decimal comma inside a call, read as two arguments: min(0,5)"),
     Check("W401", "a definition, constant, parameter, dataset or document type that cites no provision"),
     Check("W501", "an exception that can never apply: its condition is no whatever the facts"),
-    Check("W502", "a provision both required (cited by a requirement) and exempted (first cited by an exception that does "
-                  "not set that requirement aside)"),
+    Check("W502", "a provision both required (cited by a requirement) and exempted (first cited by an exception "
+                  "that does not set that requirement aside)"),
     Check("W503", "a requirement that can never fail: its condition is yes whatever the facts"),
     Check("W504", "a requirement that never applies: its 'when' is no, or an 'unless' is yes, whatever the facts"),
 )}
@@ -104,10 +104,10 @@ def lint(paths: Iterable[str | Path] = (), rules: str | Path | None = None) -> R
     are reported. Without paths: the rules folder."""
     rules_dir = (Path(rules) if rules is not None else rules_directory()).resolve()
     sets: dict[Path, tuple[list[Path], list[Path] | None]] = {}
-    paths = [Path(p) for p in paths]
-    if not paths:
+    named_paths = [Path(p) for p in paths]
+    if not named_paths:
         sets[rules_dir] = ([], None)
-    for path in paths:
+    for path in named_paths:
         if path.is_dir():
             sets[path.resolve()] = ([], None)
         else:
@@ -342,12 +342,13 @@ _FOREGONE_HINT = {"W503": "a requirement that always holds checks nothing: compa
                            "provision it cites"}
 
 
-def _foregone(program, fold: "_Folder") -> Iterator[Diagnostic]:
+def _foregone(program, fold: _Folder) -> Iterator[Diagnostic]:
     """Conditions whose answer does not depend on the facts."""
     checks = [("W501", x.when, x.decl.when, False, f"the exception '{x.name}' can never apply: its condition is no")
               for x in program.exceptions]
     for r in program.requirements:
-        checks.append(("W504", r.when, r.decl.when, False, f"the requirement '{r.name}' never applies: its 'when' is no"))
+        checks.append(("W504", r.when, r.decl.when, False,
+                       f"the requirement '{r.name}' never applies: its 'when' is no"))
         checks += [("W504", node, written, True, f"the requirement '{r.name}' never applies: this 'unless' is yes")
                    for node, written in zip(r.unless, r.decl.unless)]
         checks.append(("W503", r.requires, r.decl.requires, True,
@@ -450,7 +451,8 @@ class _Folder:
     def _constant(self, node: ir.Node) -> bool:
         for n in ir.walk(node):
             if isinstance(n, ir.Ref):
-                if n.kind == "constant" or (n.kind == "definition" and not n.args and self._constant_definition(n.name)):
+                if n.kind == "constant" or (n.kind == "definition" and not n.args
+                                            and self._constant_definition(n.name)):
                     continue
                 return False
             if not isinstance(n, (ir.Const, ir.Arith, ir.Neg, ir.Builtin, ir.If, ir.Compare, ir.Logic, ir.Not,

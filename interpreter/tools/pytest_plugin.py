@@ -41,7 +41,7 @@ def _holds_scenarios(path: Path) -> bool:
 
 class ScenarioFile(pytest.File):
     def collect(self):
-        from . import scenarios
+        from . import scenarios  # late: pytest loads this plugin in every run, the rules only when collected
         try:
             found = scenarios.load(self.path)
         except Failed as failure:
@@ -62,7 +62,7 @@ class ScenarioItem(pytest.Item):
         self.scenario = scenario
 
     def runtest(self) -> None:
-        from . import scenarios
+        from . import scenarios  # late: pytest loads this plugin in every run, the rules only when collected
         rules = _rules(self.config)
         if isinstance(rules, Failed):
             raise ScenarioFailed("the rules do not check:\n" + rules.render())
@@ -85,7 +85,7 @@ _PREPARED = pytest.StashKey[object]()
 def _rules(config):
     """The rule set, prepared once per test session (or the failure that prevented it)."""
     if _PREPARED not in config.stash:
-        from ..api import RuleSet
+        from ..api import RuleSet  # late: pytest loads this plugin in every run, the rules only when collected
         try:
             config.stash[_PREPARED] = RuleSet.prepare(config.getoption("ammr_rules"))
         except Failed as failure:

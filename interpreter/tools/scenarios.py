@@ -34,12 +34,14 @@ from typing import Any
 
 import yaml
 
-from ..language import typesys as T
 from ..api import Result, RuleSet
-from ..language.syntax import Span
-from ..language.diagnostics import Diagnostic, Failed
-from ..language.law import CitationSyntaxError, UnresolvedCitation
 from ..engine.outcomes import Missing, Outcome
+from ..language import typesys as T
+from ..language.diagnostics import Diagnostic, Failed, did_you_mean
+from ..language.law import CitationSyntaxError, UnresolvedCitation
+from ..language.syntax import Span
+from ..report.figures import show
+from ..report.reason import reason
 
 
 @dataclass(frozen=True)
@@ -66,23 +68,32 @@ def load(path: str | Path) -> list[Scenario]:
         text = path.read_text(encoding="utf-8")
         data = yaml.safe_load(text) or {}
     except (OSError, UnicodeDecodeError) as error:
-        raise Failed([Diagnostic("S001", f"cannot read the scenario file: {error}", Span(str(path), 1, 1, 1, 1))]) from None
+        raise Failed([Diagnostic("S001", f"cannot read the scenario file: {error}",
+                                 Span(str(path), 1, 1, 1, 1))]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise Failed([Diagnostic("S002", f"not valid YAML: {getattr(error, 'problem', None) or error}",
                                  Span(str(path), line, column, line, column + 1))], {str(path): text}) from None
     lines = _entry_lines(text)
-    where = lambda i: Span(str(path), lines[i] if i < len(lines) else 1, 1, lines[i] if i < len(lines) else 1, 2)  # noqa: E731
+
+    def where(i: int) -> Span:
+        line = lines[i] if i < len(lines) else 1
+        return Span(str(path), line, 1, line, 2)
+
     entries = data.get("scenarios") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise Failed([Diagnostic("S003", "a scenario file holds a list under 'scenarios:'", Span(str(path), 1, 1, 1, 2),
-                                 "scenarios:\n  - name: ...\n    documents: [...]\n    expect: [...]")], {str(path): text})
-    out, problems, names = [], [], {}
+                                 "scenarios:\n  - name: ...\n    documents: [...]\n    expect: [...]")],
+                     {str(path): text})
+    out: list[Scenario] = []
+    problems: list[Diagnostic] = []
+    names: dict[str, int] = {}
     for i, entry in enumerate(entries):
         problem = _malformed(entry)
         if problem:
-            problems.append(Diagnostic("S003", problem, where(i), "see the format at the top of interpreter/tools/scenarios.py"))
+            problems.append(Diagnostic("S003", problem, where(i),
+                                       "see the format at the top of interpreter/tools/scenarios.py"))
             continue
         if entry["name"] in names:
             problems.append(Diagnostic("S004", f"two scenarios are named '{entry['name']}'", where(i),
@@ -164,7 +175,7 @@ class Report:
         """For a person: each problem, then expected against actual as a unified diff."""
         out = [f"scenario '{self.scenario.name}' ({self.scenario.file}:{self.scenario.line})"]
         for m in self.mismatches:
-            out += [f"  {m.title}" if m.title else None] + [f"  {line}" for p in m.problems for line in p.split("\n")]
+            out += ([f"  {m.title}"] if m.title else []) + [f"  {line}" for p in m.problems for line in p.split("\n")]
             if m.expected or m.actual:
                 diff = difflib.unified_diff(list(m.expected), list(m.actual), "expected", "actual", lineterm="", n=10)
                 out += [f"    {line}" for line in diff]
@@ -197,7 +208,6 @@ def _outcome_mismatch(rules: RuleSet, result: Result, e: dict) -> Mismatch | Non
         return None
     if o is None:
         return Mismatch(tuple(problems))
-    from ..report.reason import reason
     expected, actual = [f"verdict: {e['verdict']}"], [f"verdict: {o.verdict}"]
     cited = ", ".join(p.citation.short() for p in o.citations if p is not None)
     if "cites" in e:
@@ -224,18 +234,18 @@ def _outcome_mismatch(rules: RuleSet, result: Result, e: dict) -> Mismatch | Non
 def _check_outcome(rules: RuleSet, result: Result, e: dict) -> tuple[list[str], Outcome | None]:
     name, instance = e["requirement"], e.get("instance")
     if rules.program.requirement(name) is None:
-        from ..language.diagnostics import did_you_mean
         hint = did_you_mean(str(name), [r.name for r in rules.program.requirements])
         return [f"no requirement '{name}' in the rules" + (f"; {hint}" if hint else "")], None
-    matches = [o for o in result.outcomes if o.requirement == name and (instance is None or o.instance == str(instance))]
+    matches = [o for o in result.outcomes
+               if o.requirement == name and (instance is None or o.instance == str(instance))]
     if not matches:
         return [f"{name}{f'[{instance}]' if instance else ''}: no verdict at all"], None
     if len(matches) > 1 and instance is None:
-        return [f"{name}: {len(matches)} verdicts ({', '.join(o.key for o in matches)}); say which with 'instance:'"], None
+        keys = ', '.join(o.key for o in matches)
+        return [f"{name}: {len(matches)} verdicts ({keys}); say which with 'instance:'"], None
     o = matches[0]
     problems = []
     if o.verdict != e["verdict"]:
-        from ..report.reason import reason
         problems.append(f"{o.key}: expected {e['verdict']}, got {o.verdict} ({reason(o)})")
     if "cites" in e:
         try:
@@ -244,9 +254,9 @@ def _check_outcome(rules: RuleSet, result: Result, e: dict) -> tuple[list[str], 
             return problems + [f"{o.key}: the expected citation '{e['cites']}' does not resolve: {error.message}"], o
         got = [p.citation for p in o.citations if p is not None]
         if not any(wanted.contains(c) for c in got):
-            problems.append(f"{o.key}: expected a citation of {wanted.short()}, got {', '.join(c.short() for c in got)}")
+            said = ', '.join(c.short() for c in got)
+            problems.append(f"{o.key}: expected a citation of {wanted.short()}, got {said}")
     if "reason" in e:
-        from ..report.reason import reason
         text = reason(o)
         if str(e["reason"]) not in text:
             problems.append(f"{o.key}: the reason should mention '{e['reason']}' but reads: {text}")
@@ -291,7 +301,6 @@ def _check_value(rules: RuleSet, case, e: dict) -> list[str]:
         elif isinstance(value, Missing) or Fraction(value) != _exact(e["equals"]):
             problems.append(f"{e['of']} = {value}, expected exactly {_exact(e['equals'])}")
     if "shown" in e:
-        from ..report.figures import show
         shown = show(value, spec.type)
         if shown != str(e["shown"]):
             problems.append(f"{e['of']} is shown as '{shown}', expected '{e['shown']}'")

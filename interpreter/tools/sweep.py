@@ -19,6 +19,7 @@ import csv
 import gc
 import io
 import random
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -27,14 +28,16 @@ from fractions import Fraction
 from functools import cached_property
 from itertools import product
 from math import gcd
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
-from ..language import typesys as T
-from ..language.syntax import Span
+from ..engine.compiled import compiled
 from ..engine.compiled.runtime import build, fraction
-from ..engine.evaluate import Case
-from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..engine.documents import UNDISCLOSED, Document, ListValue, RecordValue, TableValue
+from ..engine.evaluate import Case
+from ..engine.outcomes import NOT_APPLICABLE, SEVERITY
+from ..language import typesys as T
+from ..language.diagnostics import Diagnostic, Failed, did_you_mean
+from ..language.syntax import Span
 
 GRID_LIMIT = 1_000_000            # scenarios; beyond this, a sample says as much
 MEMO_LIMIT = 50_000               # definitions of records kept across scenarios before starting afresh
@@ -101,7 +104,8 @@ class Input:
 
 def inputs(rules, documents: tuple[Document, ...], specs: Iterable[str]) -> list[Input]:
     """Read `--vary PATH=VALUES` options against the template; every mistake at once."""
-    out, problems = [], []
+    out: list[Input] = []
+    problems: list[Diagnostic] = []
     for spec in specs:
         try:
             out.extend(_input(rules, documents, spec))
@@ -175,11 +179,13 @@ def _field_type(rules, document: Document, parts: list[str], text: str) -> T.Typ
         elif isinstance(t, T.Table):
             if part not in rules.program.member_states:
                 raise Failed([_problem(f"{text}: '{part}' is not a member state code",
-                                       did_you_mean(part, rules.program.member_states) or "e.g. DE, NL, or * for each")])
+                                       did_you_mean(part, rules.program.member_states)
+                                       or "e.g. DE, NL, or * for each")])
             t = t.value
         elif isinstance(t, T.List):
             if not part.isdigit():
-                raise Failed([_problem(f"{text}: '{part}' is not a position in the list", "count from 0: measures.0.amount")])
+                raise Failed([_problem(f"{text}: '{part}' is not a position in the list",
+                                       "count from 0: measures.0.amount")])
             t = t.item
         else:
             raise Failed([_problem(f"{text}: {t} has no part '{part}'")])
@@ -325,6 +331,7 @@ def scenarios(inputs_: list[Input], grid: bool, sample: int | None, seed: int) -
                                    "use --sample N --seed S, or fewer values")])
         return total, product(*(i.values.grid() for i in inputs_))
     rng = random.Random(seed)
+    assert sample is not None           # the command asks for --grid or --sample N
     return sample, (tuple(i.values.draw(rng) for i in inputs_) for _ in range(sample))
 
 
@@ -361,13 +368,14 @@ class _Node:
     what changes in it: part -> _Node, or the index of the input that sets it."""
 
     def __init__(self, type_: T.Type, path: str, origin: str):
-        self.type, self.path, self.origin = type_, path, origin
+        self.type: Any = type_              # a Record, Table or List (kind says which)
+        self.path, self.origin = path, origin
         self.kind = "record" if isinstance(type_, T.Record) else "table" if isinstance(type_, T.Table) else "list"
         self.children: dict[Any, Any] = {}
         self.leaves: list[tuple[Any, int]] = []         # (part, input) for the parts set directly
-        self.inner: list[tuple[Any, "_Node"]] = []      # (part, node) for the parts changed further down
+        self.inner: list[tuple[Any, _Node]] = []      # (part, node) for the parts changed further down
 
-    def child(self, part: Any, structs: dict) -> "_Node":
+    def child(self, part: Any, structs: dict) -> _Node:
         if part not in self.children:
             if self.kind == "record":
                 t = structs[self.type.name].fields[part].type
@@ -444,7 +452,6 @@ class Sweep:
 
     def __init__(self, rules, documents: tuple[Document, ...], specs: Iterable[str],
                  data_years: dict[str, int] | None = None, only: Iterable[str] | None = None):
-        from ..engine.compiled import compiled
         self.rules = rules
         self.documents = documents
         self.inputs = inputs(rules, documents, specs)
@@ -469,7 +476,6 @@ class Sweep:
         return self.program.evaluate(self.case(values), False, self.only, self.memo)
 
     def run(self, values: Iterable[tuple], progress: Callable[[Iterable], Iterable] = lambda x: x) -> Result:
-        from ..api import NOT_APPLICABLE, SEVERITY
         columns: dict[str, int] = {}
         rows = []
         single = {t for t in {d.type for d in self.documents} if self._one_of_type(t)}

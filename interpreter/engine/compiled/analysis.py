@@ -69,7 +69,7 @@ def reads_parameters(program, node: ir.Node, seen: set) -> bool:
             if target.kind == "parameter" or reads_parameters(program, target.body, seen):
                 return True
         if isinstance(n, ir.FieldOf):
-            default = program.structs[n.target.type.name].fields[n.name].default
+            default = program.structs[T.record_name(n.target.type)].fields[n.name].default
             if default is not None and reads_parameters(program, default, seen):
                 return True
         if not (lowered(n) or isinstance(n, KNOWN)):
@@ -176,7 +176,7 @@ class NumberKinds:
 
     def _field_default(self, node: ir.Node) -> ir.Node | None:
         if isinstance(node, ir.FieldOf):
-            return self.program.structs[node.target.type.name].fields[node.name].default
+            return self.program.structs[T.record_name(node.target.type)].fields[node.name].default
         return None
 
 

@@ -13,9 +13,11 @@ arithmetic (runtime.Replay) decides, on the values already computed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterator
+from typing import TYPE_CHECKING, Any
 
 from ...language import ir
 from ...language import typesys as T
@@ -69,6 +71,20 @@ def _times_d(a: str | None, b: str | None) -> str | None:
 
 class Arithmetic:
     """The part of codegen.Function that writes exact arithmetic (see the module's docstring)."""
+
+    if TYPE_CHECKING:               # what codegen.Function, which mixes this class in, provides
+        gen: Any
+
+        @property
+        def tracing(self) -> bool: ...
+
+        def emit(self, text: str) -> None: ...
+        def block(self, header: str) -> AbstractContextManager[None]: ...
+        def at(self, node: ir.Node) -> AbstractContextManager[None]: ...
+        def temp(self, prefix: str = "t") -> str: ...
+        def k(self, value: Any) -> str: ...
+        def value(self, node: ir.Node, scope: dict[str, str], S: str | None) -> str: ...
+        def _bind(self, node: Let, scope: Any, S: Any) -> None: ...
 
     def _folded(self, node: ir.Node) -> bool:
         return not self.tracing and isinstance(node, ir.Ref) and node.name in self.gen.folded
@@ -129,7 +145,7 @@ class Arithmetic:
             return self._lower(node.body, leaves)
         if not lowered(node):
             _, var = next(leaves)
-            if self._folded(node) and type(self.gen.folded[node.name]) in (int, Fraction):
+            if isinstance(node, ir.Ref) and self._folded(node) and type(self.gen.folded[node.name]) in (int, Fraction):
                 return _literal(self.gen.folded[node.name])      # known when compiling
             return self._split(node, var)
         if isinstance(node, ir.Arith):
@@ -145,6 +161,7 @@ class Arithmetic:
             n = self.temp("n")
             self.emit(f"{n} = -{inner.n}")
             return Low(n, inner.d, inner.i)
+        assert isinstance(node, ir.Builtin)
         args = [self._lower(a, leaves) for a in node.args]
         return self._builtin(node.function, args)
 

@@ -15,9 +15,10 @@ span it was made from, so that an error at run time can point at the rule file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from fractions import Fraction
-from typing import Any, Iterator
+from typing import Any
 
 from ...language import ir
 from ...language import typesys as T
@@ -39,7 +40,7 @@ _COMPARE_OPS = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "==", "!=": "!=
 class Function(Arithmetic):
     """Source lines of one generated function, with the expression compiler."""
 
-    def __init__(self, unit: Unit, gen: "Generator", name: str, params: list[str], mode: str, span: Span):
+    def __init__(self, unit: Unit, gen: Generator, name: str, params: list[str], mode: str, span: Span):
         self.unit, self.gen, self.mode = unit, gen, mode
         self.lines: list[str] = []
         self.spans: list[Span] = []
@@ -205,7 +206,7 @@ class Function(Arithmetic):
 
     def _field(self, node: ir.FieldOf, target: str, S: str | None) -> str:
         r, name = self.temp(), self.k(node.name)
-        spec = self.gen.program.structs[node.target.type.name].fields[node.name]
+        spec = self.gen.program.structs[T.record_name(node.target.type)].fields[node.name]
         with self.unless_missing(r, target):
             self.emit(f"{r} = {target}.fields.get({name}, NOVAL)")
             with self.block(f"if {r} is NOVAL:"):
@@ -229,7 +230,7 @@ class Function(Arithmetic):
                     self._input_step(node, target, name, r, S)
         return r
 
-    def _input_step(self, node: ir.FieldOf, target: str, name: str, r: str, S: str) -> None:
+    def _input_step(self, node: ir.FieldOf, target: str, name: str, r: str, S: str | None) -> None:
         self.emit(f"{S}.append(made({self.tpl('input', node)}, {r}, K_SOURCE, field_source({target}, {name})))")
 
     def _IndexOf(self, node: ir.IndexOf, scope, S) -> str:
@@ -307,7 +308,8 @@ class Function(Arithmetic):
             with self.block("else:"):
                 self.emit(f"{r} = {right}")
         if C:
-            self.emit(f"{S}.append(made({self.tpl('logic', node, T.BOOL, detail=node.op)}, {r}, K_CHILDREN, tuple({C})))")
+            logic = self.tpl('logic', node, T.BOOL, detail=node.op)
+            self.emit(f"{S}.append(made({logic}, {r}, K_CHILDREN, tuple({C})))")
         return r
 
     def _Not(self, node: ir.Not, scope, S) -> str:
@@ -378,7 +380,8 @@ class Function(Arithmetic):
         if C:
             self.emit(f"{C}[:0] = (made({self.tpl('operand', node.left)}, {left}), "
                       f"made({self.tpl('operand', node.right)}, {right}))")
-            self.emit(f"{S}.append(made({self.tpl('compare', node, T.BOOL, detail=node.wording)}, {r}, K_CHILDREN, tuple({C})))")
+            compare = self.tpl('compare', node, T.BOOL, detail=node.wording)
+            self.emit(f"{S}.append(made({compare}, {r}, K_CHILDREN, tuple({C})))")
         return r
 
     # --------------------------------------------------------- aggregates
@@ -506,23 +509,23 @@ class Function(Arithmetic):
         self.emit(f"{values} = []")
         self.emit(f"{gaps} = []")
         with self.block(f"for {key}, {item} in items({source}):"):
-            I = self.temp("s")
-            self.emit(f"{I} = []")
+            steps = self.temp("s")
+            self.emit(f"{steps} = []")
             value = self.temp()
             if node.where is not None:
-                keep = self.value(node.where, inner, I)
+                keep = self.value(node.where, inner, steps)
                 with self.block(f"if {keep}.__class__ is Missing:"):
                     self.emit(f"{value} = {keep}")
                 with self.block(f"elif not {keep}:"):
                     self.emit(f"{value} = NOVAL")
                 with self.block("else:"):
-                    self.emit(f"{value} = {self.value(node.body, inner, I)}")
+                    self.emit(f"{value} = {self.value(node.body, inner, steps)}")
             else:
-                self.emit(f"{value} = {self.value(node.body, inner, I)}")
+                self.emit(f"{value} = {self.value(node.body, inner, steps)}")
             with self.block(f"if {value} is not NOVAL:"):
                 self.emit(f"({gaps} if {value}.__class__ is Missing else {values}).append({value})")
                 item_tpl = self.k(template("item", "", node.body.type, node.body.span, detail=node.var))
-                self.emit(f"{C}.append(made_other({item_tpl}, {key}, {value}, K_EMPTY, {self.k(node.var)}, {I}))")
+                self.emit(f"{C}.append(made_other({item_tpl}, {key}, {value}, K_EMPTY, {self.k(node.var)}, {steps}))")
         self.emit(f"{r} = combine({self.k(node)}, {values}, {gaps} or None)")
         self.emit(f"{S}.append(made_other({self.tpl('aggregate', node)}, {self.k(self.gen.label(node))}, {r}, "
                   f"K_EMPTY, items_detail(len({values}) + len({gaps})), {C}))")

@@ -20,10 +20,10 @@ from fractions import Fraction
 from typing import Any
 
 from ...language import ir
-from ...language.syntax import NOWHERE
+from ...language.diagnostics import Diagnostic, Failed
 from ...language.library import FUNCTIONS as BUILTINS
 from ...language.library import call
-from ...language.diagnostics import Diagnostic, Failed
+from ...language.syntax import NOWHERE
 from ..documents import UNDISCLOSED
 from ..evaluate import Case, Evaluator
 from ..outcomes import Missing, Outcome
@@ -96,7 +96,7 @@ class Compiled:
         function.what = value
         gen.unit.add(function)
 
-    def _requirement(self, gen, index: int, r: ir.RequirementSpec) -> "Plan":
+    def _requirement(self, gen, index: int, r: ir.RequirementSpec) -> Plan:
         plan = Plan(r, index)
         requirement = F.Requirement(gen, r, index, [_base(r, None)] + [_base(r, x) for x in r.exceptions])
         try:
@@ -275,7 +275,7 @@ class Context:
         self.memo = memo if memo is not None else {}
         self.tmemo: dict = {}
         self.tsites: dict = {}                 # fields of documents, traced, by place and document
-        self._reference = None
+        self._reference: Evaluator | None = None
         self._by_type: dict | None = None
 
     def documents_of(self, type_name: str) -> list:
@@ -298,7 +298,7 @@ class Context:
         source = "" if figure is None else \
             f"{figure.dataset}, {year}, published as {figure.published} ({figure.unit}); {figure.source_url}"
         return R.made_other(R.template("data", "", type_, span, citations), f"{spec.name}[{key}]", value, source,
-                            str(year) if year is not None else "", ())
+                            str(year) if year is not None else "", [])
 
     # ------------------------------------------------------------ the rest
     def builtin(self, node: ir.Builtin, args: tuple) -> Any:
@@ -335,8 +335,8 @@ class Context:
         if self._reference is None or self._reference.tracing != trace:
             evaluator = Evaluator(self.compiled.program, self.compiled.tables, self.case, trace)
             # inlined definitions (untraced code): the parameters are in the env by their variables
-            evaluator._dispatch[A.Bound] = lambda node, env: env[node.name]
-            evaluator._dispatch[A.Let] = lambda node, env: evaluator.eval(
+            evaluator.dispatch[A.Bound] = lambda node, env: env[node.name]
+            evaluator.dispatch[A.Let] = lambda node, env: evaluator.eval(
                 node.body, {**env, **{name: evaluator.eval(arg, env) for name, arg in node.bindings}})
             self._reference = evaluator
         return self._reference
@@ -367,20 +367,23 @@ class Plan:
         self.using = [t.name for _, t in r.using]
         self.base = _base(r, None)
         self.each = r.for_each is not None
-        self.fast = self.traced = None
+        self.fast: Any = None            # the generated functions (resolve)
+        self.traced: Any = None
         self.delegated: ir.RequirementSpec | None = None      # set when Python could not compile it
 
     def resolve(self, namespace: dict) -> None:
         """The generated functions: R<n> goes through the `for each` items, I<n> decides one."""
         if self.delegated is None:
             name = "R" if self.each else "I"
-            self.fast, self.traced = namespace[f"{name}{self.index}_{G.FAST}"], namespace[f"{name}{self.index}_{G.TRACE}"]
+            self.fast = namespace[f"{name}{self.index}_{G.FAST}"]
+            self.traced = namespace[f"{name}{self.index}_{G.TRACE}"]
             if self.subject is not None and not self.using and not self.each:
-                self.run = self._simple
+                self.run = self._simple         # type: ignore[method-assign]  # the common case, chosen once
 
     def _simple(self, c: Context, out: list) -> None:
         """The common case, without the general one's bookkeeping: one subject, no `using`, no items."""
         decide = self.traced if c.tracing else self.fast
+        assert self.subject is not None
         for document in c.documents_of(self.subject):
             out.append(decide(c, (document.label, document.type), None, document.record))
 

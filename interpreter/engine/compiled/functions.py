@@ -224,6 +224,7 @@ class Requirement:
             verdict("needs_assessment", exceptions=considered, authority=r.assessment.authority,
                     quote=r.assessment.quote)
         else:
+            assert r.requires is not None       # a requirement requires a condition or needs an assessment
             holds, step = self._condition(fn, r.requires, scope, "requires")
             self._judge(fn, holds, step, considered, base)
         return fn
@@ -237,12 +238,13 @@ class Requirement:
         if o.kind == "assessment":
             verdict("needs_assessment", exceptions=considered, authority=o.authority, quote=o.quote, which=base)
         elif o.kind == "requires":
+            assert o.condition is not None
             holds, step = self._condition(fn, o.condition, scope, "requires")
             self._judge(fn, holds, step, considered, base)
         else:
             verdict("compliant" if o.kind == "compliant" else "not_applicable", exceptions=considered, which=base)
 
-    def _judge(self, fn: Function, holds: str, step: str, considered: str | tuple, base: dict) -> None:
+    def _judge(self, fn: Function, holds: str, step: str, considered: Any, base: dict) -> None:
         test = fn.missing_test(holds)
         if fn.mode == FAST:
             if test:

@@ -57,7 +57,8 @@ class Inliner:
         call, no cache, and no Fraction made in between. A different tree, the same values."""
         if isinstance(node, ir.Ref) and node.name not in self.folded and self.inlined(node.name):
             value = self.program.values[node.name]
-            bindings, params = [], {}
+            bindings: list[tuple[str, ir.Node]] = []
+            params: dict[str, ir.Node] = {}
             for (param, _), argument in zip(value.params, node.args):
                 self._bound += 1
                 argument = self.inline(argument)

@@ -11,6 +11,7 @@ two engines cannot disagree on the rare cases.
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 from math import gcd
 from typing import Any
@@ -39,8 +40,8 @@ _new = object.__new__
 
 def _coprime_fast(n: int, d: int) -> Fraction:
     f = _new(Fraction)
-    f._numerator = n
-    f._denominator = d
+    f._numerator = n          # type: ignore[attr-defined]  # CPython's layout, checked by _layout_ok
+    f._denominator = d        # type: ignore[attr-defined]
     return f
 
 
@@ -52,7 +53,7 @@ def _layout_ok() -> bool:
     try:
         probe = _coprime_fast(3, 7)
         return probe == Fraction(3, 7) and hash(probe) == hash(Fraction(3, 7)) and probe.numerator == 3 \
-            and Fraction(6, 14)._numerator == 3
+            and Fraction(6, 14)._numerator == 3  # type: ignore[attr-defined]
     except (AttributeError, TypeError):
         return False
 
@@ -103,13 +104,13 @@ def key_of(value: Any) -> Any:
 # same __eq__ and __hash__) in a fifth of the time. tests/test_compile.py checks that
 # what `build` makes equals what the constructor makes.
 def build(cls: type, fields: dict) -> Any:
-    obj = _new(cls)
+    obj: Any = _new(cls)
     obj.__dict__.update(fields)
     return obj
 
 
 def _defaults(cls: type) -> dict:
-    return {name: f.default for name, f in cls.__dataclass_fields__.items()}
+    return {f.name: f.default for f in dataclasses.fields(cls)}
 
 
 STEP_DEFAULTS = _defaults(Step)
@@ -279,7 +280,7 @@ class Replay(Evaluator):
         super().__init__(program, tables, Case(()), trace=False)
         self._lowered = lowered                 # the predicate the code generator used
         self._leaves = iter(())
-        self._dispatch[let] = lambda node, env: self.eval(node.body, env)     # an inlined definition
+        self.dispatch[let] = lambda node, env: self.eval(node.body, env)     # an inlined definition
 
     def combine(self, node: ir.Aggregate, values: list, gaps: list | None) -> Any:
         """Evaluator._combine, with a sum computed on exact integers."""
@@ -289,9 +290,9 @@ class Replay(Evaluator):
 
     def run(self, node: ir.Node, leaves: tuple) -> Any:
         self._leaves = iter(leaves)
-        return self._dispatch[type(node)](node, {})
+        return self.dispatch[type(node)](node, {})
 
     def eval(self, node: ir.Node, env: dict) -> Any:
         if self._lowered(node):
-            return self._dispatch[type(node)](node, env)
+            return self.dispatch[type(node)](node, env)
         return next(self._leaves)

@@ -16,8 +16,7 @@ from typing import Any
 
 from ...api import RuleSet
 from ..files import write_atomic
-from . import articles
-from . import pages
+from . import articles, pages
 from .model import Site
 
 CONFIG = "mkdocs.yml"

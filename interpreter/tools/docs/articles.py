@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
-from ...report import links
 from ...language.law import Article, Citation, Paragraph, Point, Subparagraph
+from ...report import links
 from .model import ArticleDoc, RuleDoc, Site
 from .render import template
 
@@ -73,7 +74,6 @@ def _points_html(points: tuple[Point, ...]) -> str:
 
 
 def _sentence(citation: Citation, number: int) -> str:
-    from dataclasses import replace
     return replace(citation, sentence=number).anchor()
 
 

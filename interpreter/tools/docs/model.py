@@ -6,19 +6,20 @@ the pages come out the same for the same input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ...language import syntax as A
-from ...report import links
-from .. import scenarios
 from ...api import RuleSet
-from ...report.reason import reason
+from ...language import syntax as A
 from ...language.law import Article, Citation
+from ...report import links
+from ...report.coverage import coverage_map
+from ...report.reason import reason
+from .. import scenarios
 
 # Part and chapter titles as stated in rules/law/README.md; a part without a stated title
 # is shown by its number only, rather than with a title written from memory.
@@ -86,7 +87,7 @@ class Site:
     coverage: tuple = ()                   # coverage.Entry, in the order of the law text
 
     @classmethod
-    def build(cls, rules: RuleSet, scenario_dir: Path | None) -> "Site":
+    def build(cls, rules: RuleSet, scenario_dir: Path | None) -> Site:
         law = rules.program.law
         found = scenarios.discover(scenario_dir) if scenario_dir and scenario_dir.is_dir() else []
         examples = _examples(rules, found)
@@ -94,7 +95,6 @@ class Site:
                 for d in f.declarations if type(d) in _KINDS and d.meta.citations]
         article_docs = [ArticleDoc(a, PARTS.get(a.part, f"Part {a.part}"), CHAPTERS.get(_number(a), ""))
                         for a in law.articles()]
-        from ...report.coverage import coverage_map
         return cls(rules, article_docs, [d for d in docs if d.citations], len(found), coverage_map(rules, found))
 
     # ------------------------------------------------------------ queries

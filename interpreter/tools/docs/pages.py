@@ -7,11 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ...report import links
+from ...engine.reference_data import Figure
 from ...language import typesys as T
+from ...language.law import Citation
 from ...language.library import FUNCTIONS
 from ...report import figures as V
-from ...language.law import Citation
+from ...report import links
+from ...report.coverage import summary
+from ...report.interpretations import interpretation_register
 from .model import Site
 from .render import template
 
@@ -64,9 +67,8 @@ def _reference_key(site: Site) -> str:
         share = rules.value(case, "share", (code,))
         rows.append({
             "code": code, "country": program.member_states[code].country,
-            "population": V.show(rules.tables["population"].get(code, case.data_years["population"]).value,
-                                 T.PERSONS),
-            "gdp": V.show(rules.tables["gdp"].get(code, case.data_years["gdp"]).value, T.EUR),
+            "population": V.show(_figure(rules, "population", code, case.data_years).value, T.PERSONS),
+            "gdp": V.show(_figure(rules, "gdp", code, case.data_years).value, T.EUR),
             "share": V.percent(share), "exact": V.exact_text(share),
             "relocations": V.show(rules.value(case, "indicative_relocations", (proposal.record, code)), T.PERSONS),
             "money": V.show(rules.value(case, "indicative_financial_contributions", (proposal.record, code)), T.EUR),
@@ -83,8 +85,14 @@ def _reference_key(site: Site) -> str:
 
 # ------------------------------------------------------------------ coverage
 
+def _figure(rules, dataset: str, code: str, years: dict[str, int]) -> Figure:
+    """A figure of the reference key: the year chosen is the latest with a figure for every Member State."""
+    figure = rules.tables[dataset].get(code, years[dataset])
+    assert figure is not None, f"no {dataset} figure for {code} in {years[dataset]}"
+    return figure
+
+
 def _coverage(site: Site) -> str:
-    from ...report.coverage import summary
     authorities = {name: a.description for name, a in site.rules.program.authorities.items()}
     return template("coverage.md.j2").render(entries=site.coverage, totals=summary(site.coverage), link=_link,
                                              authorities=authorities, site=site)
@@ -97,7 +105,6 @@ def _link(citation: Citation) -> str:
 # ------------------------------------------------------------ interpretations
 
 def _interpretations(site: Site) -> str:
-    from ...report.interpretations import interpretation_register
     notes = interpretation_register(site.rules.program)
     return template("interpretations.md.j2").render(notes=notes, site=site, link=_link)
 
