@@ -17,6 +17,7 @@ from typing import Any
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..language.syntax import Span
+from .values import value_reader
 
 SOURCE = "--set"
 _SCALARS = (T.DATE, T.YEAR, T.BOOL, T.TEXT, T.MEMBER_STATE)
@@ -63,7 +64,6 @@ def _setting(rules, parameters: dict, setting: str, line: int) -> tuple[str, Any
     if not (isinstance(t, T.Quantity) or t in _SCALARS):
         raise Failed([Diagnostic("P003", f"'{name}' is {t}: it cannot be set on the command line",
                                  _span(line, setting, name), "set it in a scenario's parameters: instead")])
-    from ..tools.sweep import value_reader  # the reader of --vary: values written as in a document
     try:
         return name, value_reader(rules, t, name)(text)
     except Failed as failure:

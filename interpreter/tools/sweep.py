@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property
 from itertools import product
@@ -35,9 +34,9 @@ from ..engine.compiled.runtime import build, fraction
 from ..engine.documents import UNDISCLOSED, Document, ListValue, RecordValue, TableValue
 from ..engine.evaluate import Case
 from ..engine.outcomes import NOT_APPLICABLE, SEVERITY
+from ..engine.values import exact_number, problem, value_reader
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
-from ..language.syntax import Span
 
 GRID_LIMIT = 1_000_000            # scenarios; beyond this, a sample says as much
 MEMO_LIMIT = 50_000               # definitions of records kept across scenarios before starting afresh
@@ -113,20 +112,16 @@ def inputs(rules, documents: tuple[Document, ...], specs: Iterable[str]) -> list
             problems.extend(failure.diagnostics)
     labels = [i.label for i in out]
     for label in sorted({x for x in labels if labels.count(x) > 1}):
-        problems.append(_problem(f"{label} is varied twice", "give each field one --vary"))
+        problems.append(problem(f"{label} is varied twice", "give each field one --vary"))
     if problems:
         raise Failed(problems)
     return out
 
 
-def _problem(message: str, hint: str = "") -> Diagnostic:
-    return Diagnostic("S001", message, Span("--vary", 1, 1, 1, 1), hint)
-
-
 def _input(rules, documents, spec: str) -> list[Input]:
     path_text, sep, value_text = spec.partition("=")
     if not sep or not path_text.strip() or not value_text.strip():
-        raise Failed([_problem(f"'{spec}': write PATH=VALUES",
+        raise Failed([problem(f"'{spec}': write PATH=VALUES",
                                "e.g. pledges.NL.relocations=0..800:100 or relocations=29999,30000")])
     index, field_path = _document(documents, path_text.strip())
     parts = [p for p in field_path.split(".") if p]
@@ -148,12 +143,12 @@ def _document(documents, text: str) -> tuple[int, str]:
         found = [i for i, d in enumerate(documents) if head in (d.type, d.source) or d.source.endswith("/" + head)]
         if len(found) != 1:
             names = ", ".join(f"{d.type} ({d.label})" for d in documents)
-            raise Failed([_problem(f"'{head}' names {'no' if not found else 'more than one'} document of the case",
+            raise Failed([problem(f"'{head}' names {'no' if not found else 'more than one'} document of the case",
                                    f"the documents are: {names}")])
         return found[0], rest
     if len(documents) != 1:
         names = ", ".join(f"{d.type} ({d.label})" for d in documents)
-        raise Failed([_problem(f"'{text}': say which document, as Type:path",
+        raise Failed([problem(f"'{text}': say which document, as Type:path",
                                f"the case has {len(documents)} documents: {names}")])
     return 0, text
 
@@ -173,24 +168,24 @@ def _field_type(rules, document: Document, parts: list[str], text: str) -> T.Typ
         if isinstance(t, T.Record):
             fields = structs[t.name].fields
             if part not in fields:
-                raise Failed([_problem(f"{text}: {t.name} has no field '{part}'",
+                raise Failed([problem(f"{text}: {t.name} has no field '{part}'",
                                        did_you_mean(part, fields) or f"its fields are: {', '.join(fields)}")])
             t = fields[part].type
         elif isinstance(t, T.Table):
             if part not in rules.program.member_states:
-                raise Failed([_problem(f"{text}: '{part}' is not a member state code",
+                raise Failed([problem(f"{text}: '{part}' is not a member state code",
                                        did_you_mean(part, rules.program.member_states)
                                        or "e.g. DE, NL, or * for each")])
             t = t.value
         elif isinstance(t, T.List):
             if not part.isdigit():
-                raise Failed([_problem(f"{text}: '{part}' is not a position in the list",
+                raise Failed([problem(f"{text}: '{part}' is not a position in the list",
                                        "count from 0: measures.0.amount")])
             t = t.item
         else:
-            raise Failed([_problem(f"{text}: {t} has no part '{part}'")])
+            raise Failed([problem(f"{text}: {t} has no part '{part}'")])
     if isinstance(t, (T.Record, T.Table, T.List)):
-        raise Failed([_problem(f"{text} is {t}: vary one of its fields", "name a field holding a single value")])
+        raise Failed([problem(f"{text} is {t}: vary one of its fields", "name a field holding a single value")])
     return t
 
 
@@ -206,7 +201,7 @@ def _values(rules, t: T.Type, text: str, label: str) -> Values:
         low, high = read(low_text), read(high_text)
         step = _step(t, step_text, label)
         if high < low:
-            raise Failed([_problem(f"{label}: the range {text} is empty", "write the lower bound first")])
+            raise Failed([problem(f"{label}: the range {text} is empty", "write the lower bound first")])
         values = Values(low=low, high=high, step=step)
         if t != T.DATE:
             for v in (low + step, high):          # the step keeps values within what the type allows
@@ -219,72 +214,21 @@ def _step(t: T.Type, text: str, label: str) -> Any:
     if t == T.DATE:
         days = text.strip() or "1"
         if not days.isdigit() or int(days) == 0:
-            raise Failed([_problem(f"{label}: the step is a whole number of days, more than 0", "e.g. :7")])
+            raise Failed([problem(f"{label}: the step is a whole number of days, more than 0", "e.g. :7")])
         return timedelta(days=int(days))
     if not text.strip():
         return Fraction(1) if t != T.YEAR else 1
-    step = _exact(text, label)
+    step = exact_number(text, label)
     if step <= 0:
-        raise Failed([_problem(f"{label}: the step must be more than 0")])
+        raise Failed([problem(f"{label}: the step must be more than 0")])
     return int(step) if t == T.YEAR and step.denominator == 1 else step
 
 
 def _check_step(t: T.Type, value: Any, label: str) -> None:
     if t == T.PERSONS and Fraction(value).denominator != 1:
-        raise Failed([_problem(f"{label}: persons are whole numbers; the step must be whole too")])
+        raise Failed([problem(f"{label}: persons are whole numbers; the step must be whole too")])
     if t == T.EUR and (Fraction(value) * 100).denominator != 1:
-        raise Failed([_problem(f"{label}: EUR amounts go to the cent; the step must too")])
-
-
-def _exact(text: str, label: str) -> Fraction:
-    text = text.strip().replace(" ", "").replace("_", "")
-    try:
-        if text.endswith("%"):
-            return Fraction(Decimal(text[:-1])) / 100
-        return Fraction(Decimal(text)) if "/" not in text else Fraction(text)
-    except (InvalidOperation, ValueError, ZeroDivisionError):
-        raise Failed([_problem(f"{label}: '{text}' is not an exact number", "e.g. 30000, 43742210.70, 1/3 or 25 %")]) \
-            from None
-
-
-def value_reader(rules, t: T.Type, label: str) -> Callable[[str], Any]:
-    """Reads one value as the documents do, into the value the evaluator sees (also for the
-    parameters `ammr check --set` sets, parameters.py)."""
-    def fail(text: str, why: str) -> Failed:
-        return Failed([_problem(f"{label}: '{text.strip()}' {why}")])
-
-    def read(text: str) -> Any:
-        word = text.strip()
-        if t == T.BOOL:
-            if word.lower() in ("yes", "true"):
-                return True
-            if word.lower() in ("no", "false"):
-                return False
-            raise fail(text, "is not yes or no")
-        if t == T.DATE:
-            try:
-                return date.fromisoformat(word)
-            except ValueError:
-                raise fail(text, "is not a date written YYYY-MM-DD") from None
-        if t == T.MEMBER_STATE:
-            if word not in rules.program.member_states:
-                raise fail(text, "is not a member state code")
-            return word
-        if t == T.TEXT:
-            return word
-        value = _exact(word, label)
-        if t == T.YEAR:
-            if value.denominator != 1 or not 1900 <= value <= 2200:
-                raise fail(text, "is not a year between 1900 and 2200")
-            return int(value)
-        if value < 0 and t in (T.PERSONS, T.EUR):
-            raise fail(text, "is negative: figures in these documents are not")
-        if t == T.PERSONS and value.denominator != 1:
-            raise fail(text, "is not whole: persons are whole numbers")
-        if t == T.EUR and (value * 100).denominator != 1:
-            raise fail(text, "has more than two decimals: EUR amounts go to the cent")
-        return value
-    return read
+        raise Failed([problem(f"{label}: EUR amounts go to the cent; the step must too")])
 
 
 def exact_text(value: Any) -> str:
@@ -327,7 +271,7 @@ def scenarios(inputs_: list[Input], grid: bool, sample: int | None, seed: int) -
         for i in inputs_:
             total *= i.values.count()
         if total > GRID_LIMIT:
-            raise Failed([_problem(f"the grid has {total} scenarios (more than {GRID_LIMIT})",
+            raise Failed([problem(f"the grid has {total} scenarios (more than {GRID_LIMIT})",
                                    "use --sample N --seed S, or fewer values")])
         return total, product(*(i.values.grid() for i in inputs_))
     rng = random.Random(seed)
@@ -406,7 +350,7 @@ class _Node:
             return table
         items = list(current or ())
         if max(self.children) >= len(items):
-            raise Failed([_problem(f"{self.origin}: {self.path}[{max(self.children)}]: the template's list has "
+            raise Failed([problem(f"{self.origin}: {self.path}[{max(self.children)}]: the template's list has "
                                    f"{len(items)} item(s)")])
         for position, n in self.leaves:
             items[position] = values[n]
@@ -428,7 +372,7 @@ def _check_disclosed(documents: tuple[Document, ...], inputs_: list[Input]) -> N
             else:
                 value = None
             if value is UNDISCLOSED:
-                raise Failed([_problem(f"{i.label} is listed as undisclosed in the template",
+                raise Failed([problem(f"{i.label} is listed as undisclosed in the template",
                                        "give it in the template, or take it out of 'undisclosed'")])
 
 

@@ -1,0 +1,72 @@
+"""A value of a rules type read from text, as a document writes it: yes/no, a date, a member
+state code, a year, an exact number of persons, EUR or a share. Used by `--set` (parameters.py)
+and `--vary` (tools/sweep.py); a mistake is a positioned message, never a guess."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from ..language import typesys as T
+from ..language.diagnostics import Diagnostic, Failed
+from ..language.syntax import Span
+
+
+def problem(message: str, hint: str = "") -> Diagnostic:
+    """A mistake in a value given on the command line (`--vary`; `--set` positions it anew)."""
+    return Diagnostic("S001", message, Span("--vary", 1, 1, 1, 1), hint)
+
+
+def exact_number(text: str, label: str) -> Fraction:
+    """A number written as in a document (30000, 43742210.70, 1/3, 25 %), exactly."""
+    text = text.strip().replace(" ", "").replace("_", "")
+    try:
+        if text.endswith("%"):
+            return Fraction(Decimal(text[:-1])) / 100
+        return Fraction(Decimal(text)) if "/" not in text else Fraction(text)
+    except (InvalidOperation, ValueError, ZeroDivisionError):
+        raise Failed([problem(f"{label}: '{text}' is not an exact number", "e.g. 30000, 43742210.70, 1/3 or 25 %")]) \
+            from None
+
+
+def value_reader(rules, t: T.Type, label: str) -> Callable[[str], Any]:
+    """Reads one value as the documents do, into the value the evaluator sees: the values of
+    `ammr sweep --vary` (tools/sweep.py) and of `ammr check --set` (parameters.py)."""
+    def fail(text: str, why: str) -> Failed:
+        return Failed([problem(f"{label}: '{text.strip()}' {why}")])
+
+    def read(text: str) -> Any:
+        word = text.strip()
+        if t == T.BOOL:
+            if word.lower() in ("yes", "true"):
+                return True
+            if word.lower() in ("no", "false"):
+                return False
+            raise fail(text, "is not yes or no")
+        if t == T.DATE:
+            try:
+                return date.fromisoformat(word)
+            except ValueError:
+                raise fail(text, "is not a date written YYYY-MM-DD") from None
+        if t == T.MEMBER_STATE:
+            if word not in rules.program.member_states:
+                raise fail(text, "is not a member state code")
+            return word
+        if t == T.TEXT:
+            return word
+        value = exact_number(word, label)
+        if t == T.YEAR:
+            if value.denominator != 1 or not 1900 <= value <= 2200:
+                raise fail(text, "is not a year between 1900 and 2200")
+            return int(value)
+        if value < 0 and t in (T.PERSONS, T.EUR):
+            raise fail(text, "is negative: figures in these documents are not")
+        if t == T.PERSONS and value.denominator != 1:
+            raise fail(text, "is not whole: persons are whole numbers")
+        if t == T.EUR and (value * 100).denominator != 1:
+            raise fail(text, "has more than two decimals: EUR amounts go to the cent")
+        return value
+    return read
