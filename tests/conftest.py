@@ -1,8 +1,16 @@
 import os
 
 import pytest
+from browser import require
 
 from interpreter.api import RuleSet
+
+
+def pytest_runtest_setup(item):
+    """A test marked `browser` needs Chromium (and, with driver=True, chromedriver): see browser.py."""
+    marker = item.get_closest_marker("browser")
+    if marker is not None:
+        require(driver=marker.kwargs.get("driver", False))
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,8 @@ import pytest
 
 from interpreter import Failed, Missing, RuleSet
 
+pytestmark = pytest.mark.slow          # Hypothesis, or whole copies of the rules folder: see CONTRIBUTING.md
+
 ROOT = Path(__file__).resolve().parent.parent
 CHRISTMAS_2026 = "DE,2026-12-25"
 

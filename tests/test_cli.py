@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
 from interpreter import cli
 
@@ -145,6 +146,7 @@ def test_an_internal_error_is_reported_without_traceback(capsys, monkeypatch):
     assert code == 70 and "internal error: RuntimeError: boom" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_the_installed_command_runs_in_a_fresh_process():
     done = subprocess.run([sys.executable, "-m", "interpreter", "check", EXAMPLE, "--format", "json"],
                           capture_output=True, text=True, cwd=ROOT)

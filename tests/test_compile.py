@@ -169,6 +169,7 @@ years = st.sampled_from([None, {"population": 2024, "gdp": 2024}, {"population":
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents, years)
+@pytest.mark.slow
 def test_generated_documents_agree(rules, docs, data_years):
     case = rules.case([rules.document(d, f"generated#{i + 1}") for i, d in enumerate(docs)], data_years)
     assert both(rules, case) == []
@@ -211,6 +212,7 @@ def _arguments(rules, case, params, numbers):
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents, years, st.lists(st.one_of(persons, money.map(lambda m: Fraction(str(m)))), min_size=1, max_size=3))
+@pytest.mark.slow
 def test_generated_definitions_agree(rules, docs, data_years, numbers):
     """Untraced, only verdicts show; so the value of every definition is compared as well."""
     case = rules.case([rules.document(d, f"generated#{i + 1}") for i, d in enumerate(docs)], data_years)
@@ -236,6 +238,7 @@ test_documents = st.fixed_dictionaries(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(test_documents, proposals()), max_size=3))
+@pytest.mark.slow
 def test_generated_constructs_agree(construct_rules, docs):
     case = construct_rules.case([construct_rules.document(d, f"generated#{i + 1}") for i, d in enumerate(docs)])
     assert both(construct_rules, case) == []
@@ -486,6 +489,7 @@ def any_document(draw, rules):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
+@pytest.mark.slow
 def test_any_documents_the_rules_declare_agree(rules, data):
     """Documents of every type the rules declare, made from the declarations themselves, so that
     rules added later are covered too."""

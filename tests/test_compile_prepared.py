@@ -10,6 +10,8 @@ from interpreter.language import parse
 from interpreter.language import cache as prepared
 from interpreter.api import RuleSet
 
+pytestmark = pytest.mark.slow          # Hypothesis, or whole copies of the rules folder: see CONTRIBUTING.md
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -67,6 +67,7 @@ def test_a_rule_without_scenarios_is_a_gap(rules):
     assert not any(e.provision == "Art. 12(2)(a)" for e in gaps)
 
 
+@pytest.mark.slow
 def test_coverage_command(capsys):
     code = cli.run(cli.main, ["coverage", "--format", "json"])
     data = json.loads(capsys.readouterr().out)

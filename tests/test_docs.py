@@ -123,6 +123,7 @@ def site(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_mkdocs_builds_strictly(site):
     assert (site / "articles" / "art-12" / "index.html").is_file()
     assert (site / "search" / "search_index.json").is_file()
@@ -133,6 +134,8 @@ def _ids(page: Path) -> frozenset:
     return frozenset(parse(page.read_text(encoding="utf-8")).ids)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("page", ["index.html", "articles/art-12/index.html", "articles/art-57/index.html",
                                   "reference-key/index.html", "coverage/index.html"])
 def test_pages_render_in_chromium_with_working_links(site, page):

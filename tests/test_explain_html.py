@@ -4,20 +4,20 @@ in-page link lands on its target, that the links to the act and to the reference
 form links.py fixes and point at a paragraph the generated docs have (EUR-Lex cannot be fetched
 here), and that the print stylesheet applies.
 
-Chromium is required: without it this test FAILS, it does not skip. Install it with
-    apt-get install -y chromium chromium-driver
-(.ci/run does). Other locations: AMMR_CHROMIUM and AMMR_CHROMEDRIVER.
+Without Chromium and its driver these tests are skipped, saying what to install
+    apt-get install chromium chromium-driver
+and with AMMR_REQUIRE_BROWSER=1 (set by .ci/run, which installs them) they fail instead.
+Other locations: AMMR_CHROMIUM and AMMR_CHROMEDRIVER.
 """
 
 import base64
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from browser import FLAGS, chromium
+from browser import FLAGS, chromedriver, chromium, require
 from outputs import output_file, output_of
 
 from interpreter.report import links
@@ -26,12 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = ["examples-2026", "examples-synthetic-2027", "boundaries"]
 
 
+pytestmark = [pytest.mark.browser(driver=True), pytest.mark.slow]
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    binary = os.environ.get("AMMR_CHROMIUM") or chromium()
-    driver_path = os.environ.get("AMMR_CHROMEDRIVER") or shutil.which("chromedriver")
-    assert Path(binary).is_file() and driver_path and Path(driver_path).is_file(), (
-        "Chromium and its driver are needed for this test: apt-get install -y chromium chromium-driver")
+    require(driver=True)
+    binary, driver_path = chromium(), chromedriver()
+    assert binary is not None and driver_path is not None        # require() skipped or failed otherwise
     os.environ["SE_OFFLINE"] = "true"          # Selenium must not look for a driver on the network
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service

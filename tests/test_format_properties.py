@@ -7,6 +7,7 @@ written anywhere survive. The number of generated files per test is AMMR_FUZZ_EX
 """
 
 import os
+import pytest
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -17,6 +18,8 @@ from hypothesis import strategies as st
 from interpreter.language import syntax as A
 from interpreter.tools.formatter import canonical, format_text, without_spans
 from interpreter.language.parse import MONTHS, parse_text, parser
+
+pytestmark = pytest.mark.slow          # Hypothesis, or whole copies of the rules folder: see CONTRIBUTING.md
 
 EXAMPLES = int(os.environ.get("AMMR_FUZZ_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,

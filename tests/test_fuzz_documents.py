@@ -27,6 +27,8 @@ from interpreter.report.view import view
 
 from test_fuzz_rules import mutated, watchdog, written
 
+pytestmark = pytest.mark.slow          # Hypothesis, or whole copies of the rules folder: see CONTRIBUTING.md
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("AMMR_FUZZ_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,

@@ -25,6 +25,8 @@ from interpreter.tools.formatter import format_text, without_spans
 from interpreter.tools.lint import lint
 from interpreter.language.parse import MAX_NESTING, parse_file, parse_text
 
+pytestmark = pytest.mark.slow          # Hypothesis, or whole copies of the rules folder: see CONTRIBUTING.md
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("AMMR_FUZZ_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,

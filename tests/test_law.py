@@ -88,6 +88,7 @@ def test_every_generated_grammar_match_parses():
 
 @settings(max_examples=200, deadline=None)
 @given(st.from_regex(CITATION_PATTERN, fullmatch=True))
+@pytest.mark.slow
 def test_every_random_grammar_match_parses(text):
     ref = parse_citation(text)
     # What was parsed must say the same thing as the text: nothing skipped.

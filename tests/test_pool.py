@@ -145,6 +145,7 @@ def _errors(folder: Path) -> list:
     return failure.value.diagnostics
 
 
+@pytest.mark.slow
 def test_renaming_a_definition_the_report_shows_is_a_checker_error_at_the_figure(tmp_path):
     folder = _rules_with(tmp_path, {"art-063.rules": ("definition offsets_key_part(", "definition offsets_key_share(")})
     [d] = _errors(folder)
@@ -152,6 +153,7 @@ def test_renaming_a_definition_the_report_shows_is_a_checker_error_at_the_figure
     assert "'offsets_key_part'" in d.message and "offsets_key_share" in d.hint
 
 
+@pytest.mark.slow
 def test_renaming_a_document_field_the_report_shows_is_a_checker_error_at_the_figure(tmp_path):
     folder = _rules_with(tmp_path, {"pool-report.rules": ("CommissionProposal.relocations", "CommissionProposal.relocation")})
     [d] = _errors(folder)
@@ -163,6 +165,7 @@ def test_renaming_a_document_field_the_report_shows_is_a_checker_error_at_the_fi
     ("figure share = share cites Annex I", "figure share = fair_share_value cites Art 66", "E226"),  # EUR, not a share
     ("figure forum = HighLevelForum", "figure forum = HighLevelForum\n  figure froum = HighLevelForum", "E227"),
 ])
+@pytest.mark.slow
 def test_the_declaration_gives_exactly_the_figures_the_report_shows(tmp_path, old, new, code):
     [d] = _errors(_rules_with(tmp_path, {"pool-report.rules": (old, new)}))
     assert d.code == code and d.span.file.endswith("pool-report.rules")
@@ -170,6 +173,7 @@ def test_the_declaration_gives_exactly_the_figures_the_report_shows(tmp_path, ol
         assert "forum" in d.hint
 
 
+@pytest.mark.slow
 def test_the_citation_shown_comes_from_the_declaration(tmp_path):
     folder = _rules_with(tmp_path, {"pool-report.rules": ("figure fair_value = fair_share_value cites Art 57(3)",
                                                           "figure fair_value = fair_share_value")})
@@ -178,6 +182,7 @@ def test_the_citation_shown_comes_from_the_declaration(tmp_path):
     assert report["states"][0]["fair_value"]["cites"] == "Art. 57(3), second sentence"     # the definition's own
 
 
+@pytest.mark.slow
 def test_rules_without_a_pool_report_show_none(tmp_path):
     folder = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", folder)

@@ -3,6 +3,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from interpreter.tools import scenarios
 
 SCENARIOS = scenarios.discover(Path(__file__).parent / "scenarios")
@@ -63,6 +65,7 @@ def _pytest(*args, cwd=ROOT):
     return done.returncode, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_plain_pytest_collects_every_scenario_exactly_once():
     code, out = _pytest("--collect-only", "-q")
     assert code == 0, out
@@ -71,6 +74,7 @@ def test_plain_pytest_collects_every_scenario_exactly_once():
     assert sorted(collected) == sorted(expected) and len(set(collected)) == len(collected)
 
 
+@pytest.mark.slow
 def test_a_failing_scenario_shows_expected_against_actual(tmp_path):
     (tmp_path / "scenarios").mkdir()
     (tmp_path / "scenarios" / "wrong.yaml").write_text(WRONG)
@@ -85,6 +89,7 @@ def test_a_failing_scenario_shows_expected_against_actual(tmp_path):
     assert "Traceback" not in out
 
 
+@pytest.mark.slow
 def test_a_malformed_scenario_file_is_a_positioned_collection_error(tmp_path):
     (tmp_path / "scenarios").mkdir()
     (tmp_path / "scenarios" / "bad.yaml").write_text(WRONG.replace("      - {requirement: proposal_adopted_by_15_october, "

@@ -57,6 +57,7 @@ VALUES = {"reference_relocations": "0,20999,21000", "reference_financial_contrib
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(act_fields, st.lists(paths, min_size=1, max_size=3, unique=True), st.integers(0, 10**6))
+@pytest.mark.slow
 def test_a_scenario_is_the_document_one_would_write(rules, fields, chosen, seed):
     data = {"document": "CouncilImplementingAct", "pool_year": 2026, "adopted_on": "2025-12-22",
             "reference_financial_contributions": 420000000, **fields}
