@@ -10,7 +10,6 @@ new release of a holiday library cannot change a verdict.
 from __future__ import annotations
 
 import calendar
-import csv
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from ..language.diagnostics import Diagnostic, Failed
 from ..language.syntax import Span
+from .reference_data import DataFile, rows
 
 
 def period_end(start: date, length: Fraction, unit: str) -> date:
@@ -90,7 +90,7 @@ class Holidays:
         return self.days.get(member_state, frozenset())
 
 
-COLUMNS = ("geo", "date")
+CALENDAR = DataFile("calendar", ("geo", "date"), "geo,date,name,source", "E705", "E706")
 
 
 def load_calendar(name: str, path: Path, shown: str) -> Holidays:
@@ -98,26 +98,14 @@ def load_calendar(name: str, path: Path, shown: str) -> Holidays:
     with its line. `shown` is how messages name the file."""
     by_state: dict[str, set[date]] = {}
     problems: list[Diagnostic] = []
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as error:
-        raise Failed([Diagnostic("E705", f"cannot read calendar '{name}': {error.strerror}",
-                                 Span(str(path), 1, 1, 1, 1))]) from None
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = set(COLUMNS) - set(reader.fieldnames or ())
-        if missing:
-            raise Failed([Diagnostic("E706", f"calendar file lacks the column(s) {', '.join(sorted(missing))}",
-                                     Span(str(path), 1, 1, 1, 1), "the header must be geo,date,name,source")])
-        for row in reader:
-            try:
-                day = date.fromisoformat(row["date"].strip())
-            except (ValueError, AttributeError):
-                problems.append(Diagnostic("E707", f"row with an unreadable date: {row}",
-                                           Span(str(path), reader.line_num, 1, reader.line_num, 2),
-                                           "write dates as YYYY-MM-DD"))
-                continue
-            by_state.setdefault(row["geo"].strip(), set()).add(day)
+    for line, row in rows(CALENDAR, name, path):
+        try:
+            day = date.fromisoformat(row["date"].strip())
+        except (ValueError, AttributeError):
+            problems.append(Diagnostic("E707", f"row with an unreadable date: {row}", Span(str(path), line, 1, line, 2),
+                                       "write dates as YYYY-MM-DD"))
+            continue
+        by_state.setdefault(row["geo"].strip(), set()).add(day)
     if problems:
         raise Failed(problems)
     years = frozenset((geo, d.year) for geo, days in by_state.items() for d in days)
