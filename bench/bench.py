@@ -38,10 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import by_hand as H                                # noqa: E402
-from interpreter.tools import sweep as S                 # noqa: E402
-from interpreter.api import RuleSet                # noqa: E402
-from interpreter.engine.compiled import compiled           # noqa: E402
+import by_hand as H  # noqa: E402
+
+from interpreter import RuleSet  # noqa: E402
+from interpreter.engine.compiled import compiled  # noqa: E402
+from interpreter.tools import sweep as S  # noqa: E402
 
 W1_RULES = ("proposal_minimum_relocations", "proposal_minimum_financial_contributions",
             "proposal_ratio_maintained", "proposal_adopted_by_15_october")
@@ -343,7 +344,7 @@ if mode == "no-lark-cache":
     import lark
     original = lark.Lark.open.__func__
     lark.Lark.open = classmethod(lambda cls, *a, **k: original(cls, *a, **{{**k, "cache": False}}))
-from interpreter.api import RuleSet
+from interpreter import RuleSet
 start = time.perf_counter()
 RuleSet.prepare(cache=(mode == "prepared-cache"))
 print(time.perf_counter() - start)

@@ -3,7 +3,7 @@ import os
 import pytest
 from browser import require
 
-from interpreter.api import RuleSet
+from interpreter import RuleSet
 
 
 def pytest_runtest_setup(item):

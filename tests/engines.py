@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from interpreter.engine.outcomes import Missing
+from interpreter import Missing
 
 
 def plain(value: Any, seen: dict | None = None) -> Any:

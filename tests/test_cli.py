@@ -57,6 +57,7 @@ ALL = ["BE", "BG", "CZ", "DE", "EE", "IE", "EL", "ES", "FR", "HR", "IT", "CY", "
 def test_exit_codes_follow_the_worst_verdict(capsys, tmp_path):
     # a complete cycle in which every checkable requirement holds (tests/scenarios/cycle-compliant.yaml)
     import yaml
+
     from interpreter.tools.scenarios import load
     cycle = load(ROOT / "tests" / "scenarios" / "cycle-compliant.yaml")[0]
     folder = tmp_path / "cycle"

@@ -11,25 +11,23 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from engines import compare, plain
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from engines import compare, plain
 from test_evaluate import _test_document as _construct_case
-from interpreter.language import ir
-from interpreter.tools import scenarios
-from interpreter.language import typesys as T
-from interpreter.api import RuleSet
+
+from interpreter import Failed, RuleSet
 from interpreter.engine.compiled import codegen as G
+from interpreter.engine.compiled import compiled, runtime
 from interpreter.engine.compiled import functions as F
-from interpreter.engine.compiled import compiled
-from interpreter.engine.compiled import runtime
 from interpreter.engine.compiled.engine import Compiled, Context
-from interpreter.language.diagnostics import Failed
 from interpreter.engine.documents import RecordValue
 from interpreter.engine.evaluate import Evaluator
-from interpreter.report.reason import reason
 from interpreter.engine.outcomes import ExceptionConsidered, Outcome, Step
+from interpreter.language import ir
+from interpreter.language import typesys as T
+from interpreter.report.reason import reason
+from interpreter.tools import scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = scenarios.discover(ROOT / "tests" / "scenarios")
@@ -503,6 +501,7 @@ def test_nothing_of_an_evaluation_is_kept_alive(rules):
     """The slow path raises an exception; had it been one object raised again and again, it
     would have kept the frames (and steps, outcomes) of every evaluation that took it."""
     import gc
+
     from interpreter.engine.compiled.engine import GENERATED
     act = rules.document({"document": "CouncilImplementingAct", "pledges": {"NL": {"relocations": 3}}})
     case = rules.case([act])                                  # no reference numbers: the slow path

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.language import parse
+from interpreter import RuleSet
 from interpreter.language import cache as prepared
-from interpreter.api import RuleSet
+from interpreter.language import parse
 
 pytestmark = pytest.mark.slow          # Hypothesis, or whole copies of the rules folder: see CONTRIBUTING.md
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from interpreter import cli
-from interpreter.tools import scenarios
 from interpreter.report.coverage import coverage_map
+from interpreter.tools import scenarios
 
 SCENARIOS = scenarios.discover(Path(__file__).parent / "scenarios")
 

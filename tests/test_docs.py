@@ -11,15 +11,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser import dump_dom, parse
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Error, Keyword, Name
 
-from interpreter import cli
-from interpreter.tools import docs
-from interpreter.api import RuleSet
+from interpreter import RuleSet, cli
 from interpreter.language.parse import parse_text
-
-from browser import dump_dom, parse
+from interpreter.tools import docs
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "tests" / "scenarios"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.language.diagnostics import Failed
+from interpreter import Failed
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = sorted((Path(__file__).parent / "documents" / "bad").glob("*.yaml"))

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from interpreter import Missing, RuleSet
+from interpreter.engine.evaluate import Case, Evaluator
 from interpreter.language import ir
 from interpreter.language import typesys as T
-from interpreter.api import RuleSet
-from interpreter.engine.evaluate import Case, Evaluator
-from interpreter.engine.outcomes import Missing
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from outputs import output_of
 
 from interpreter import cli
 from interpreter.cli import common
 from interpreter.report import links
 from interpreter.report.view import schema_path
-from outputs import output_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ["explain.txt", "explain.md", "explain.html", "explain.json"]

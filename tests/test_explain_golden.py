@@ -17,7 +17,7 @@ import os
 import re
 
 import pytest
-from outputs import CASES, GOLDEN, OUTPUTS, run
+from outputs import CASES, GOLDEN, run
 
 from interpreter.tools.files import write_atomic
 

@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interpreter.report import remedy
-from interpreter.engine.evaluate import Case
 from interpreter.report.remedy_text import summary
 
 PROPOSAL = {"document": "CommissionProposal", "pool_year": 2026, "adopted_on": date(2025, 10, 15),

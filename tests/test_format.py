@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.tools import files
-from interpreter.language.diagnostics import Failed
-from interpreter.tools.formatter import FormatError, format_text, without_spans
+from interpreter import Failed
 from interpreter.language.parse import parse_text
+from interpreter.tools import files
+from interpreter.tools.formatter import FormatError, format_text, without_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).parent / "format"

@@ -7,17 +7,17 @@ written anywhere survive. The number of generated files per test is AMMR_FUZZ_EX
 """
 
 import os
-import pytest
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interpreter.language import syntax as A
-from interpreter.tools.formatter import canonical, format_text, without_spans
 from interpreter.language.parse import MONTHS, parse_text, parser
+from interpreter.tools.formatter import canonical, format_text, without_spans
 
 pytestmark = pytest.mark.slow          # Hypothesis, or whole copies of the rules folder: see CONTRIBUTING.md
 

@@ -19,13 +19,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_fuzz_rules import mutated, watchdog, written
 
-from interpreter import cli
-from interpreter.language.diagnostics import Failed
+from interpreter import Failed, cli
 from interpreter.report.render import render_check, render_json
 from interpreter.report.view import view
-
-from test_fuzz_rules import mutated, watchdog, written
 
 pytestmark = pytest.mark.slow          # Hypothesis, or whole copies of the rules folder: see CONTRIBUTING.md
 

@@ -19,11 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interpreter.api import RuleSet
-from interpreter.language.diagnostics import Failed
+from interpreter import Failed, RuleSet
+from interpreter.language.parse import MAX_NESTING, parse_file, parse_text
 from interpreter.tools.formatter import format_text, without_spans
 from interpreter.tools.lint import lint
-from interpreter.language.parse import MAX_NESTING, parse_file, parse_text
 
 pytestmark = pytest.mark.slow          # Hypothesis, or whole copies of the rules folder: see CONTRIBUTING.md
 

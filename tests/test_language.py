@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.api import RuleSet
-from interpreter.language.diagnostics import Failed
+from interpreter import Failed, RuleSet
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).parent / "language"

@@ -9,10 +9,21 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from interpreter.language.law import CITATION_PATTERN, ORDINALS, Citation, CitationRef, CitationSyntaxError, Law, LawFormatError, UnresolvedCitation, parse_citation, split_sentences
-
-from hypothesis import given, settings, strategies as st
+from interpreter.language.law import (
+    CITATION_PATTERN,
+    ORDINALS,
+    Citation,
+    CitationRef,
+    CitationSyntaxError,
+    Law,
+    LawFormatError,
+    UnresolvedCitation,
+    parse_citation,
+    split_sentences,
+)
 
 LAW_DIR = Path(__file__).resolve().parent.parent / "rules" / "law"
 

@@ -37,9 +37,7 @@ def test_every_requirement_has_scenarios_that_can_fail(rules):
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
-import pytest  # noqa: E402
-
-from interpreter.language.diagnostics import Failed  # noqa: E402
+from interpreter import Failed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WRONG = """\

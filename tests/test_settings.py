@@ -10,10 +10,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from interpreter.api import RuleSet
-from interpreter.language.diagnostics import Failed
-from interpreter.report.view import schema_path
+from interpreter import Failed, RuleSet
 from interpreter.engine.parameters import parameter_values
+from interpreter.report.view import schema_path
 
 # A request under Art 61 made on 20 June 2026: 11 days before the date of application as
 # published (1 July 2026), 8 days after the one of the official metadata (12 June 2026).

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from engines import compare
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engines import compare
-from interpreter import cli
-from interpreter.tools import sweep as S
+from interpreter import Failed, cli
 from interpreter.engine.compiled import inline
-from interpreter.language.diagnostics import Failed
+from interpreter.tools import sweep as S
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "examples" / "sweep" / "council-act-2026.yaml"
