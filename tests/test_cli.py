@@ -1,10 +1,12 @@
 """The `ammr` command: outputs, exit codes, and no traceback whatever the input."""
 
+import inspect
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from interpreter import cli
@@ -153,3 +155,30 @@ def test_the_installed_command_runs_in_a_fresh_process():
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["overall"] == "non_compliant"
+
+
+def test_the_command_table_says_what_each_command_says():
+    """`ammr --help` lists the commands from cli.COMMANDS without importing them: each entry's help
+    must be the first paragraph of the command's own."""
+    for name, (_, _, short) in cli.COMMANDS.items():
+        command = cli.main.get_command(click.Context(cli.main), name)
+        assert command is not None and command.help is not None
+        first = inspect.cleandoc(command.help).split("\n\n")[0]
+        assert " ".join(short.split()) == " ".join(first.split()), name
+
+
+def test_help_and_the_package_import_nothing_heavy():
+    """`import interpreter` and `ammr --help` stay cheap: no command module, no Lark, pydantic or Jinja2."""
+    probe = ("import sys, contextlib, io\n"
+             "import interpreter\n"
+             "from interpreter import cli\n"
+             "with contextlib.redirect_stdout(io.StringIO()):\n"
+             "    cli.run(cli.main, ['--help'])\n"
+             "heavy = ('interpreter.cli.', 'interpreter.api', 'lark', 'pydantic', 'jinja2')\n"
+             "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+             "print(interpreter.RuleSet.__name__)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    loaded, public = done.stdout.splitlines()
+    assert loaded == "[]"
+    assert public == "RuleSet"                   # and each name is there when first used
