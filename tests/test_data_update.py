@@ -98,6 +98,13 @@ def _shipped(dataset) -> dict:
     return E.read_figures(RULES / dataset.file)
 
 
+def test_the_participating_member_states_are_read_from_the_rules(tmp_path):
+    assert len(GEOS) == 26 and "DK" not in GEOS and GEOS[:3] == ("BE", "BG", "CZ")
+    (tmp_path / "regulation.rules").write_text('member state DK "Denmark" does not participate\n')
+    with pytest.raises(E.EurostatError, match=r"regulation\.rules: no `member state XX .*participates` line"):
+        E.participating_member_states(tmp_path)
+
+
 # --- the parse ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("dataset", E.DATASETS, ids=lambda d: d.name)
@@ -311,6 +318,27 @@ def test_geo_fetches_more_but_the_key_stays_with_the_participating_member_states
     with (tmp_path / "out" / "eurostat-gdp.csv").open(newline="") as handle:
         rows = [(row["geo"], row["year"], row["value"]) for row in csv.DictReader(handle)]
     assert rows[-2:] == [("DK", "2023", "374173.6"), ("DK", "2024", "392400.7")]
+
+
+def test_a_bad_current_file_is_named_with_its_line(serve, tmp_path, monkeypatch):
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    gdp = rules / "data" / "eurostat-gdp.csv"
+    gdp.write_text(gdp.read_text().replace("602376.3", "602 376.3", 1))
+    result = _run(["--rules", str(rules), "--to", str(tmp_path / "out"), "--api-url", serve(_routes())], monkeypatch)
+    assert result.exit_code == 2
+    assert result.output == (f"ammr data update: {gdp}:2: a row needs a year and a number: '2023', '602 376.3'\n")
+
+
+def test_a_folder_that_cannot_be_made_is_an_error_not_a_traceback(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(E.EurostatError, match=r"file/out: cannot write \(File exists: .*/file\); nothing was written"):
+        E.write_folder(tuple(_fetch(d) for d in E.DATASETS), tmp_path / "file" / "out")
+
+
+def test_api_url_must_be_a_url(tmp_path, monkeypatch):
+    result = _run(["--to", str(tmp_path / "out"), "--api-url", "ec.europa.eu"], monkeypatch)
+    assert result.exit_code == 2 and "'ec.europa.eu' is not an http(s) URL" in result.output
 
 
 def test_to_and_in_place_exclude_each_other(tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -51,6 +52,8 @@ def update(target: Path | None, in_place: bool, rules_dir: Path | None, extra: t
     """
     if in_place and target is not None:
         raise click.UsageError("--to and --in-place exclude each other")
+    if urlsplit(api_url).scheme not in ("http", "https") or not urlsplit(api_url).netloc:
+        raise click.BadParameter(f"'{api_url}' is not an http(s) URL", param_hint="--api-url")
     rules_dir = rules_dir or _shipped_rules()
     retrieved = retrieval_date()
     try:

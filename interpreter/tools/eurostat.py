@@ -95,17 +95,31 @@ def read_figures(path: Path) -> Figures:
     """The (geo, year) -> value of a dataset file; an absent file has no figures."""
     if not path.exists():
         return {}
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return _rows(csv.DictReader(handle), path)
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise EurostatError(f"{path}: cannot read the current figures: {getattr(error, 'strerror', None) or error}") from None
+
+
+def _rows(reader: csv.DictReader, path: Path) -> Figures:
+    if not {"geo", "year", "value"} <= set(reader.fieldnames or ()):
+        raise EurostatError(f"{path}:1: the header must be {','.join(COLUMNS)}")
     figures: Figures = {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        if not {"geo", "year", "value"} <= set(reader.fieldnames or ()):
-            raise EurostatError(f"{path}:1: the header must be {','.join(COLUMNS)}")
-        for row in reader:
-            year = (row["year"] or "").strip()
-            if not year.isdigit():
-                raise EurostatError(f"{path}:{reader.line_num}: '{row['year']}' is not a year")
-            figures[(row["geo"].strip(), int(year))] = (row["value"] or "").strip()
+    for row in reader:
+        year = (row["year"] or "").strip()
+        value = (row["value"] or "").strip()
+        if not year.isdigit() or not _is_number(value):
+            raise EurostatError(f"{path}:{reader.line_num}: a row needs a year and a number: {row['year']!r}, {row['value']!r}")
+        figures[((row["geo"] or "").strip(), int(year))] = value
     return figures
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
 
 
 # --- fetching ------------------------------------------------------------------------------------
@@ -157,6 +171,8 @@ def _ask(client, api_url: str, request):
         except requests.HTTPError as error:
             status = error.response.status_code if error.response is not None else "?"
             raise EurostatError(f"Eurostat answered HTTP {status} to {url}; nothing was written") from None
+        except requests.RequestException as error:      # too many redirects, a bad certificate, ...
+            raise EurostatError(f"the query {url} failed ({type(error).__name__}); nothing was written") from None
         except Exception as error:      # the reader's many ways of refusing a malformed message
             raise EurostatError(f"malformed response to {url}: {_malformation(copy, error)}") from None
 
@@ -238,18 +254,19 @@ def write_folder(extracts: tuple[Extract, ...], target: Path) -> tuple[Path, ...
     """Write the files into `target`, a new or empty folder: all of them, or none."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise EurostatError(f"{target}: exists and is not an empty folder; name a new one with --to")
-    target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.partial-{os.getpid()}"
-    staging.mkdir()                         # mode from the umask, like any folder the user makes
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()                     # mode from the umask, like any folder the user makes
         for extract in extracts:
             (staging / Path(extract.dataset.file).name).write_text(extract.csv_text(), encoding="utf-8")
         if target.exists():
             target.rmdir()
         staging.rename(target)
     except OSError as error:
-        _remove(staging)
-        raise EurostatError(f"{target}: cannot write: {error.strerror}; nothing was written") from None
+        if staging.is_dir():
+            _remove(staging)
+        raise EurostatError(f"{target}: cannot write ({error.strerror}: {error.filename}); nothing was written") from None
     return tuple(target / Path(e.dataset.file).name for e in extracts)
 
 
