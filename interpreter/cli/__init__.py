@@ -50,6 +50,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                                           "it is encoded (with its rules and passing scenario tests), left to an "
                                           "authority's assessment (who, and the words that say so), or not "
                                           "checkable (why). Exit code 1 when there are gaps."),
+    "data": ("data", "data", "The reference data of the rules (Eurostat population and GDP, Art 66 and Annex I)."),
     "docs": ("docs", "docs", "Generate the reference documentation (generated_docs/ and mkdocs.yml) from the rule "
                              "files. The same rules give byte-identical files; the folder is replaced whole or not "
                              "at all. Then: mkdocs serve (or mkdocs build)."),
