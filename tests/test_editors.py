@@ -23,8 +23,8 @@ import pytest
 from pygments.token import (Comment, Error, Keyword, Literal, Name, Number, Operator, Punctuation, String,
                             Text)
 
-from interpreter.builtins import FUNCTIONS       # interpreter.language.library after the layout split
-from interpreter.lexer import AmmrLexer          # interpreter.tools.highlight after the layout split
+from interpreter.language.library import FUNCTIONS
+from interpreter.tools.highlight import AmmrLexer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTENSION = ROOT / "editors" / "vscode"
@@ -84,7 +84,7 @@ KNOWN_DIFFERENCES = (
                "name", KEYWORD_LIKE, after=r"[ \t]*:"),
     Difference("`act` declares the act only before its title; elsewhere it is a name",
                "name", frozenset({"keyword"}), token=r"act"),
-    Difference("functions of interpreter/builtins.py that the Pygments lexer does not list",
+    Difference("functions of interpreter/language/library.py that the Pygments lexer does not list",
                "function", frozenset({"name", "unit"}), token=r"period_end|time_limit|union_time_limit|date_before|year"),
 )
 
