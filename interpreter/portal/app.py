@@ -57,13 +57,13 @@ def from_environment() -> FastAPI:
 
 
 def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+    return not request.url.path.startswith("/api/") and request.url.path not in ("/docs", "/openapi.json")
 
 
 def _refusal(request: Request, status: int, message: str, errors: list | None = None):
     if _wants_html(request):
         titles = {401: "Sign in", 403: "Not allowed", 404: "Not found", 413: "Too large", 422: "Not valid"}
-        return pages.page(request, "error.html.j2", status, title=titles.get(status, "Refused"), status=status,
+        return pages.page(request, "error.html.j2", status, title=titles.get(status, "Refused"), code=status,
                           message=message, errors=errors or [])
     if errors is not None:
         # the shape of `ammr check --format json` for documents that are not valid
@@ -97,5 +97,3 @@ def _handlers(app: FastAPI) -> None:
                                       "(the server's log has the details)")
 
 
-def error_json(status: int, message: str) -> str:
-    return json.dumps({"error": {"status": status, "message": message}})

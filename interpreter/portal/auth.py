@@ -17,6 +17,7 @@ from . import security, store
 from .store import Account, Refused
 
 CSRF_HEADER = "x-csrf-token"
+ROLE_NAMES = {"member_state": "Member State", "coordinator": "Coordinator", "reader": "reader"}
 _UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -48,8 +49,8 @@ def require(request: Request, *roles: str, form: dict | None = None) -> Account:
         if not security.same_token(given, request.session.get("csrf")):
             raise Refused(403, "the request lacks this session's CSRF token: reload the page and try again")
     if roles and who.role not in roles:
-        raise Refused(403, f"a {who.role.replace('_', ' ')} account may not do this: "
-                           f"it is for {' or '.join(r.replace('_', ' ') for r in roles)} accounts")
+        raise Refused(403, f"a {ROLE_NAMES[who.role]} account may not do this: "
+                           f"it is for {' or '.join(ROLE_NAMES[r] for r in roles)} accounts")
     return who
 
 

@@ -183,7 +183,7 @@ def panel(checked: Checked, member_state: str, pool_year: int) -> dict[str, Any]
               "citation": o["citations"][0]["short"] if o["citations"] else "",
               "law": o["citations"][0] if o["citations"] else None,
               "reason": o["reason"], "remedy": o["remedy"]["summary"] if o["remedy"] else ""} for o in mine]
-    return {"overall": mine[0]["verdict"] if mine else "compliant", "fair": fair_share(mine), "items": items}
+    return {"overall": mine[0]["verdict"] if mine else "compliant", "fair": fair_share(mine), "verdicts": items}
 
 
 def fair_share(outcomes: list[dict[str, Any]]) -> list[dict[str, str]]:
