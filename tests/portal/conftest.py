@@ -131,3 +131,7 @@ def serve_command() -> list[str]:
         return [sys.executable, "-m", "interpreter.cli.serve"]
     except ImportError:
         return [sys.executable, str(ROOT / "interpreter" / "cli" / "serve.py")]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives headless Chromium (Debian's chromium, chromium-driver)")
