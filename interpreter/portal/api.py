@@ -116,9 +116,11 @@ async def check(request: Request) -> Response:
 
 @router.post("/pledges/check", summary="Check a pledge against its year's stored cycle (nothing is stored)",
              openapi_extra=_ONE_DOCUMENT, responses=_CHECK_RESULT)
-async def check_pledge(request: Request) -> Response:
+async def check_pledge(request: Request, pool: bool = Query(
+        default=True, description="false: leave out the pool report (the live form shows only the pledge's verdicts)")
+        ) -> Response:
     who = require(request, "member_state", "coordinator")
-    return _checked(service.check_pledge(_portal(request), who, await _one_document(request)))
+    return _checked(service.check_pledge(_portal(request), who, await _one_document(request), pool))
 
 
 # ------------------------------------------------------------------ pledges

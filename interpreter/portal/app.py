@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import gc
 import logging
 import os
 from pathlib import Path
@@ -35,6 +35,10 @@ def create_app(settings: Settings, checker: Checker | None = None) -> FastAPI:
     engine = engine_for(settings.database)
     made = sessions(engine)
     portal = Portal(settings, made, checker or Checker(settings.rules, settings.docs_url), VerifiedTokens())
+    # The prepared rule set is a large graph that never becomes garbage: kept out of the cyclic
+    # collector's full passes, which otherwise add 100 ms and more to one check in fifty.
+    gc.collect()
+    gc.freeze()
     app = FastAPI(title="AMMR pledge portal", version="1",
                   description="Check documents of the Annual Solidarity Pool against Regulation (EU) 2024/1351, "
                               "submit pledges and read the pool. Every check answers the ammr-check/1 document "

@@ -54,9 +54,9 @@ def check_documents(portal: Portal, named: list[tuple[str, Any]], data_years: di
     return portal.checker.check(named, data_years)
 
 
-def check_pledge(portal: Portal, who: Account, pledge: Any) -> Checked:
+def check_pledge(portal: Portal, who: Account, pledge: Any, pool: bool = True) -> Checked:
     _, pool_year = _pledge_scope(who, pledge)
-    return portal.checker.pledge_check(pledge, _cycle(portal, pool_year))
+    return portal.checker.pledge_check(pledge, _cycle(portal, pool_year), pool)
 
 
 def submit_pledge(portal: Portal, who: Account, pledge: Any) -> tuple[PledgeVersion, Checked]:

@@ -228,3 +228,16 @@ def test_an_empty_portal(database, checker, fast_hashes):
     assert outcome["verdict"] == "insufficient_information"              # no proposal recorded for 2026
     assert w.client.get("/api/v1/pool/2026", headers=w.as_("coordinator")).json()["overall"] == "compliant"
     w.client.close()
+
+
+def test_a_pledge_is_checked_with_the_documents_its_requirements_read(checker):
+    """The slimmer case gives the pledge exactly the verdicts it has in the whole cycle."""
+    assert "CommissionProposal" in checker.pledge_uses and "CouncilImplementingAct" not in checker.pledge_uses
+    cycle = [(f"cycle/{n}.json", d) for n, (_, d) in enumerate(server.example_documents(EXAMPLE))
+             if d["document"] not in ("MemberStatePledge", "AnnualReport")]
+    for relocations in (0, one_person_short(checker), 5000):
+        document = pledge(relocations=relocations, measures=[{"description": "x", "financial_value": 10}])
+        slim = checker.pledge_check(document, cycle, pool=False)
+        whole = checker.check([(NL_2026, document), *cycle], pool=False)
+        assert slim.outcomes_of(NL_2026) == whole.outcomes_of(NL_2026) != []
+        assert len(slim.data["documents"]) < len(whole.data["documents"]) and "pool" not in slim.data

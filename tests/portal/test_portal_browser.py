@@ -94,7 +94,7 @@ def browser(tmp_path):
     driver.quit()
 
 
-def test_pledge_live_fix_submit_and_refusal(portal_server, browser, checker, tmp_path):
+def test_pledge_live_fix_submit_and_refusal(browser, portal_server, checker, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as when
     from selenium.webdriver.support.ui import WebDriverWait

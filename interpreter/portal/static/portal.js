@@ -171,7 +171,7 @@
     var doc = pledgeDocument();
     // The name the server gives a pledge in a check (checking.py, pledge_label).
     var label = "pledges/" + doc.member_state + "-" + doc.pool_year + ".json";
-    fetch("/api/v1/pledges/check", {
+    fetch("/api/v1/pledges/check?pool=false", {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRF-Token": form.dataset.csrf},
       body: JSON.stringify({document: doc})
