@@ -119,18 +119,23 @@ def users_list(database) -> None:
                    f"{'disabled' if disabled else 'active':9} {tokens} token{'s' if tokens != 1 else ''}")
 
 
+def _change(database, name: str, action: str, change) -> None:
+    """Change an account (`change(store, sessions)`), and log it in the audit log."""
+    store, made = _store(database)
+    try:
+        change(store, made)
+    except store.Refused as error:
+        _refused(error)
+    store.audit(made, None, action, name, 200)
+    click.echo(f"{action}: {name}")
+
+
 @users.command("disable")
 @click.argument("name")
 @_database_option
 def users_disable(name, database) -> None:
     """Disable an account: its password and tokens stop working (nothing it submitted is removed)."""
-    store, made = _store(database)
-    try:
-        store.disable_user(made, name)
-    except store.Refused as error:
-        _refused(error)
-    store.audit(made, None, "disable account", name, 200)
-    click.echo(f"disabled {name}")
+    _change(database, name, "disable account", lambda store, made: store.disable_user(made, name))
 
 
 @users.command("password")
@@ -138,14 +143,8 @@ def users_disable(name, database) -> None:
 @_database_option
 def users_password(name, database) -> None:
     """Set an account's password."""
-    store, made = _store(database)
     secret = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        store.set_password(made, name, secret)
-    except store.Refused as error:
-        _refused(error)
-    store.audit(made, None, "set password", name, 200)
-    click.echo(f"password set for {name}")
+    _change(database, name, "set password", lambda store, made: store.set_password(made, name, secret))
 
 
 @users.command("token")

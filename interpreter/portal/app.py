@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -39,7 +40,8 @@ def create_app(settings: Settings, checker: Checker | None = None) -> FastAPI:
     # collector's full passes, which otherwise add 100 ms and more to one check in fifty.
     gc.collect()
     gc.freeze()
-    app = FastAPI(title="AMMR pledge portal", version="1",
+    # FastAPIOffline: the OpenAPI page (/docs) with Swagger UI shipped in the package, not from a CDN
+    app = FastAPIOffline(title="AMMR pledge portal", version="1", redoc_url=None,
                   description="Check documents of the Annual Solidarity Pool against Regulation (EU) 2024/1351, "
                               "submit pledges and read the pool. Every check answers the ammr-check/1 document "
                               "of `ammr check --format json`. Sign in with 'Authorization: Bearer <token>'.")

@@ -10,6 +10,7 @@ from conftest import serve_module
 from test_portal_api import one_person_short
 
 from interpreter.portal import store
+from interpreter.portal.db import engine_for, sessions
 from interpreter.portal.pages import FAIR_SHARE_FIGURES
 
 
@@ -129,6 +130,21 @@ def test_users_commands(database, tmp_path):
     assert token.startswith("ammr_")
     listed = run("users", "list").output
     assert "fr" in listed and "active" in listed and "1 token" in listed
+    assert run("users", "password", "fr", input="pw-fr-2\npw-fr-2\n").exit_code == 0
+    made = sessions(engine_for(database))
+    assert store.login(made, "fr", "pw-fr-2") is not None and store.login(made, "fr", "pw-fr-1") is None
     assert run("users", "disable", "fr").exit_code == 0
     assert "disabled" in run("users", "list").output
+    assert store.login(made, "fr", "pw-fr-2") is None
+    made.kw["bind"].dispose()
     assert run("users", "disable", "nobody").exit_code == 2
+
+
+def test_the_openapi_page_needs_no_network(world):
+    page = world.client.get("/docs")
+    assert page.status_code == 200 and "cdn" not in page.text.lower()
+    script = re.search(r"src='?\"?([^'\" ]+swagger-ui-bundle\.js)", page.text).group(1)
+    assert world.client.get(script).status_code == 200
+    schema = world.client.get("/openapi.json").json()
+    assert "/api/v1/pledges" in schema["paths"] and "/api/v1/check" in schema["paths"]
+    assert "/pledge" not in schema["paths"]
