@@ -241,3 +241,14 @@ def test_a_pledge_is_checked_with_the_documents_its_requirements_read(checker):
         whole = checker.check([(NL_2026, document), *cycle], pool=False)
         assert slim.outcomes_of(NL_2026) == whole.outcomes_of(NL_2026) != []
         assert len(slim.data["documents"]) < len(whole.data["documents"]) and "pool" not in slim.data
+
+
+def test_an_internal_error_is_a_plain_500(world, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail")
+    monkeypatch.setattr(type(world.client.app.state.portal.checker), "check", broken)
+    client = type(world.client)(world.client.app, raise_server_exceptions=False)
+    answer = client.post("/api/v1/check", headers=world.as_("reader"),
+                         json={"documents": [{"name": "x.json", "document": pledge()}]})
+    assert answer.status_code == 500 and "bug in the portal" in answer.json()["error"]["message"]
+    assert "secret detail" not in answer.text and "Traceback" not in answer.text

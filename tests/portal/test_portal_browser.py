@@ -56,10 +56,11 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
 
 
 @pytest.fixture
-def portal_server(tmp_path, monkeypatch):
-    """`ammr serve` on a fresh SQLite database with the 2026 example and two Member States."""
+def portal_server(database, monkeypatch):
+    """`ammr serve` on a fresh database (SQLite, or PostgreSQL) with the 2026 example and two
+    Member States."""
     monkeypatch.setattr(security, "_N", 2 ** 4)
-    settings = Settings(database=f"sqlite:///{tmp_path / 'portal.sqlite3'}")
+    settings = Settings(database=database)
     server.prepare_database(settings)
     engine = engine_for(settings.database)
     passwords = {"nl": "nl-password-1", "de": "de-password-1"}
