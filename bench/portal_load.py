@@ -256,8 +256,9 @@ def kill_workload(srv: Server, tokens: dict[str, str], after: float) -> dict:
         if [g[0] for g in got] != sent[member_state][:len(got)]:
             problems.append(f"{member_state}: stored {got} is not a prefix of what was sent")
         problems += [f"{member_state} v{r.version}: incomplete" for r in mine if not complete(r)]
-    check_after = request(http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30), "POST", "/api/v1/pledges/check",
-                          tokens["NL"], {"document": pledge("NL", 1, 1)})[0]
+    connection = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+    check_after, _ = request(connection, "POST", "/api/v1/pledges/check", tokens["NL"],
+                             {"document": pledge("NL", 1, 1)})
     return {"killed_after_s": after, "sent": sum(map(len, sent.values())),
             "acknowledged": sum(map(len, acknowledged.values())), "stored": added,
             "check_after_restart": check_after, "problems": problems}
@@ -277,12 +278,10 @@ def setup(database: str) -> dict[str, str]:
     for code in checker.rules.program.member_states:
         store.add_user(made, f"bench-{code}", "member_state", code, None)
         tokens[code] = store.issue_token(made, f"bench-{code}")
-    engine.dispose()
-    for path, data in server.example_documents(EXAMPLE):
+    for _, data in server.example_documents(EXAMPLE):
         if data["document"] not in ("MemberStatePledge", "AnnualReport"):
-            engine = engine_for(database)
-            store.record_cycle_document(sessions(engine), None, YEAR, data["document"], data)
-            engine.dispose()
+            store.record_cycle_document(made, None, YEAR, data["document"], data)
+    engine.dispose()
     return tokens
 
 

@@ -41,7 +41,8 @@ _database_option = click.option(
 @click.option("--secure-cookies", is_flag=True, help="Send the session cookie over HTTPS only (behind a TLS proxy).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
 @click.pass_context
-def serve(ctx, database, host, port, example, rules_dir, workers, docs_url, max_body, secure_cookies, access_log) -> None:
+def serve(ctx, database, host, port, example, rules_dir, workers, docs_url, max_body, secure_cookies,
+          access_log) -> None:
     """Serve the pledge portal: the API under /api/v1/ (OpenAPI at /docs) and the web form.
 
     \b
@@ -106,7 +107,8 @@ def users_add(name, role, member_state, password, database) -> None:
     except store.Refused as error:
         _refused(error)
     store.audit(made, None, "add account", f"{account.name} ({account.role})", 201)
-    click.echo(f"added {account.name}: {account.role}" + (f" of {account.member_state}" if account.member_state else ""))
+    of = f" of {account.member_state}" if account.member_state else ""
+    click.echo(f"added {account.name}: {account.role}{of}")
 
 
 @users.command("list")

@@ -36,8 +36,9 @@ _DOCUMENTS = {"requestBody": {"required": True, "content": {"application/json": 
                        "document": _DOCUMENT}}},
         "data_years": {"type": "object", "additionalProperties": {"type": "integer"},
                        "description": "the Eurostat year per dataset, e.g. {\"population\": 2024}"}}}}}}}
-_CHECK_RESULT = {200: {"description": "the ammr-check/1 document (schema interpreter/explain/ammr-check-1.schema.json)",
-                       "content": {"application/json": {}}}}
+_CHECK_RESULT: dict[int | str, dict[str, Any]] = {200: {
+    "description": "the ammr-check/1 document (schema interpreter/explain/ammr-check-1.schema.json)",
+    "content": {"application/json": {}}}}
 
 
 def _portal(request: Request) -> service.Portal:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, event)
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -125,7 +125,7 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 def _refuse_changes(session: Session, _context, _instances) -> None:
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, AppendOnly) and (obj in session.deleted or session.is_modified(obj)):
-            raise AppendOnlyViolation(f"{type(obj).__tablename__} is append-only: rows are never changed or deleted")
+            raise AppendOnlyViolation(f"{_table(type(obj))} is append-only: rows are never changed or deleted")
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -133,5 +133,8 @@ def _refuse_bulk_changes(state) -> None:
     if state.is_update or state.is_delete:
         for mapper in state.all_mappers:
             if issubclass(mapper.class_, AppendOnly):
-                raise AppendOnlyViolation(f"{mapper.class_.__tablename__} is append-only: "
-                                          "rows are never changed or deleted")
+                raise AppendOnlyViolation(f"{_table(mapper.class_)} is append-only: rows are never changed or deleted")
+
+
+def _table(model: type) -> str:
+    return str(getattr(model, "__tablename__", model.__name__))

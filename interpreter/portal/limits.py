@@ -4,7 +4,7 @@ nesting of the documents in it (before they are validated)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from .store import Refused
 
@@ -62,6 +62,7 @@ def depth(value: Any) -> int:
     deepest, stack = 0, [(value, 0)]
     while stack:
         item, level = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

@@ -40,9 +40,10 @@ def _explanation_templates() -> Path:
     """The HTML explanation's templates: `report/` after issue 11's layout, `explain/` before."""
     for name in ("interpreter.report", "interpreter.explain"):
         try:
-            folder = Path(importlib.import_module(name).__file__).with_name("templates")
+            found = importlib.import_module(name).__file__
         except ImportError:
             continue
+        folder = Path(found or "").with_name("templates")
         if (folder / "macros.html.j2").is_file():
             return folder
     raise ImportError("the explanation's templates were not found")
@@ -139,8 +140,8 @@ def _read_form(form: dict[str, str]) -> dict[str, Any]:
     count = min(int(form["measures"]) if form.get("measures", "").isdigit() else 1, _MAX_MEASURES)
     return {"pool_year": form.get("pool_year", "").strip(), "relocations": form.get("relocations", ""),
             "financial_contributions": form.get("financial_contributions", ""), "made_on": form.get("made_on", ""),
-            "measures": [{"description": form.get(f"measure-{i}-description", ""), "value": form.get(f"measure-{i}-value", "")}
-                         for i in range(count)]}
+            "measures": [{"description": form.get(f"measure-{i}-description", ""),
+                          "value": form.get(f"measure-{i}-value", "")} for i in range(count)]}
 
 
 def _figure(text: str) -> Any:
@@ -194,8 +195,8 @@ def fair_share(outcomes: list[dict[str, Any]]) -> list[dict[str, str]]:
         for v in o["values"]:
             name = v["label"].split("(", 1)[0]
             if name in FAIR_SHARE_FIGURES and name not in shown:
-                shown[name] = {"label": FAIR_SHARE_FIGURES[name], "value": v["shown"], "cites": ", ".join(v["citations"]),
-                               "of": v["label"]}
+                shown[name] = {"label": FAIR_SHARE_FIGURES[name], "value": v["shown"],
+                               "cites": ", ".join(v["citations"]), "of": v["label"]}
     return [shown[name] for name in FAIR_SHARE_FIGURES if name in shown]
 
 
@@ -230,7 +231,8 @@ async def pledge_post(request: Request) -> Response:
     if action == "more":
         form["measures"].append({"description": "", "value": ""})
         return _pledge_page(request, who, form)
-    document = pledge_document(who.member_state, form)
+    member_state = who.member_state or ""          # a member_state account always names its state
+    document = pledge_document(member_state, form)
     try:
         if action == "submit":
             row, _ = service.submit_pledge(portal, who, document)
@@ -243,7 +245,7 @@ async def pledge_post(request: Request) -> Response:
         if refusal.status != 422:
             raise
         return _pledge_page(request, who, form, 422, errors=[{"message": refusal.message, "hint": ""}])
-    return _pledge_page(request, who, form, panel=panel(checked, who.member_state, document["pool_year"]))
+    return _pledge_page(request, who, form, panel=panel(checked, member_state, document["pool_year"]))
 
 
 # ------------------------------------------------------------------ stored pledges
@@ -270,12 +272,14 @@ def explanation(request: Request, member_state: str, pool_year: int, number: int
 def with_groups(data: dict[str, Any]) -> dict[str, Any]:
     """A stored ammr-check/1 document made ready for the HTML explanation again: its outcomes
     grouped by document, failing first (the JSON leaves the grouping out: it repeats the outcomes)."""
+    def on(label):
+        return sorted((o for o in data["outcomes"] if o["document"] == label), key=lambda o: ORDER.index(o["verdict"]))
     groups = []
     for d in data["documents"]:
-        mine = sorted((o for o in data["outcomes"] if o["document"] == d["label"]), key=lambda o: ORDER.index(o["verdict"]))
+        mine = on(d["label"])
         if mine:
             groups.append({**d, "outcomes": mine})
-    loose = sorted((o for o in data["outcomes"] if o["document"] is None), key=lambda o: ORDER.index(o["verdict"]))
+    loose = on(None)
     if loose:
         groups.append({"id": "", "label": "(no document)", "type": "", "note": "", "outcomes": loose})
     return {**data, "groups": groups}

@@ -84,6 +84,7 @@ def _same_pledge(made, data: dict) -> bool:
 
 def run(settings: Settings, host: str, port: int, workers: int = 1, access_log: bool = True) -> None:
     import uvicorn
+
     from .app import SETTINGS_VARIABLE, create_app
     if workers > 1:
         os.environ[SETTINGS_VARIABLE] = settings.to_json()

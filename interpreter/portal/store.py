@@ -73,7 +73,10 @@ def session_key(sessions: sessionmaker[Session]) -> str:
             return found.value
         s.add(Setting(name="session_key", value=random.token_urlsafe(48)))
     with sessions() as s:                 # another process may have made it first: read the winner
-        return s.get(Setting, "session_key").value
+        made = s.get(Setting, "session_key")
+        if made is None:
+            raise RuntimeError("the session key could not be stored")
+        return made.value
 
 
 # ---------------------------------------------------------------- accounts
@@ -234,7 +237,8 @@ def pledge_version(sessions: sessionmaker[Session], member_state: str, pool_year
     return row
 
 
-def latest_pledges(sessions: sessionmaker[Session], pool_year: int, member_state: str | None = None) -> list[PledgeVersion]:
+def latest_pledges(sessions: sessionmaker[Session], pool_year: int,
+                   member_state: str | None = None) -> list[PledgeVersion]:
     """The latest version of each Member State's pledge for the year (or of one Member State's)."""
     with sessions() as s:
         latest = (select(PledgeVersion.member_state, func.max(PledgeVersion.version).label("version"))

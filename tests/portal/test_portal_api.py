@@ -8,7 +8,6 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
-import pytest
 from conftest import EXAMPLE, make_world
 
 from interpreter.portal import server, store

@@ -88,8 +88,9 @@ def upgrade() -> None:
     elif dialect == "sqlite":
         for table in APPEND_ONLY:
             for event in ("UPDATE", "DELETE"):
+                message = f"{table} is append-only: rows are never changed or deleted"
                 op.execute(f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                           f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows are never changed or deleted'); END")
+                           f"BEGIN SELECT RAISE(ABORT, '{message}'); END")
 
 
 def downgrade() -> None:
