@@ -22,6 +22,7 @@ from interpreter import Failed, render
 from . import service, store
 from .auth import csrf, current, require
 from .checking import Checked, pledge_label
+from .limits import parse_json
 from .store import Account, Refused
 
 router = APIRouter(include_in_schema=False)
@@ -316,3 +317,41 @@ def pool_explanation(request: Request, pool_year: int) -> Response:
         return who
     checked = service.pool(request.app.state.portal, who, pool_year)
     return HTMLResponse(render(checked.data, "html"))
+
+
+# ------------------------------------------------------------------ the cycle (Coordinator)
+
+def _cycle_page(request: Request, who: Account, pool_year: int, status: int = 200, **shown: Any) -> Response:
+    rows = service.cycle(request.app.state.portal, who, pool_year)
+    return page(request, "cycle.html.j2", status, who=who, pool_year=pool_year, documents=list(rows.values()),
+                recorded=shown.get("recorded", ""), errors=shown.get("errors", []), text=shown.get("text", ""))
+
+
+@router.get("/cycle/{pool_year}")
+def cycle(request: Request, pool_year: int) -> Response:
+    who = _signed_in(request, "coordinator")
+    if isinstance(who, Response):
+        return who
+    return _cycle_page(request, who, pool_year)
+
+
+@router.post("/cycle/{pool_year}")
+async def record(request: Request, pool_year: int) -> Response:
+    """Record a cycle document pasted as JSON (YAML is not read here: a pasted YAML file could
+    expand, through its aliases, far beyond the request size limit)."""
+    raw = await _form(request)
+    who = _signed_in(request, "coordinator", form=raw)
+    if isinstance(who, Response):
+        return who
+    text = raw.get("document", "")
+    try:
+        document = parse_json(text.encode("utf-8"), request.app.state.portal.settings.max_depth)
+        row, new = service.record(request.app.state.portal, who, pool_year, document)
+    except Failed as failure:
+        return _cycle_page(request, who, pool_year, 422, errors=[d.to_json() for d in failure.diagnostics], text=text)
+    except Refused as refusal:
+        if refusal.status not in (400, 422):
+            raise
+        return _cycle_page(request, who, pool_year, 422, errors=[{"message": refusal.message, "hint": ""}], text=text)
+    said = f"recorded as version {row.version}" if new else f"the same as version {row.version}: nothing added"
+    return _cycle_page(request, who, pool_year, recorded=f"{row.type} {said}.")

@@ -3,6 +3,7 @@ pool table, CSRF, escaping, and the `ammr serve users` commands."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from click.testing import CliRunner
@@ -148,3 +149,20 @@ def test_the_openapi_page_needs_no_network(world):
     schema = world.client.get("/openapi.json").json()
     assert "/api/v1/pledges" in schema["paths"] and "/api/v1/check" in schema["paths"]
     assert "/pledge" not in schema["paths"]
+
+
+def test_the_coordinator_records_a_council_act_on_a_page(world):
+    from conftest import EXAMPLE
+
+    from interpreter.portal import server
+    sign_in(world, "coordinator")
+    page = world.client.get("/cycle/2026")
+    assert page.status_code == 200 and "CouncilImplementingAct" in page.text
+    act = dict(server.example_documents(EXAMPLE)[2][1], reference_relocations=22000)
+    recorded = world.client.post("/cycle/2026", data={"csrf": csrf_of(page.text), "document": json.dumps(act)})
+    assert "CouncilImplementingAct recorded as version 2" in recorded.text
+    broken = world.client.post("/cycle/2026", data={"csrf": csrf_of(page.text), "document": '{"document": "Nope"}'})
+    assert broken.status_code == 422 and "unknown document type" in broken.text
+    assert world.client.post("/cycle/2026", data={"document": json.dumps(act)}).status_code == 403
+    sign_in(world, "nl")
+    assert world.client.get("/cycle/2026").status_code == 403
