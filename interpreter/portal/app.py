@@ -44,7 +44,8 @@ def create_app(settings: Settings, checker: Checker | None = None) -> FastAPI:
     app = FastAPIOffline(title="AMMR pledge portal", version="1", redoc_url=None,
                   description="Check documents of the Annual Solidarity Pool against Regulation (EU) 2024/1351, "
                               "submit pledges and read the pool. Every check answers the ammr-check/1 document "
-                              "of `ammr check --format json`. Sign in with 'Authorization: Bearer <token>'.")
+                              "of `ammr check --format json`. Send 'Authorization: Bearer TOKEN' "
+                              "(`ammr serve users token NAME`).")
     app.state.portal = portal
     app.state.pages = pages.environment()
     app.include_router(api.router)
