@@ -68,7 +68,18 @@ def page(request: Request, template: str, status: int = 200, **values: Any) -> H
         except Refused:
             who = None
     html = request.app.state.pages.get_template(template).render(who=who, csrf=csrf(request), **values)
-    return HTMLResponse(html, status_code=status)
+    return html_page(html, status)
+
+
+# Pages load nothing from elsewhere and run only the portal's own script; no other site may
+# frame them or receive their forms.
+_HEADERS = {"Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+                                       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+
+
+def html_page(html: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(html, status_code=status, headers=_HEADERS)
 
 
 def _signed_in(request: Request, *roles: str, form: dict | None = None) -> Account | Response:
@@ -267,7 +278,7 @@ def explanation(request: Request, member_state: str, pool_year: int, number: int
     if isinstance(who, Response):
         return who
     row = service.version(request.app.state.portal, who, member_state, pool_year, number)
-    return HTMLResponse(render(with_groups(json.loads(row.result)), "html"))
+    return html_page(render(with_groups(json.loads(row.result)), "html"))
 
 
 def with_groups(data: dict[str, Any]) -> dict[str, Any]:
@@ -316,7 +327,7 @@ def pool_explanation(request: Request, pool_year: int) -> Response:
     if isinstance(who, Response):
         return who
     checked = service.pool(request.app.state.portal, who, pool_year)
-    return HTMLResponse(render(checked.data, "html"))
+    return html_page(render(checked.data, "html"))
 
 
 # ------------------------------------------------------------------ the cycle (Coordinator)

@@ -75,11 +75,14 @@ def pledges(portal: Portal, who: Account, pool_year: int) -> list[PledgeVersion]
     if who.role == "reader":
         own_state(who, "")
     mine = who.member_state if who.role == "member_state" else None
+    store.audit(portal.sessions, who, "read", f"pledges {pool_year}" + (f" of {mine}" if mine else ""), 200)
     return store.latest_pledges(portal.sessions, pool_year, mine)
 
 
 def history(portal: Portal, who: Account, member_state: str, pool_year: int) -> list[PledgeVersion]:
-    _guard(portal, who, member_state, f"pledge {member_state} {pool_year}")
+    target = f"pledge {member_state} {pool_year} versions"
+    _guard(portal, who, member_state, target)
+    store.audit(portal.sessions, who, "read", target, 200)
     return store.pledge_history(portal.sessions, member_state, pool_year)
 
 

@@ -70,6 +70,8 @@ def test_the_form_without_javascript(world, checker):
     assert "Version 2 submitted" in history.text and "✔ compliant" in history.text
     explanation = world.client.get("/pledges/NL/2026/2")
     assert explanation.status_code == 200 and "Compliance report" in explanation.text
+    assert "script-src 'self'" in explanation.headers["Content-Security-Policy"]
+    assert "<script" not in explanation.text
 
 
 def test_invalid_figures_are_explained_on_the_form(world):
