@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL cluster for the portal's tests (Debian's postgresql package, version 15).
+# A throwaway PostgreSQL cluster for the portal's tests (Debian's postgresql package; 15 on Debian 12).
 #
 #   url=$(bash .ci/postgres.sh)          start one on a free loopback port; print its URL
 #   bash .ci/postgres.sh stop "$url"     stop it and remove its files
@@ -7,7 +7,8 @@
 # The cluster lives in /tmp/ammr-pg-PORT, trusts local connections only (it listens on 127.0.0.1),
 # and runs as the postgres user when started by root (PostgreSQL refuses to run as root).
 set -euo pipefail
-BIN=${AMMR_PG_BIN:-/usr/lib/postgresql/15/bin}
+# the newest PostgreSQL installed, unless AMMR_PG_BIN names one
+BIN=${AMMR_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | sort -V | tail -n 1)}
 
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/bash -c "$1"; else bash -c "$1"; fi
@@ -21,7 +22,7 @@ if [ "${1:-}" = "stop" ]; then
   exit 0
 fi
 
-if [ ! -x "$BIN/initdb" ]; then
+if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
   echo "no PostgreSQL at $BIN: apt-get install postgresql" >&2
   exit 1
 fi
