@@ -10,9 +10,12 @@ as `ammr check`, over HTTP and as server-rendered pages. Modules, from the botto
     security.py   password and token hashes (scrypt), CSRF tokens
     store.py      users, pledge versions, cycle documents, the audit log
     checking.py   the rule set, prepared once: checks, pledge checks, the pool of a year
+    auth.py       who is asking, and what each role may do
+    service.py    each action with its rules of access, shared by the API and the pages
     limits.py     request size and document depth limits
     api.py        /api/v1/ (OpenAPI at /docs)
-    pages.py      the web form, pledge histories and the Coordinator's pool table
+    pages.py      the web form, pledge histories, the cycle's documents and the pool table;
+                  templates/ and static/portal.js (the live verdicts)
     app.py        the application factory
     server.py     `ammr serve`: migrate, load an example, run uvicorn
 """

@@ -69,7 +69,11 @@ class Checker:
     @cached_property
     def identity(self) -> dict[str, Any]:
         program = self.rules.program
-        return {"tool": "ammr-rules", "version": _version(), "rules_sha256": rules_hash(self.rules.directory),
+        # `directory` is the folder the rule set was prepared from (not in the public API's list:
+        # a rule set that does not say gives no hash rather than a wrong one)
+        directory = getattr(self.rules, "directory", None)
+        return {"tool": "ammr-rules", "version": _version(),
+                "rules_sha256": rules_hash(directory) if directory is not None else None,
                 "readings": readings(self.rules), "document_types": list(program.documents),
                 "requirements": len(program.requirements), "member_states": list(program.participating)}
 
@@ -106,9 +110,10 @@ class Checker:
               pool: bool = True) -> Checked:
         documents = self.read(named)
         years = dict(data_years or {})
-        unknown = [name for name in years if name not in self.rules.tables]
+        datasets = getattr(self.rules, "tables", None) or {}       # the reference data, by dataset name
+        unknown = [name for name in years if datasets and name not in datasets]
         if unknown:
-            raise Refused(422, f"data_years: no dataset '{unknown[0]}'; datasets: {', '.join(self.rules.tables)}")
+            raise Refused(422, f"data_years: no dataset '{unknown[0]}'; datasets: {', '.join(datasets)}")
         result = self.rules.evaluate(self.rules.case(documents, years or None))
         data = explain(self.rules, result, docs_url=self.docs_url, pool=pool)
         return Checked(data, render(data, "json"), result.overall, result.exit_code)

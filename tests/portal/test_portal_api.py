@@ -194,6 +194,9 @@ def test_limits(world):
     assert broken.status_code == 400 and "not valid JSON" in broken.json()["error"]["message"]
     shape = world.client.post("/api/v1/check", headers=headers, json={"documents": "x"})
     assert shape.status_code == 422
+    years = world.client.post("/api/v1/check", headers=headers, json={
+        "documents": [{"name": "p.json", "document": pledge()}], "data_years": {"populations": 2024}})
+    assert years.status_code == 422 and "no dataset 'populations'" in years.json()["error"]["message"]
 
 
 def test_secrets_are_stored_only_as_salted_hashes(world):
