@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.security import HTTPBearer
 
 from . import service, store
 from .auth import require
@@ -20,7 +21,8 @@ from .checking import Checked
 from .limits import parse_json
 from .store import Refused
 
-router = APIRouter(prefix="/api/v1")
+# The bearer scheme is declared for OpenAPI (the "Authorize" button of /docs); auth.py reads the header.
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(HTTPBearer(auto_error=False))])
 MEMBER_STATE = Path(pattern=r"^[A-Z]{2}$", description="a Member State's code, e.g. NL")
 YEAR = Path(ge=1900, le=2200, description="the year of the Annual Solidarity Pool")
 

@@ -151,6 +151,7 @@ def test_the_openapi_page_needs_no_network(world):
     schema = world.client.get("/openapi.json").json()
     assert "/api/v1/pledges" in schema["paths"] and "/api/v1/check" in schema["paths"]
     assert "/pledge" not in schema["paths"]
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
 
 
 def test_the_coordinator_records_a_council_act_on_a_page(world):
@@ -168,3 +169,10 @@ def test_the_coordinator_records_a_council_act_on_a_page(world):
     assert world.client.post("/cycle/2026", data={"document": json.dumps(act)}).status_code == 403
     sign_in(world, "nl")
     assert world.client.get("/cycle/2026").status_code == 403
+
+
+def test_the_default_database_is_in_the_user_data_folder(tmp_path, monkeypatch):
+    from interpreter.portal.config import default_database
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    url = default_database()
+    assert url == f"sqlite:///{tmp_path / 'ammr' / 'portal.sqlite3'}" and (tmp_path / "ammr").is_dir()
