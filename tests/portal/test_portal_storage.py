@@ -63,3 +63,34 @@ def test_append_only_in_the_database(database, checker, fast_hashes, statement):
     finally:
         engine.dispose()
         world.client.close()
+
+
+def test_concurrent_versions_of_one_pledge_get_distinct_numbers(database, fast_hashes):
+    """Two submissions of the same pledge at once may read the same last version: the unique
+    constraint refuses one, which takes the next number."""
+    import threading
+
+    from interpreter.portal import server
+    from interpreter.portal.config import Settings
+    from interpreter.portal.db import sessions
+    server.prepare_database(Settings(database=database))
+    engine = engine_for(database)
+    made = sessions(engine)
+    who = store.add_user(made, "nl", "member_state", "NL", None)
+    failures = []
+
+    def submit(n):
+        try:
+            for k in range(5):
+                store.submit_pledge(made, who, "NL", 2026, {"n": n, "k": k}, "{}", "compliant")
+        except Exception as error:          # noqa: BLE001 - any failure fails the test below
+            failures.append(error)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    versions = [r.version for r in store.pledge_history(made, "NL", 2026)]
+    engine.dispose()
+    assert failures == [] and versions == list(range(1, 41))
