@@ -9,20 +9,17 @@ it sends through, or a server on 127.0.0.1 that `--api-url` points at.
 
 import csv
 import importlib
-import importlib
 import shutil
 import threading
 from datetime import date
-from fractions import Fraction
 from decimal import Decimal
+from fractions import Fraction
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import click
 from click.testing import CliRunner
-
-from interpreter import cli
+from clirunner import AMMR
 
 sdmx = pytest.importorskip("sdmx", reason="the Eurostat client of `ammr data update`: pip install -e '.[data]'")
 import requests  # noqa: E402  (a dependency of sdmx1)
@@ -256,13 +253,8 @@ def _run(args, monkeypatch):
     module = _cli_module()
     monkeypatch.setattr(module, "retrieval_date", lambda: RETRIEVED)
     # through the `ammr` command itself, as a user runs it: exit codes come from cli.run
-    return CliRunner().invoke(_AMMR, ["data", "update", *args])
+    return CliRunner().invoke(AMMR, ["data", "update", *args])
 
-
-@click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def _AMMR(args):
-    raise SystemExit(cli.run(cli.main, list(args)))
 
 
 def test_update_writes_a_new_folder_and_prints_the_changes(serve, tmp_path, monkeypatch):

@@ -68,6 +68,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rules": ("authoring", "rules_command", "Check the rule files (names, types and units, citations, quotations, "
                                             "exceptions) without evaluating anything."),
     "schema": ("documents", "schema", "Print the JSON Schema of a document type (without TYPE_NAME: list the types)."),
+    "serve": ("serve", "serve", "Serve the pledge portal: the API under /api/v1/ (OpenAPI at /docs) and the web form."),
     "sweep": ("sweep", "sweep", "Evaluate a document (or a folder case) over a grid or a seeded sample of values, "
                                 "and write the inputs and the verdict of every requirement, one row per scenario, "
                                 "to a CSV."),

@@ -1,0 +1,194 @@
+"""The rule set, prepared once per server process, and what the portal asks of it: check
+documents, check a pledge against its year's cycle, and the pool of a year.
+
+Everything goes through the public API of `interpreter` (RuleSet, explain, render), so a result
+here is byte for byte what `ammr check --format json` prints for the same documents under the
+same names."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from interpreter import Diagnostic, Failed, RuleSet, explain, render
+
+from .store import Refused
+
+PLEDGE = "MemberStatePledge"
+SEVERITY = ("non_compliant", "insufficient_information", "needs_assessment", "compliant")   # worst first
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One check: the ammr-check/1 document, as data and as the exact JSON text, and its hash."""
+    data: dict[str, Any]
+    text: str
+    overall: str
+    exit_code: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def outcomes_of(self, label: str) -> list[dict[str, Any]]:
+        """The applicable verdicts on one document of the case, failing first."""
+        mine = [o for o in self.data["outcomes"] if o["document"] == label and o["verdict"] in SEVERITY]
+        return sorted(mine, key=lambda o: SEVERITY.index(o["verdict"]))
+
+    def overall_of(self, label: str) -> str:
+        """The worst verdict on one document: a pledge's own verdict, whatever the verdicts on the
+        cycle's documents it was checked with (a late Commission proposal is not the pledge's fault)."""
+        mine = self.outcomes_of(label)
+        return mine[0]["verdict"] if mine else "compliant"
+
+
+def pledge_label(member_state: str, pool_year: int) -> str:
+    return f"pledges/{member_state}-{pool_year}.json"
+
+
+def cycle_label(pool_year: int, type_name: str, version: int) -> str:
+    return f"cycle/{pool_year}/{type_name}-v{version}.json"
+
+
+class Checker:
+    def __init__(self, rules_dir: str | None = None, docs_url: str | None = None):
+        self.rules = RuleSet.prepare(Path(rules_dir) if rules_dir else None)
+        self.docs_url = docs_url
+        self._pools: OrderedDict[tuple, Checked] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ the rule set
+    @cached_property
+    def identity(self) -> dict[str, Any]:
+        program = self.rules.program
+        # `directory` is the folder the rule set was prepared from (not in the public API's list:
+        # a rule set that does not say gives no hash rather than a wrong one)
+        directory = getattr(self.rules, "directory", None)
+        return {"tool": "ammr-rules", "version": _version(),
+                "rules_sha256": rules_hash(directory) if directory is not None else None,
+                "readings": readings(self.rules), "document_types": list(program.documents),
+                "requirements": len(program.requirements), "member_states": list(program.participating)}
+
+    def document_types(self) -> dict[str, str]:
+        return {name: spec.decl.description for name, spec in self.rules.program.documents.items()}
+
+    def schema(self, type_name: str) -> dict | None:
+        return self.rules.schema(type_name) if type_name in self.rules.program.documents else None
+
+    @cached_property
+    def coverage(self) -> dict[str, Any]:
+        """The coverage map of the rules by paragraph (the scenario tests are not run by the portal)."""
+        from interpreter.report import coverage as module  # only the rule-set page needs it
+        entries = module.coverage_map(self.rules, [])
+        return {"schema": "ammr-coverage/1", "summary": module.summary(entries),
+                "scenarios": "not run by the portal: `ammr coverage` adds the passing scenarios of each rule",
+                "entries": [{k: v for k, v in e.to_json().items() if k not in ("scenarios", "failing")}
+                            for e in entries]}
+
+    # ------------------------------------------------------------ checks
+    def read(self, named: list[tuple[str, Any]]) -> list:
+        """Validate each (name, parsed document); every problem of every document at once."""
+        documents: list = []
+        problems: list[Diagnostic] = []
+        for name, data in named:
+            try:
+                documents.append(self.rules.document(data, name))
+            except Failed as failure:
+                problems.extend(failure.diagnostics)
+        if problems:
+            raise Failed(problems)
+        return documents
+
+    def check(self, named: list[tuple[str, Any]], data_years: dict[str, int] | None = None,
+              pool: bool = True) -> Checked:
+        documents = self.read(named)
+        years = dict(data_years or {})
+        datasets = getattr(self.rules, "tables", None) or {}       # the reference data, by dataset name
+        unknown = [name for name in years if datasets and name not in datasets]
+        if unknown:
+            raise Refused(422, f"data_years: no dataset '{unknown[0]}'; datasets: {', '.join(datasets)}")
+        result = self.rules.evaluate(self.rules.case(documents, years or None))
+        data = explain(self.rules, result, docs_url=self.docs_url, pool=pool)
+        return Checked(data, render(data, "json"), result.overall, result.exit_code)
+
+    @cached_property
+    def pledge_uses(self) -> frozenset[str] | None:
+        return documents_used(self.rules, PLEDGE)
+
+    def pledge_check(self, pledge: dict, cycle: list[tuple[str, Any]], pool: bool = True) -> Checked:
+        """A pledge checked as it is submitted: with the documents of its year's cycle that the
+        requirements on a pledge read (the Commission proposal, the High-Level Forum)."""
+        member_state, pool_year = pledge.get("member_state"), pledge.get("pool_year")
+        used = [(name, data) for name, data in cycle
+                if self.pledge_uses is None or data.get("document") in self.pledge_uses]
+        return self.check([(pledge_label(str(member_state), _year(pool_year)), pledge), *used], pool=pool)
+
+    def pool(self, cycle: list[tuple[str, Any]], pledges: list[tuple[str, Any]], key: tuple) -> Checked:
+        """The year's cycle documents with every Member State's latest pledge; kept while the
+        stored versions (`key`) are the same."""
+        with self._lock:
+            if key in self._pools:
+                self._pools.move_to_end(key)
+                return self._pools[key]
+        checked = self.check([*cycle, *pledges])
+        with self._lock:
+            self._pools[key] = checked
+            while len(self._pools) > 8:
+                self._pools.popitem(last=False)
+        return checked
+
+
+def _year(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def documents_used(rules: RuleSet, type_name: str) -> frozenset[str] | None:
+    """The document types that the requirements on a document of `type_name`, and their
+    exceptions, read beside it (`for pledge: MemberStatePledge` / `using proposal:
+    CommissionProposal`), as the rules declare them. None if the rule set does not say: then a
+    check takes every document of the cycle, which gives the same verdicts, more slowly."""
+    try:
+        found: set[str] = set()
+        for requirement in rules.program.requirements:
+            if any(t.name == type_name for _, t in requirement.subjects):
+                found |= {t.name for _, t in requirement.using}
+                found |= {t.name for x in requirement.exceptions for _, t in x.using}
+        return frozenset(found)
+    except AttributeError:
+        return None
+
+
+def rules_hash(directory: Path) -> str:
+    """SHA-256 over every file of the rules folder (rule files, law text, reference data), each as
+    its path relative to the folder, its length and its bytes, in path order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(directory).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(directory).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def readings(rules: RuleSet) -> dict[str, Any] | None:
+    """The readings in force (issue 12 adds named readings of ambiguous provisions). The hook:
+    when the rule set exposes `readings`, its names and chosen values are reported; until then,
+    None (the rules have one reading, their interpretation notes)."""
+    found = getattr(rules, "readings", None)
+    if found is None:
+        return None
+    return json.loads(json.dumps(found, default=str))
+
+
+def _version() -> str:
+    try:
+        return metadata.version("ammr-rules")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
