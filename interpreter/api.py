@@ -60,6 +60,12 @@ def rules_directory() -> Path:
     return Path(os.environ.get(RULES_VARIABLE) or shipped_rules())
 
 
+def scenario_folders(rules: Path) -> tuple[Path, Path]:
+    """Where the scenario tests of a rule set are: its own scenarios/ folder (the rule set installed
+    with the package carries them there), else tests/scenarios/ beside it (the project's layout)."""
+    return rules / "scenarios", rules.parent / "tests" / "scenarios"
+
+
 def check_time() -> datetime:
     """The time of a check, in UTC to the second: now, or $AMMR_CHECKED_AT (ISO 8601), so that
     outputs can be reproduced byte for byte (the golden files, a comparison with the portal)."""

@@ -1,7 +1,7 @@
 """The `ammr` command: the click group, the exit codes, and run() that turns every outcome into one.
 
 The commands live one module per group (documents.py: check, explain, schema; authoring.py: rules,
-lint, fmt, test, coverage, interpretations; docs.py; sweep.py) and are imported only when run
+lint, fmt, test, coverage, interpretations; docs.py; sweep.py; verify.py) and are imported only when run
 (click's "lazy loading of subcommands"), so `ammr --help` imports none of them.
 
 Exit codes (also printed by `ammr --help`):
@@ -75,6 +75,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "test": ("authoring", "test_command", "Run the rule scenarios (YAML files of facts and the verdicts expected of "
                                           "them) and say which pass and which fail, with what was expected and what "
                                           "came out. The same scenarios run as tests under pytest."),
+    "verify": ("verify", "verify", "Check a stored result again: do the same rules and the same documents give the "
+                                   "same verdicts?"),
 }
 
 

@@ -12,7 +12,7 @@ from typing import NoReturn
 
 import click
 
-from ..api import Result, RuleSet, display_path
+from ..api import Result, RuleSet, display_path, rules_directory, scenario_folders
 from ..engine.parameters import parameter_values
 from ..language.diagnostics import Diagnostic, Failed
 from ..language.syntax import Span
@@ -49,6 +49,23 @@ def prepare_rules(rules: Path | None, fmt: str = "text") -> RuleSet:
         return RuleSet.prepare(rules, cache=True)
     except Failed as failure:
         report_failure(failure, EXIT_RULES, fmt)
+
+
+def scenario_folder(given: Path | None, rules_dir: Path | None, how: str = "with --scenarios DIR") -> Path:
+    """The scenario tests a command runs or reads: the folder given, else the rule set's own
+    (api.scenario_folders). Finding none is an error that says where it looked, never zero scenarios."""
+    if given is not None:
+        if not given.is_dir():
+            raise click.BadParameter(f"no such folder: {given}", param_hint="--scenarios")
+        return given
+    rules = rules_dir if rules_dir is not None else rules_directory()
+    looked = scenario_folders(rules)
+    for folder in looked:
+        if folder.is_dir():
+            return display_path(folder)
+    raise click.UsageError(f"no scenario tests for the rules in {display_path(rules)}: looked in "
+                           + " and ".join(str(display_path(f)) for f in looked)
+                           + f"; give the folder {how}")
 
 
 def parse_data_years(values: tuple[str, ...]) -> dict[str, int]:

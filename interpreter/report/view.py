@@ -79,6 +79,11 @@ def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | 
     }
 
 
+def outcome_id_of(o: Outcome, ids: dict[str, str]) -> str:
+    """'<document id>#<requirement>[<item>]' (`ids`: document_ids of the case)."""
+    return f"{ids.get(o.document, o.document)}#{o.key}" if o.document else o.key
+
+
 def _by_severity(outcomes: list[dict]) -> list[dict]:
     return sorted(outcomes, key=lambda o: ORDER.index(o["verdict"]))
 
@@ -125,7 +130,7 @@ class _Context:
 
     # ---------------------------------------------------------------- outcomes
     def outcome(self, o: Outcome, found, traces: bool, anchors: set[str]) -> dict[str, Any]:
-        outcome_id = f"{self.ids.get(o.document, o.document)}#{o.key}" if o.document else o.key
+        outcome_id = outcome_id_of(o, self.ids)
         relied_on: list[tuple[dict, str]] = []
         values = self.values(o.condition, relied_on)
         out = {
