@@ -149,8 +149,8 @@ def test_the_wheel_tests_covers_and_documents_its_own_rules(installed):
     (work / "site").mkdir()
     ran = _run(["ammr", "docs", "--root", "site"], work, env)
     assert ran.returncode == 0, ran.stderr
-    assert (work / "site" / "generated_docs" / "articles" / "art-012.md").is_file()
-    assert "minimum_relocations" in (work / "site" / "generated_docs" / "articles" / "art-012.md").read_text()
+    assert (work / "site" / "generated_docs" / "articles" / "art-12.md").is_file()
+    assert "minimum_relocations" in (work / "site" / "generated_docs" / "articles" / "art-12.md").read_text()
 
 
 @pytest.mark.slow

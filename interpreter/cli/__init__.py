@@ -37,6 +37,14 @@ Exit codes:
   4  information missing (nothing non-compliant)
   5  assessment needed (nothing non-compliant or missing)
   70 internal error
+
+\b
+Environment (the flags come first):
+  AMMR_RULES       the rule set (default: the one installed with ammr)
+  AMMR_CHECKED_AT  the time of the check in results, ISO 8601 (to reproduce them)
+
+\b
+Shell completion: eval "$(_AMMR_COMPLETE=bash_source ammr)" (or zsh_source, fish_source)
 """
 
 
