@@ -40,11 +40,10 @@ def one_person_short(checker) -> int:
 
 # ------------------------------------------------------------------ checks
 
-def test_check_is_byte_for_byte_the_cli(world, checker, ammr, tmp_path, monkeypatch):
+def test_check_is_byte_for_byte_the_cli(world, checker, ammr, tmp_path):
     # the same names: the files' paths as given to the CLI (the rules' paths are shown relative to
     # the working folder, the project's, where the portal's rule set was prepared too); the same
-    # time of check, which the audit record of both results states
-    monkeypatch.setenv("AMMR_CHECKED_AT", "2026-03-01T10:00:00Z")
+    # time of check (conftest.py), which the audit record of both results states
     documents = {str(tmp_path / "proposal.json"): server.example_documents(EXAMPLE)[1][1],
                  str(tmp_path / "pledge.json"): pledge(relocations=100, financial="40000000.50")}
     for name, data in documents.items():
