@@ -48,7 +48,8 @@ def _string(text: str) -> str:
 
 
 def content_sha256(value: Any) -> str:
-    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+    # a lone surrogate (from a JSON escape such as "\ud800") has no UTF-8 form: kept as its code unit
+    return hashlib.sha256(canonical_json(value).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def file_sha256(path: Path) -> str:
