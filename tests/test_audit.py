@@ -311,3 +311,13 @@ def test_shell_completion_scripts_are_produced():
                                env={**os.environ, "_AMMR_COMPLETE": "bash_complete", "COMP_WORDS": "ammr ver",
                                     "COMP_CWORD": "1"})
     assert completed.stdout.split() == ["plain,verify"]
+
+
+def test_a_result_stored_before_the_audit_record_still_renders(rules):
+    """The portal keeps results whole and shows them again: one made before results had an audit
+    record renders without that section."""
+    from interpreter import explain, render
+    data = explain(rules, rules.check([ROOT / BOUNDARIES]))
+    assert all("Audit record" in render(data, f) for f in ("text", "md", "html", "check"))
+    del data["audit"]
+    assert not any("Audit record" in render(data, f) for f in ("text", "md", "html", "check"))
