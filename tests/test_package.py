@@ -57,6 +57,23 @@ def test_configuration_flag_then_environment_then_shipped(tmp_path, monkeypatch,
     assert code == 0 and "no errors" in out
 
 
+def test_scenarios_are_the_rule_sets_or_an_error_that_says_where_it_looked(tmp_path, monkeypatch, ammr):
+    """`ammr coverage` (and `test`, `docs`) run the rule set's own scenarios; a rule set without any
+    is an error naming the folders looked in, never zero scenarios and a hundred gaps."""
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "my-rules"
+    mine.mkdir()
+    for command in (["coverage"], ["test"], ["docs"]):
+        code, _, err = ammr(*command, "--rules", mine)
+        assert code == 2 and "no scenario tests for the rules in my-rules: looked in my-rules/scenarios and " \
+            "tests/scenarios" in err, (command, err)
+    code, _, err = ammr("coverage", "--scenarios", tmp_path / "none")
+    assert code == 2 and "no such folder" in err
+    (mine / "scenarios").mkdir()
+    code, _, err = ammr("coverage", "--rules", mine)
+    assert code == 3 and "no rule files" in err                  # found its scenarios; then its (missing) rules
+
+
 # ------------------------------------------------------------------ the wheel, installed
 
 def _run(args: list, cwd: Path, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
