@@ -154,7 +154,8 @@ class RuleSet:
         if not files:
             raise Failed([Diagnostic("E003", f"no rule files (*.rules) in {directory}",
                                      A.Span(str(directory), 1, 1, 1, 1),
-                                     "point --rules at the project's rules/ folder")])
+                                     "point --rules (or $AMMR_RULES) at a folder of rule files, or leave both out "
+                                     "for the rules installed with ammr")])
         shown = [display_path(path) for path in files]
         if cache:
             name = prepared.key(directory, shown)
