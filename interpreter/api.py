@@ -152,9 +152,10 @@ class RuleSet:
                          {k: v for f in problems for k, v in f.sources.items()})
         return tuple(documents)
 
-    def document(self, data: dict, source: str = "<data>") -> Document:
-        """Validate one document given as a Python mapping (as parsed from YAML or JSON)."""
-        return self.reader.from_data(data, source)
+    def document(self, data: dict, source: str = "<data>", positions: dict | None = None) -> Document:
+        """Validate one document given as a Python mapping (as parsed from YAML or JSON). `positions`
+        says where each value is written (path -> Span), for errors that point there."""
+        return self.reader.from_data(data, source, positions=positions)
 
     def schema(self, type_name: str) -> dict:
         return self.reader.models.schema(type_name)

@@ -128,3 +128,44 @@ def test_ammr_test_runs_the_scenarios_for_legal_staff(ammr, tmp_path, monkeypatc
     assert code == 2 and "error[S003]" in err
     code, _, err = ammr("test", str(tmp_path / "missing"))
     assert code == 2 and "no such file or folder" in err
+
+
+MISWRITTEN = """\
+base: &proposal
+  document: CommissionProposal
+  pool_year: 2026
+  adopted_on: 2025-10-15
+  relocations: 30000
+  classifed: true
+
+scenarios:
+  - name: a field misspelt, one of the base's, and a negative figure
+    documents:
+      - {<<: *proposal, relocations: -1}
+      - document: CommissionProposal
+        relocationz: 30000
+    expect:
+      - {requirement: proposal_minimum_relocations, verdict: compliant}
+"""
+
+
+def test_errors_in_a_scenarios_documents_point_at_the_yaml_line_and_column(rules, tmp_path):
+    path = tmp_path / "miswritten.yaml"
+    path.write_text(MISWRITTEN)
+    [scenario] = scenarios.load(path)
+    report = scenarios.verify(rules, scenario)
+    text = report.render()
+    assert not report.passed
+    assert f"{path}:11:38: error[D022]: relocations: Input should be greater than or equal to 0" in text
+    assert f"{path}:6:3: error[D020]: classifed: no such field in CommissionProposal" in text   # where the base says it
+    assert f"{path}:13:9: error[D020]: relocationz: no such field in CommissionProposal" in text
+    assert "   13 |         relocationz: 30000" in text and "#1:1:1" not in text
+
+
+def test_a_value_yaml_cannot_read_is_a_positioned_error(tmp_path):
+    path = tmp_path / "bad-date.yaml"
+    path.write_text(MISWRITTEN.replace("adopted_on: 2025-10-15", "adopted_on: 2025-13-01"))
+    with pytest.raises(Failed) as failure:
+        scenarios.load(path)
+    [d] = failure.value.diagnostics
+    assert (d.code, d.span.line, d.span.column) == ("S002", 4, 15) and "2025-13-01" in d.message
