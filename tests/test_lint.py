@@ -9,6 +9,7 @@ After an intended change of wording, regenerate and review the diff:
 """
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,22 @@ def test_cli_exit_codes_and_formats(ammr):
 def test_help_says_what_warnings_do(ammr):
     code, out, _ = ammr("lint", "--help")
     assert code == 0 and "warnings are printed but do not fail, unless --strict" in " ".join(out.split())
+
+
+@pytest.mark.slow
+def test_a_changed_minimum_fails_lint_quoting_the_law_and_the_title(ammr, tmp_path):
+    """Art 12(2)(a) says 30 000: a rule set where someone typed 35 000 does not lint."""
+    copy = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", copy)
+    art12 = copy / "art-012.rules"
+    text = art12.read_text(encoding="utf-8")
+    assert "constant minimum_relocations = 30 000 persons" in text
+    art12.write_text(text.replace("constant minimum_relocations = 30 000 persons",
+                                  "constant minimum_relocations = 35 000 persons"), encoding="utf-8")
+    code, _, err = ammr("lint", "--rules", copy)
+    assert code == 3, err
+    said = " ".join(err.split())
+    assert "error[E403]: 35 000 persons is not a figure of the provision cited: Art. 12(2)(a)" in said
+    assert "which shall be at least: (a) 30 000 for relocations;" in said
+    assert "error[E404]: the title “At least 30 000 relocations” says 30 000, but the rule says 35 000 persons " \
+           "(minimum_relocations)" in said
