@@ -5,31 +5,30 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.tools import scenarios
+from interpreter.tools import scenarios, tested
 
 SCENARIOS = scenarios.discover(Path(__file__).parent / "scenarios")
 
 
 def test_every_requirement_has_scenarios_that_can_fail(rules):
-    """A requirement with a condition needs a scenario where it holds and one where it fails;
-    one left to assessment needs a scenario showing who assesses; an exception needs one where it decides."""
-    seen: dict[str, set[str]] = {}
-    deciding: set[str] = set()
-    for s in SCENARIOS:
-        for e in s.expect:
-            seen.setdefault(e["requirement"], set()).add(e["verdict"])
-            if "decided_by" in e:
-                deciding.add(e["decided_by"])
-    gaps = []
-    for r in rules.program.requirements:
-        verdicts = seen.get(r.name, set())
-        wanted = {"needs_assessment"} if r.assessment else {"compliant", "non_compliant"}
-        if not wanted <= verdicts:
-            gaps.append(f"{r.name}: scenarios show {sorted(verdicts) or 'nothing'}, need {sorted(wanted)}")
-    for x in rules.program.exceptions:
-        if x.name not in deciding:
-            gaps.append(f"exception {x.name}: no scenario where it decides")
-    assert not gaps, "\n".join(gaps)
+    """A requirement with a condition needs a passing scenario where it holds and one where it fails;
+    one left to assessment, one showing who assesses; an exception, one where it decides and one where
+    its requirement is decided without it. The same check as `ammr lint` (E601) and `ammr test`."""
+    reports = [scenarios.verify(rules, s) for s in SCENARIOS]
+    untested = tested.gaps(rules, tested.exercise(rules, reports))
+    assert not untested, "\n".join(f"{g.rule}: {g.missing}" for g in untested)
+
+
+def test_a_rule_shown_only_holding_is_untested(rules):
+    """The check can fail: leave out the scenarios where the minimum is not met."""
+    only_met = [s for s in SCENARIOS if "art-012.yaml" in s.file and "short" not in s.name and "fall" not in s.name]
+    reports = [scenarios.verify(rules, s) for s in only_met]
+    found = {(g.rule, g.missing) for g in tested.gaps(rules, tested.exercise(rules, reports))}
+    assert ("proposal_minimum_relocations", "no passing scenario where it fails (non_compliant)") in found
+    assert not any(rule == "proposal_minimum_relocations" and "holds" in missing for rule, missing in found)
+    assert ("proposal_no_need_for_solidarity",
+            "no passing scenario where proposal_minimum_relocations, proposal_minimum_financial_contributions is "
+            "decided without it") not in found
 
 
 # ------------------------------------------------ the pytest plugin and `ammr test`

@@ -62,9 +62,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                                         "what it says unchanged."),
     "interpretations": ("authoring", "interpretations", "Every interpretation note in the rules, with its rule, "
                                                         "citations and place (for legal review)."),
-    "lint": ("authoring", "lint_command", "Check rule files without evaluating anything: every error `ammr rules` "
-                                          "finds (E-codes), and warnings (W-codes) about rules that check but may "
-                                          "not say what was meant."),
+    "lint": ("authoring", "lint_command", "Check rule files: every error `ammr rules` finds (E-codes), and "
+                                          "warnings (W-codes) about rules that check but may not say what was "
+                                          "meant."),
     "rules": ("authoring", "rules_command", "Check the rule files (names, types and units, citations, quotations, "
                                             "exceptions) without evaluating anything."),
     "schema": ("documents", "schema", "Print the JSON Schema of a document type (without TYPE_NAME: list the types)."),

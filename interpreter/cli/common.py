@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from ..api import Result, RuleSet, display_path
+from ..api import Result, RuleSet, display_path, rules_directory
 from ..engine.parameters import parameter_values
 from ..language.diagnostics import Failed
 from ..tools.files import write_atomic
@@ -85,6 +85,23 @@ set_option = click.option("--set", "settings", multiple=True, metavar="NAME=VALU
                                 "e.g. date_of_application=2026-06-12 (the output says it was set).")
 colour_option = click.option("--color/--no-color", "colour", default=None,
                               help="Colour the verdicts (default: when writing to a terminal).")
+
+
+scenarios_option = click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path),
+                                help="Folder of scenario tests (YAML) [default: tests/scenarios/ beside the rules "
+                                     "folder].")
+
+
+def scenario_folder(rules: Path | None, given: Path | None, option: str = "--scenarios") -> Path:
+    """The folder of scenario tests: the one given, else tests/scenarios/ beside the rules folder (as in
+    the project). A folder that is not there is an error, not zero scenarios: the message says where
+    it looked, and the `option` that points elsewhere."""
+    folder = given if given is not None else \
+        (Path(rules) if rules is not None else rules_directory()).resolve().parent / "tests" / "scenarios"
+    if not folder.is_dir():
+        raise click.BadParameter(f"no folder of scenario tests at {folder.resolve()}; give {option} the "
+                                 "project's tests/scenarios/ (or the folder that holds yours)", param_hint=option)
+    return folder
 
 
 def rule_files(paths) -> list[Path]:

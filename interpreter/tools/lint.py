@@ -30,7 +30,9 @@ from ..language import syntax as A
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed
 from ..language.law import Provision, split_sentences
+from . import scenarios as scenario_tests
 from .law_figures import Figure, figure_of, stated
+from .tested import exercise, gaps
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ CHECKS = {c.code: c for c in (
     Check("E403", "a figure (30 000, EUR 600 million, 50 %, one week, 15 October) that the cited provision does not "
                   "state, nor an interpretation or source note of the rule"),
     Check("E404", "a requirement or exception whose title states a figure the rule does not"),
+    Check("E601", "a requirement or exception without a passing scenario where it holds and one where it fails "
+                  "(one left to an authority: where it is put to the authority)"),
     Check("W201", "a constant, parameter, definition or dataset no requirement or exception uses"),
     Check("W202", "a field of a document or record no rule reads"),
     Check("W203", "a document or record type no rule binds"),
@@ -106,10 +110,13 @@ class Report:
                 "warnings": len(self.warnings), "diagnostics": [d.to_json() for d in self.diagnostics]}
 
 
-def lint(paths: Iterable[str | Path] = (), rules: str | Path | None = None) -> Report:
+def lint(paths: Iterable[str | Path] = (), rules: str | Path | None = None,
+         scenarios: str | Path | None = None) -> Report:
     """Lint rule files. A folder is a rule set of its own; a file outside the rules folder is
     checked together with it (as `RuleSet.prepare(extra=...)` does), and only its own warnings
-    are reported. Without paths: the rules folder."""
+    are reported. Without paths: the rules folder. With `scenarios` (a folder of scenario tests),
+    they are run, and a requirement or exception without a passing scenario where it holds and
+    one where it fails is an error (E601)."""
     rules_dir = (Path(rules) if rules is not None else rules_directory()).resolve()
     sets: dict[Path, tuple[list[Path], list[Path] | None]] = {}
     named_paths = [Path(p) for p in paths]
@@ -128,7 +135,7 @@ def lint(paths: Iterable[str | Path] = (), rules: str | Path | None = None) -> R
     sources: dict[str, str] = {}
     files: list[str] = []
     for directory, (extra, named) in sets.items():
-        found, texts, looked_at = _lint_set(directory, extra, named)
+        found, texts, looked_at = _lint_set(directory, extra, named, Path(scenarios) if scenarios else None)
         diagnostics += found
         sources.update(texts)
         files += looked_at
@@ -136,7 +143,7 @@ def lint(paths: Iterable[str | Path] = (), rules: str | Path | None = None) -> R
     return Report(tuple(unique), sources, tuple(dict.fromkeys(files)))
 
 
-def _lint_set(directory: Path, extra: list[Path], named: list[Path] | None):
+def _lint_set(directory: Path, extra: list[Path], named: list[Path] | None, scenarios: Path | None):
     try:
         rules = RuleSet.prepare(directory, extra)
     except Failed as failure:
@@ -145,8 +152,24 @@ def _lint_set(directory: Path, extra: list[Path], named: list[Path] | None):
     sources = {f.path: f.source for f in program.files}
     wanted = None if named is None else {p.resolve() for p in named}
     reported = [f for f in program.files if wanted is None or Path(f.path).resolve() in wanted]
-    warnings = [w for w in warnings_of(rules) if wanted is None or Path(w.span.file).resolve() in wanted]
-    return _allowed(warnings, program.files), sources, [f.path for f in reported]
+    found = [*warnings_of(rules), *(_untested(rules, scenarios, sources) if scenarios is not None else ())]
+    mine = [d for d in found if wanted is None or Path(d.span.file).resolve() in wanted or d.code.startswith("S")]
+    return _allowed(mine, program.files), sources, [f.path for f in reported]
+
+
+def _untested(rules: RuleSet, folder: Path, sources: dict[str, str]) -> list[Diagnostic]:
+    """E601 for each requirement and exception the scenario tests do not show both ways; a scenario
+    file that cannot be read is reported as it is (S-codes), and its scenarios count for nothing."""
+    loaded: list[scenario_tests.Scenario] = []
+    problems: list[Diagnostic] = []
+    for path in sorted(folder.rglob("*.yaml")):
+        try:
+            loaded += scenario_tests.load(path)
+        except Failed as failure:
+            problems += failure.diagnostics
+            sources.update(failure.sources)
+    reports = [scenario_tests.verify(rules, s) for s in loaded]
+    return problems + [gap.diagnostic() for gap in gaps(rules, exercise(rules, reports))]
 
 
 def _allowed(warnings: list[Diagnostic], files) -> list[Diagnostic]:

@@ -349,6 +349,13 @@ def _check_outcome(rules: RuleSet, result: Result, e: dict) -> tuple[list[str], 
     return problems, o
 
 
+def named(scenario: Scenario) -> set[str]:
+    """The rules a scenario tests: the requirements it expects verdicts of, the exceptions it expects
+    to decide, and the definitions whose values it checks."""
+    deciding = {e["decided_by"] for e in scenario.expect if "decided_by" in e}
+    return {e["requirement"] for e in scenario.expect} | deciding | {value_name(v) for v in scenario.values}
+
+
 _CALL = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$")
 
 
