@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,10 +93,11 @@ class RuleSet:
     # -------------------------------------------------------------- prepare
     @classmethod
     def prepare(cls, directory: str | Path | None = None, extra: Iterable[str | Path] = (),
-                cache: bool = False) -> RuleSet:
+                cache: bool = False, texts: Mapping[Path, str] | None = None) -> RuleSet:
         """Parse and check every rule file of `directory` (and the `extra` files, checked together
         with them). Raises `Failed` with all errors. With `cache`, a rule set prepared before
-        from the same files is read back from disk instead (see cache.py)."""
+        from the same files is read back from disk instead (see cache.py). `texts` are the texts
+        of some of the files as an editor holds them (by resolved path), read instead of the files."""
         directory = Path(directory) if directory is not None else rules_directory()
         files = sorted(directory.glob("*.rules")) + [Path(p) for p in extra]
         if not files:
@@ -104,16 +105,18 @@ class RuleSet:
                                      A.Span(str(directory), 1, 1, 1, 1),
                                      "point --rules at the project's rules/ folder")])
         shown = [display_path(path) for path in files]
-        if cache:
+        texts = texts or {}
+        if cache and not texts:
             name = prepared.key(directory, shown)
             found = prepared.load(name)
             if found is not None:
                 return cls(directory, *found)
-        from .language.parse import parse_file  # Lark is imported only when the rules are parsed
+        from .language.parse import parse_file, parse_text  # Lark is imported only when the rules are parsed
         parsed, problems = [], []
         for path in shown:
             try:
-                parsed.append(parse_file(path))
+                held = texts.get(path.resolve())
+                parsed.append(parse_file(path) if held is None else parse_text(held, str(path)))
             except Failed as failure:
                 problems.append(failure)
         if problems:
@@ -127,7 +130,7 @@ class RuleSet:
         holidays = load_calendar(calendar.name, _data_file(directory, calendar.decl),
                                  _shown_file(directory, calendar.decl)) \
             if calendar is not None else None
-        if cache:
+        if cache and not texts:
             read = [p for p in sorted(law_folder.rglob("*")) if p.is_file()] + \
                    [directory / spec.decl.file for spec in program.datasets.values()] + \
                    ([directory / calendar.decl.file] if calendar is not None else [])
@@ -227,7 +230,8 @@ def _compiled(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | No
 ENGINES = {"reference": _reference, "compiled": _compiled}
 
 
-def _law(directory: Path, files: list[A.RuleFile]) -> Law:
+def law_for(directory: Path, files: list[A.RuleFile]) -> Law:
+    """The law text the rules declare (the folder their act names), loaded."""
     return Law.load(_law_folder(directory, files))
 
 

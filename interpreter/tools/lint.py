@@ -19,7 +19,7 @@ line or just above it, giving the reason after the code:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,12 +111,12 @@ class Report:
 
 
 def lint(paths: Iterable[str | Path] = (), rules: str | Path | None = None,
-         scenarios: str | Path | None = None) -> Report:
+         scenarios: str | Path | None = None, texts: Mapping[Path, str] | None = None) -> Report:
     """Lint rule files. A folder is a rule set of its own; a file outside the rules folder is
     checked together with it (as `RuleSet.prepare(extra=...)` does), and only its own warnings
     are reported. Without paths: the rules folder. With `scenarios` (a folder of scenario tests),
     they are run, and a requirement or exception without a passing scenario where it holds and
-    one where it fails is an error (E601)."""
+    one where it fails is an error (E601). `texts`: files as an editor holds them (RuleSet.prepare)."""
     rules_dir = (Path(rules) if rules is not None else rules_directory()).resolve()
     sets: dict[Path, tuple[list[Path], list[Path] | None]] = {}
     named_paths = [Path(p) for p in paths]
@@ -135,26 +135,32 @@ def lint(paths: Iterable[str | Path] = (), rules: str | Path | None = None,
     sources: dict[str, str] = {}
     files: list[str] = []
     for directory, (extra, named) in sets.items():
-        found, texts, looked_at = _lint_set(directory, extra, named, Path(scenarios) if scenarios else None)
+        found, read, looked_at = _lint_set(directory, extra, named, Path(scenarios) if scenarios else None, texts)
         diagnostics += found
-        sources.update(texts)
+        sources.update(read)
         files += looked_at
     unique = sorted(dict.fromkeys(diagnostics), key=lambda d: (d.span.file, d.span.line, d.span.column, d.code))
     return Report(tuple(unique), sources, tuple(dict.fromkeys(files)))
 
 
-def _lint_set(directory: Path, extra: list[Path], named: list[Path] | None, scenarios: Path | None):
+def _lint_set(directory: Path, extra: list[Path], named: list[Path] | None, scenarios: Path | None,
+              texts: Mapping[Path, str] | None):
     try:
-        rules = RuleSet.prepare(directory, extra)
+        rules = RuleSet.prepare(directory, extra, texts=texts)
     except Failed as failure:
         return list(failure.diagnostics), failure.sources, sorted(failure.sources)
     program = rules.program
     sources = {f.path: f.source for f in program.files}
     wanted = None if named is None else {p.resolve() for p in named}
     reported = [f for f in program.files if wanted is None or Path(f.path).resolve() in wanted]
-    found = [*warnings_of(rules), *(_untested(rules, scenarios, sources) if scenarios is not None else ())]
+    found = [*findings(rules), *(_untested(rules, scenarios, sources) if scenarios is not None else ())]
     mine = [d for d in found if wanted is None or Path(d.span.file).resolve() in wanted or d.code.startswith("S")]
-    return _allowed(mine, program.files), sources, [f.path for f in reported]
+    return mine, sources, [f.path for f in reported]
+
+
+def findings(rules: RuleSet) -> list[Diagnostic]:
+    """What lint finds in a rule set that checks (warnings_of), less what a `# lint: allow` silences."""
+    return _allowed(warnings_of(rules), rules.program.files)
 
 
 def _untested(rules: RuleSet, folder: Path, sources: dict[str, str]) -> list[Diagnostic]:

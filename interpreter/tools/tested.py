@@ -69,8 +69,9 @@ class Gap:
     span: Span                  # where the rule is named
     missing: str                # e.g. "no passing scenario where it fails (non_compliant)"
 
-    def diagnostic(self) -> Diagnostic:
-        return Diagnostic("E601", f"'{self.rule}': {self.missing}", self.span,
+    def diagnostic(self, at: Span | None = None) -> Diagnostic:
+        """The error, where the rule is named (`at`, if it has moved since the scenarios ran)."""
+        return Diagnostic("E601", f"'{self.rule}': {self.missing}", at or self.span,
                           "add a scenario under tests/scenarios/ that shows it (`ammr test` runs them)")
 
 
