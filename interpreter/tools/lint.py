@@ -30,9 +30,8 @@ from ..language import syntax as A
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed
 from ..language.law import Provision, split_sentences
-from . import scenarios as scenario_tests
 from .law_figures import Figure, figure_of, stated
-from .tested import exercise, gaps
+from .tested import untested
 
 
 @dataclass(frozen=True)
@@ -165,17 +164,10 @@ def findings(rules: RuleSet) -> list[Diagnostic]:
 
 def _untested(rules: RuleSet, folder: Path, sources: dict[str, str]) -> list[Diagnostic]:
     """E601 for each requirement and exception the scenario tests do not show both ways; a scenario
-    file that cannot be read is reported as it is (S-codes), and its scenarios count for nothing."""
-    loaded: list[scenario_tests.Scenario] = []
-    problems: list[Diagnostic] = []
-    for path in sorted(folder.rglob("*.yaml")):
-        try:
-            loaded += scenario_tests.load(path)
-        except Failed as failure:
-            problems += failure.diagnostics
-            sources.update(failure.sources)
-    reports = [scenario_tests.verify(rules, s) for s in loaded]
-    return problems + [gap.diagnostic() for gap in gaps(rules, exercise(rules, reports))]
+    file that cannot be read is reported as it is (S-codes)."""
+    found = untested(rules, folder)
+    sources.update(found.sources)
+    return [*found.problems, *(gap.diagnostic() for gap in found.gaps)]
 
 
 def _allowed(warnings: list[Diagnostic], files) -> list[Diagnostic]:

@@ -12,10 +12,11 @@ they agree on what is untested.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..api import RuleSet
-from ..language.diagnostics import Diagnostic
+from ..language.diagnostics import Diagnostic, Failed
 from ..language.syntax import Span
 from . import scenarios as S
 
@@ -95,3 +96,27 @@ def gaps(rules: RuleSet, exercised: dict[str, Exercise]) -> list[Gap]:
         if not seen.fails:
             out.append(Gap(x.name, x.decl.name_span, f"no passing scenario where {aside} is decided without it"))
     return sorted(out, key=lambda g: (g.span.file, g.span.line, g.span.column))
+
+
+@dataclass(frozen=True)
+class Untested:
+    """What a run of the scenario tests leaves untested, and the scenario files it could not read
+    (their scenarios count for nothing), with their texts."""
+    gaps: tuple[Gap, ...] = ()
+    problems: tuple[Diagnostic, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def untested(rules: RuleSet, folder: Path) -> Untested:
+    """Run every scenario file under `folder` against the rules, and say what is left untested."""
+    loaded: list[S.Scenario] = []
+    problems: list[Diagnostic] = []
+    sources: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.yaml")):
+        try:
+            loaded += S.load(path)
+        except Failed as failure:
+            problems += failure.diagnostics
+            sources.update(failure.sources)
+    reports = [S.verify(rules, s) for s in loaded]
+    return Untested(tuple(gaps(rules, exercise(rules, reports))), tuple(problems), sources)

@@ -24,12 +24,13 @@ from pygls.lsp.server import LanguageServer
 from ...api import rules_directory
 from ...language.diagnostics import Diagnostic, Failed
 from ..formatter import FormatError, format_text
+from ..tested import Untested
 from . import hover as hovering
 from .complete import complete
 from .convert import Positions, diagnostic
 from .index import Key
 from .outline import outline
-from .state import Snapshot, Untested, check, run_scenarios
+from .state import Snapshot, check, run_scenarios
 
 DEBOUNCE = 0.3             # seconds after the last change before the rules are checked again
 
@@ -234,25 +235,27 @@ def make_server(rules: Path | None = None, scenarios: Path | None = None) -> Rul
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
                            range=positions.range(span))
 
+    async def named(ls: RulesServer, uri: str, position: types.Position) -> tuple[Snapshot, Key] | None:
+        """The snapshot of a document, and the key of the name at a position of it."""
+        found = await ls.snapshot(uri)
+        if found is None:
+            return None
+        snapshot, path = found
+        key = _key_at(snapshot, path, position, ls)
+        return (snapshot, key) if key is not None else None
+
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     async def definition(ls: RulesServer, params: types.DefinitionParams) -> list[types.Location]:
-        found = await ls.snapshot(params.text_document.uri)
-        if found is None:
-            return []
-        snapshot, path = found
-        key = _key_at(snapshot, path, params.position, ls)
-        declared = snapshot.index.declaration(key) if key is not None else None
-        return ls.locations(snapshot, [declared.span]) if declared is not None else []
+        found = await named(ls, params.text_document.uri, params.position)
+        declared = found[0].index.declaration(found[1]) if found is not None else None
+        return ls.locations(found[0], [declared.span]) if found is not None and declared is not None else []
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     async def references(ls: RulesServer, params: types.ReferenceParams) -> list[types.Location]:
-        found = await ls.snapshot(params.text_document.uri)
+        found = await named(ls, params.text_document.uri, params.position)
         if found is None:
             return []
-        snapshot, path = found
-        key = _key_at(snapshot, path, params.position, ls)
-        if key is None:
-            return []
+        snapshot, key = found
         spans = [o.span for o in snapshot.index.references(key) if params.context.include_declaration or not o.declares]
         return ls.locations(snapshot, spans)
 

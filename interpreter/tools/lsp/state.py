@@ -20,9 +20,8 @@ from ...language.checker import Program
 from ...language.diagnostics import Diagnostic, Failed
 from ...language.law import Law, LawFormatError
 from ...language.parse import parse_partial
-from .. import scenarios as scenario_tests
 from ..lint import findings
-from ..tested import Gap, exercise, gaps
+from ..tested import Gap, Untested, untested
 from .index import Index
 
 
@@ -41,21 +40,14 @@ class Snapshot:
         return next((text for name, text in self.sources.items() if Path(name).resolve() == path), None)
 
 
-@dataclass(frozen=True)
-class Untested:
-    """What the scenario tests left untested when last run, by rule, and the scenario files' errors."""
-    gaps: tuple[Gap, ...] = ()
-    problems: tuple[Diagnostic, ...] = ()
-    sources: dict[str, str] = field(default_factory=dict)
-
-
 def rule_files(directory: Path, extra: list[Path]) -> list[Path]:
     """The files of the rule set, as messages name them."""
     return [display_path(p) for p in [*sorted(directory.glob("*.rules")), *extra]]
 
 
-def check(directory: Path, extra: list[Path], texts: dict[Path, str], untested: Untested) -> Snapshot:
-    """Parse, check and lint the rule set, buffers (by resolved path) in place of their files."""
+def check(directory: Path, extra: list[Path], texts: dict[Path, str], last_run: Untested) -> Snapshot:
+    """Parse, check and lint the rule set, buffers (by resolved path) in place of their files; what the
+    last run of the scenario tests left untested is reported where those rules are now."""
     try:
         rules = RuleSet.prepare(directory, extra, texts=texts)
     except Failed as failure:
@@ -64,9 +56,9 @@ def check(directory: Path, extra: list[Path], texts: dict[Path, str], untested: 
         return Snapshot(directory, files, failure.diagnostics, sources, None, _law(directory, files),
                         Index(list(files)), dict(texts))
     program = rules.program
-    kept = [g.diagnostic(at) for g in untested.gaps if (at := _named(program, g)) is not None]
-    sources = {**{f.path: f.source for f in program.files}, **untested.sources}
-    return Snapshot(directory, program.files, (*findings(rules), *kept, *untested.problems), sources, program,
+    kept = [g.diagnostic(at) for g in last_run.gaps if (at := _named(program, g)) is not None]
+    sources = {**{f.path: f.source for f in program.files}, **last_run.sources}
+    return Snapshot(directory, program.files, (*findings(rules), *kept, *last_run.problems), sources, program,
                     program.law, Index(list(program.files)), dict(texts))
 
 
@@ -74,20 +66,9 @@ def run_scenarios(directory: Path, extra: list[Path], texts: dict[Path, str], fo
     """Run the scenario tests against the rule set as the editor holds it. Nothing is known (and nothing
     reported) while the rules do not check."""
     try:
-        rules = RuleSet.prepare(directory, extra, texts=texts)
+        return untested(RuleSet.prepare(directory, extra, texts=texts), folder)
     except Failed:
         return Untested()
-    loaded: list[scenario_tests.Scenario] = []
-    problems: list[Diagnostic] = []
-    sources: dict[str, str] = {}
-    for path in sorted(folder.rglob("*.yaml")):
-        try:
-            loaded += scenario_tests.load(path)
-        except Failed as failure:
-            problems += failure.diagnostics
-            sources.update(failure.sources)
-    reports = [scenario_tests.verify(rules, s) for s in loaded]
-    return Untested(tuple(gaps(rules, exercise(rules, reports))), tuple(problems), sources)
 
 
 def _named(program: Program, gap: Gap) -> A.Span | None:
