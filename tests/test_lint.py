@@ -30,7 +30,7 @@ def _at_root(monkeypatch):
 
 def _rendered(path: Path) -> tuple[str, set[str]]:
     # the scenario tests are run for the check that needs them (E601), which has its own scenarios
-    scenarios = HERE / "scenarios" if path.name.startswith("E601") else None
+    scenarios = HERE / "scenario-tests" if path.name.startswith("E601") else None
     report = lint([path.relative_to(ROOT)], BASE, scenarios)
     assert all(d.span.file.endswith(path.name) for d in report.diagnostics), report.render()
     return (report.render() or "(no problems)") + "\n", {d.code for d in report.diagnostics}
@@ -104,7 +104,7 @@ def test_cli_exit_codes_and_formats(ammr):
     data = json.loads(out)
     assert code == 3 and data["schema"] == "ammr-lint/1" and data["errors"] == 1
     assert data["diagnostics"][0]["code"] == "E203" and "did you mean 'minimum_relocations'" in data["diagnostics"][0]["hint"]
-    code, _, err = ammr("lint", "--rules", BASE, "--scenarios", HERE / "scenarios",
+    code, _, err = ammr("lint", "--rules", BASE, "--scenarios", HERE / "scenario-tests",
                         HERE / "bad" / "E601_untested_requirement.rules")
     assert code == 3 and "error[E601]: 'lint_untested': no passing scenario where it fails" in err
     code, out, _ = ammr("lint", "--list")
