@@ -30,7 +30,7 @@ def _at_root(monkeypatch):
 
 def _rendered(path: Path) -> tuple[str, set[str]]:
     # the scenario tests are run for the check that needs them (E601), which has its own scenarios
-    scenarios = HERE / "scenario-tests" if path.name.startswith("E601") else None
+    scenarios = HERE / "scenario-tests" if path.name.startswith(("E601", "E602")) else None
     report = lint([path.relative_to(ROOT)], BASE, scenarios)
     assert all(d.span.file.endswith(path.name) for d in report.diagnostics), report.render()
     return (report.render() or "(no problems)") + "\n", {d.code for d in report.diagnostics}

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from interpreter.report.coverage import untested_by
 from interpreter.tools import scenarios, tested
 
 SCENARIOS = scenarios.discover(Path(__file__).parent / "scenarios")
@@ -13,9 +14,10 @@ SCENARIOS = scenarios.discover(Path(__file__).parent / "scenarios")
 def test_every_requirement_has_scenarios_that_can_fail(rules):
     """A requirement with a condition needs a passing scenario where it holds and one where it fails;
     one left to assessment, one showing who assesses; an exception, one where it decides and one where
-    its requirement is decided without it. The same check as `ammr lint` (E601) and `ammr test`."""
+    its requirement is decided without it; a paragraph encoded by definitions only, a scenario that
+    checks one of their values. The same check as `ammr lint` (E601, E602) and `ammr test`."""
     reports = [scenarios.verify(rules, s) for s in SCENARIOS]
-    untested = tested.gaps(rules, tested.exercise(rules, reports))
+    untested = untested_by(rules, reports)
     assert not untested, "\n".join(f"{g.rule}: {g.missing}" for g in untested)
 
 

@@ -11,13 +11,12 @@ import click
 
 from ..api import rules_directory
 from ..language.diagnostics import Failed
-from ..report.coverage import coverage_map, summary
+from ..report.coverage import coverage_map, summary, untested_by
 from ..report.interpretations import interpretation_register
 from ..tools import scenarios
 from ..tools.files import write_atomic
 from ..tools.formatter import format_file
 from ..tools.lint import CHECKS, lint
-from ..tools.tested import exercise, gaps
 from . import EXIT_RULES, EXIT_USAGE, Exit
 from .common import (
     files_in,
@@ -162,8 +161,9 @@ def test_command(paths, rules_dir, match) -> None:
     \b
     PATH is a scenario file or a folder of them (default: tests/scenarios/ beside the rules).
     When whole folders run (no file named, no -k), every requirement and exception must also
-    have a passing scenario where it holds and one where it fails: one that has not fails the
-    run, as it fails `ammr lint` (E601).
+    have a passing scenario where it holds and one where it fails, and every paragraph encoded
+    by definitions only a passing scenario that checks one of their values: what has not fails
+    the run, as it fails `ammr lint` (E601, E602).
     Exit codes: 0 all passed, 1 some failed or a rule is untested, 2 a scenario file is wrong,
     3 a rule file is wrong.
     """
@@ -194,7 +194,7 @@ def test_command(paths, rules_dir, match) -> None:
     failed = sum(1 for r in reports if not r.passed)
     click.echo(f"\n{len(found)} scenario{'s' if len(found) != 1 else ''}: {len(found) - failed} passed, "
                f"{failed} failed.")
-    untested = gaps(rules, exercise(rules, reports)) if not match and all(Path(p).is_dir() for p in folders) else []
+    untested = untested_by(rules, reports) if not match and all(Path(p).is_dir() for p in folders) else []
     if untested:
         click.echo(f"\n{len(untested)} untested:", err=True)
         click.echo(Failed([g.diagnostic() for g in untested],

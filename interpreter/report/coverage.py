@@ -21,13 +21,15 @@ numbered article covers each of its paragraphs that is not split.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ..api import RuleSet
+from ..language.diagnostics import Diagnostic, Failed
 from ..language.law import Article, Citation, Paragraph, Point, Subparagraph
 from ..tools import scenarios as S
-from ..tools.tested import Exercise, exercise, gaps
+from ..tools.tested import Exercise, Gap, exercise, gaps
 
 STATUSES = ("encoded", "needs_assessment", "not_checkable", "missing")
 
@@ -71,10 +73,13 @@ class _Claim:
     reason: str = ""
 
 
-def coverage_map(rules: RuleSet, scenarios: Iterable[S.Scenario] = ()) -> tuple[Entry, ...]:
-    """Every unit of every shipped article, in the order of the law text, with its status."""
+def coverage_map(rules: RuleSet, scenarios: Iterable[S.Scenario] = (),
+                 exercised: dict[str, Exercise] | None = None) -> tuple[Entry, ...]:
+    """Every unit of every shipped article, in the order of the law text, with its status; the
+    scenarios are run for it, unless what they show is given (`exercised`, tools/tested.py)."""
     claims = _claims(rules)
-    exercised = exercise(rules, [S.verify(rules, s) for s in scenarios])
+    if exercised is None:
+        exercised = exercise(rules, [S.verify(rules, s) for s in scenarios])
     untested: dict[str, list[str]] = {}
     for gap in gaps(rules, exercised):
         untested.setdefault(gap.rule, []).append(f"'{gap.rule}': {gap.missing}")
@@ -189,3 +194,48 @@ def _entry(article: Article, unit: Citation, text: str, claims: list[_Claim], ex
 def summary(entries: Iterable[Entry]) -> dict[str, int]:
     entries = tuple(entries)
     return {status: sum(1 for e in entries if e.status == status) for status in STATUSES}
+
+
+# ------------------------------------------------------------------- untested, for lint and test
+
+def unit_gaps(rules: RuleSet, exercised: dict[str, Exercise]) -> list[Gap]:
+    """The encoded units whose rules are definitions only, none of whose values a passing scenario
+    checks (E602): a requirement or an exception that is untested is already a gap of its own (E601)."""
+    checked = {r.name for r in rules.program.requirements} | {x.name for x in rules.program.exceptions}
+    out = []
+    for e in coverage_map(rules, exercised=exercised):
+        if e.status == "encoded" and e.rules and not e.scenarios and not set(e.rules) & checked:
+            first = rules.program.values[e.rules[0]].decl
+            out.append(Gap(e.rules[0], first.name_span, f"{e.provision} is encoded by definitions only "
+                                                         f"({', '.join(e.rules)}), and no passing scenario checks "
+                                                         f"their values", "E602"))
+    return out
+
+
+@dataclass(frozen=True)
+class Untested:
+    """What a run of the scenario tests leaves untested (rules, E601, and paragraphs, E602), and the
+    scenario files it could not read (their scenarios count for nothing), with their texts."""
+    gaps: tuple[Gap, ...] = ()
+    problems: tuple[Diagnostic, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def untested(rules: RuleSet, folder: Path) -> Untested:
+    """Run every scenario file under `folder` against the rules, and say what is left untested."""
+    loaded: list[S.Scenario] = []
+    problems: list[Diagnostic] = []
+    sources: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.yaml")):
+        try:
+            loaded += S.load(path)
+        except Failed as failure:
+            problems += failure.diagnostics
+            sources.update(failure.sources)
+    return Untested(tuple(untested_by(rules, [S.verify(rules, s) for s in loaded])), tuple(problems), sources)
+
+
+def untested_by(rules: RuleSet, reports: Iterable[S.Report]) -> list[Gap]:
+    """What the verified scenarios leave untested: rules (E601), then paragraphs (E602)."""
+    exercised = exercise(rules, reports)
+    return [*gaps(rules, exercised), *unit_gaps(rules, exercised)]

@@ -30,8 +30,8 @@ from ..language import syntax as A
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed
 from ..language.law import Provision, split_sentences
+from ..report.coverage import untested
 from .law_figures import Figure, figure_of, stated
-from .tested import untested
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ CHECKS = {c.code: c for c in (
     Check("E404", "a requirement or exception whose title states a figure the rule does not"),
     Check("E601", "a requirement or exception without a passing scenario where it holds and one where it fails "
                   "(one left to an authority: where it is put to the authority)"),
+    Check("E602", "a paragraph encoded by definitions only, none of whose values a passing scenario checks"),
     Check("W201", "a constant, parameter, definition or dataset no requirement or exception uses"),
     Check("W202", "a field of a document or record no rule reads"),
     Check("W203", "a document or record type no rule binds"),

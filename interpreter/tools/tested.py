@@ -12,11 +12,10 @@ they agree on what is untested.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from ..api import RuleSet
-from ..language.diagnostics import Diagnostic, Failed
+from ..language.diagnostics import Diagnostic
 from ..language.syntax import Span
 from . import scenarios as S
 
@@ -69,11 +68,13 @@ class Gap:
     rule: str
     span: Span                  # where the rule is named
     missing: str                # e.g. "no passing scenario where it fails (non_compliant)"
+    code: str = "E601"          # E602: a paragraph encoded by definitions only, whose values no scenario checks
 
     def diagnostic(self, at: Span | None = None) -> Diagnostic:
         """The error, where the rule is named (`at`, if it has moved since the scenarios ran)."""
-        return Diagnostic("E601", f"'{self.rule}': {self.missing}", at or self.span,
-                          "add a scenario under tests/scenarios/ that shows it (`ammr test` runs them)")
+        shows = "checks one of their values (values: - of: ...)" if self.code == "E602" else "shows it"
+        return Diagnostic(self.code, f"'{self.rule}': {self.missing}", at or self.span,
+                          f"add a scenario under tests/scenarios/ that {shows} (`ammr test` runs them)")
 
 
 def gaps(rules: RuleSet, exercised: dict[str, Exercise]) -> list[Gap]:
@@ -96,27 +97,3 @@ def gaps(rules: RuleSet, exercised: dict[str, Exercise]) -> list[Gap]:
         if not seen.fails:
             out.append(Gap(x.name, x.decl.name_span, f"no passing scenario where {aside} is decided without it"))
     return sorted(out, key=lambda g: (g.span.file, g.span.line, g.span.column))
-
-
-@dataclass(frozen=True)
-class Untested:
-    """What a run of the scenario tests leaves untested, and the scenario files it could not read
-    (their scenarios count for nothing), with their texts."""
-    gaps: tuple[Gap, ...] = ()
-    problems: tuple[Diagnostic, ...] = ()
-    sources: dict[str, str] = field(default_factory=dict)
-
-
-def untested(rules: RuleSet, folder: Path) -> Untested:
-    """Run every scenario file under `folder` against the rules, and say what is left untested."""
-    loaded: list[S.Scenario] = []
-    problems: list[Diagnostic] = []
-    sources: dict[str, str] = {}
-    for path in sorted(folder.rglob("*.yaml")):
-        try:
-            loaded += S.load(path)
-        except Failed as failure:
-            problems += failure.diagnostics
-            sources.update(failure.sources)
-    reports = [S.verify(rules, s) for s in loaded]
-    return Untested(tuple(gaps(rules, exercise(rules, reports))), tuple(problems), sources)

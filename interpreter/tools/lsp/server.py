@@ -23,8 +23,8 @@ from pygls.lsp.server import LanguageServer
 
 from ...api import rules_directory
 from ...language.diagnostics import Diagnostic, Failed
+from ...report.coverage import Untested
 from ..formatter import FormatError, format_text
-from ..tested import Untested
 from . import hover as hovering
 from .complete import complete
 from .convert import Positions, diagnostic

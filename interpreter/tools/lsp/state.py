@@ -20,8 +20,9 @@ from ...language.checker import Program
 from ...language.diagnostics import Diagnostic, Failed
 from ...language.law import Law, LawFormatError
 from ...language.parse import parse_partial
+from ...report.coverage import Untested, untested
 from ..lint import findings
-from ..tested import Gap, Untested, untested
+from ..tested import Gap
 from .index import Index
 
 
@@ -73,7 +74,8 @@ def run_scenarios(directory: Path, extra: list[Path], texts: dict[Path, str], fo
 
 def _named(program: Program, gap: Gap) -> A.Span | None:
     """Where the rule a gap is about is named now (the rules may have moved since the scenarios ran)."""
-    rule = program.requirement(gap.rule) or next((x for x in program.exceptions if x.name == gap.rule), None)
+    rule = program.requirement(gap.rule) or next((x for x in program.exceptions if x.name == gap.rule), None) \
+        or program.values.get(gap.rule)
     return rule.decl.name_span if rule is not None else None
 
 
