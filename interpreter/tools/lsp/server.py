@@ -13,6 +13,8 @@ an older text. The scenario tests run when a rule file is first opened and whene
 from __future__ import annotations
 
 import asyncio
+import sys
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -108,6 +110,15 @@ class RulesServer(LanguageServer):
         return task
 
     async def _refresh(self, texts: dict[Path, str], scenarios: bool) -> None:
+        try:
+            await self._check(texts, scenarios)
+        except Exception as error:              # a bug: say so in the client's log, keep serving
+            traceback.print_exc(file=sys.stderr)
+            self.window_log_message(types.LogMessageParams(
+                type=types.MessageType.Error, message=f"ammr: internal error while checking the rules: "
+                                                      f"{type(error).__name__}: {error} (please report it)"))
+
+    async def _check(self, texts: dict[Path, str], scenarios: bool) -> None:
         loop = asyncio.get_running_loop()
         folder = self.scenario_folder()
         if (scenarios or not self.scenarios_run) and folder is not None:
