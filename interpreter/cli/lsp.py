@@ -13,8 +13,8 @@ from .common import rules_option
 @click.command("lsp")
 @rules_option
 @click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of scenario tests (YAML), for the untested-rule check (E601) [default: tests/scenarios/ "
-                   "beside the rules folder; without one, that check is left out].")
+              help="Folder of scenario tests (YAML), for the checks of untested rules (E601, E602) [default: "
+                   "tests/scenarios/ beside the rules folder; without one, those checks are left out].")
 @click.option("--stdio", is_flag=True,
               help="Talk over stdin and stdout: the only way it talks, accepted because some clients ask for it.")
 def lsp(rules_dir, scenario_dir, stdio) -> None:

@@ -129,7 +129,7 @@ class RulesServer(LanguageServer):
             self.window_log_message(types.LogMessageParams(
                 type=types.MessageType.Warning,
                 message=f"ammr: no folder of scenario tests beside {self.rules} (tests/scenarios/): untested "
-                        f"rules (E601) are not reported; start `ammr lsp --scenarios DIR` to point at one"))
+                        f"rules (E601, E602) are not reported; start `ammr lsp --scenarios DIR` to point at one"))
         keys = self.sets(texts)
         for key in keys:
             extra = [key] if key is not None else []

@@ -6,7 +6,7 @@ The rule set is the rules folder's files, each read from the editor's buffer whe
 set that does not check still gives its errors and an index of whatever parsed.
 
 The scenario tests are run only when asked (when a file is opened or saved: they take seconds);
-what they leave untested (E601) is kept, by rule, until they are run again.
+what they leave untested (E601, E602) is kept, by rule, until they are run again.
 """
 
 from __future__ import annotations
