@@ -225,7 +225,9 @@ class _Search:
         """Whether, after the changes, the comparison `key` no longer has the value it failed with."""
         def turns(changes) -> bool:
             o = self.evaluate(changes)
-            step = _compares(o.condition, self.probe.kinds).get(key) if o is not None and o.condition is not None else None
+            if o is None or o.condition is None:
+                return False
+            step = _compares(o.condition, self.probe.kinds).get(key)
             return step is not None and isinstance(step.value, bool) and step.value is not was
         return turns
 
