@@ -103,7 +103,8 @@ class Evaluator:
     def instance(self, r: ir.RequirementSpec, document: Document | None, key: str | None) -> Outcome | None:
         """The outcome of one requirement for one subject document and one item (`key`, None for a
         requirement without `for each`): what `requirement` gives for it, at the cost of that item
-        alone. None when the document has no such item."""
+        alone. None when the document has no such item. An evaluator may give many instances."""
+        self.steps = [[]]                       # the steps of an earlier instance's items are not kept
         env = self._env(r, document)
         if r.for_each is None:
             return self._instance(r, document, env, None) if key is None else None

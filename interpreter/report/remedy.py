@@ -99,10 +99,11 @@ def find(rules, result) -> dict[tuple[str | None, str], Remedy]:
 def remedy(rules, case: Case, outcome: Outcome, probe: Probe | None = None) -> Remedy:
     """The remedy of one non-compliant outcome. `probe`: the case's evaluations so far, to reuse
     (`find` shares one among every outcome of a result)."""
-    document = next((d for d in case.documents if d.label == outcome.document), None)
+    probe = probe or Probe(rules, case)
+    document = probe.labels.get(outcome.document) if outcome.document is not None else None
     if document is None or outcome.condition is None:
         return Remedy()
-    search = _Search(probe or Probe(rules, case), outcome, document, outcome.condition)
+    search = _Search(probe, outcome, document, outcome.condition)
     leaves = list(_failing_leaves(outcome.condition))
     steps = [s for _, s in leaves]
     to_state = _unique(f for s in steps if s.kind == "given" and (f := search.missing_field(s, negated=False)))
@@ -129,20 +130,29 @@ class Probe:
         self.rules = rules
         self.case = case
         self.by_type = documents_by_type(case.documents)
+        self.labels: dict[str, Document] = {}
+        for d in case.documents:
+            self.labels.setdefault(d.label, d)
         self.memo: dict = {}
         self.requirements = {r.name: r for r in rules.program.requirements}
         self.kinds = Kinds()
+        self._evaluators: dict[bool, Evaluator] = {}        # traced or not, over the case's own documents
 
     def outcome(self, requirement: str, document: Document, record: RecordValue, instance: str | None,
                 trace: bool) -> Outcome | None:
         spec = self.requirements[requirement]
         changed = replace(document, record=record)
-        by_type = self.by_type
         if any(t.name == document.type for _, t in spec.using):      # the changed document may be used too
-            by_type = {**by_type, document.type: [changed if d is document else d for d in by_type[document.type]]}
-        evaluator = Evaluator(self.rules.program, self.rules.tables, self.case, trace, self.rules._shared,
-                              memo=self.memo, by_type=by_type)
-        return evaluator.instance(spec, changed, instance)
+            by_type = {**self.by_type,
+                       document.type: [changed if d is document else d for d in self.by_type[document.type]]}
+            return self._evaluator(trace, by_type).instance(spec, changed, instance)
+        if trace not in self._evaluators:
+            self._evaluators[trace] = self._evaluator(trace, self.by_type)
+        return self._evaluators[trace].instance(spec, changed, instance)
+
+    def _evaluator(self, trace: bool, by_type: dict[str, list[Document]]) -> Evaluator:
+        return Evaluator(self.rules.program, self.rules.tables, self.case, trace, self.rules._shared,
+                         memo=self.memo, by_type=by_type)
 
 
 # ------------------------------------------------------------------ the search
