@@ -69,3 +69,23 @@ def test_generated_acts_and_pledges_get_the_same_remedies(rules, act_pledges, fo
     fast, slow = both(rules, result)
     assert fast == slow
     assert len(fast) == result.counts()["non_compliant"]
+
+
+@pytest.mark.parametrize("folder", ["examples/2026", "examples/synthetic-2027"])
+@pytest.mark.parametrize("trace", [True, False])
+def test_one_instance_is_what_the_whole_evaluation_gives_for_it(rules, folder, trace):
+    from engines import differences, plain
+
+    from interpreter.engine.evaluate import Evaluator
+    case = rules.case(rules.read([ROOT / folder]))
+    whole = rules.evaluate(case, trace=trace).outcomes
+    labels = {d.label: d for d in case.documents}
+    specs = {r.name: r for r in rules.program.requirements}
+    evaluator = Evaluator(rules.program, rules.tables, case, trace, memo={})
+    for o in whole:
+        no_items = o.instance is None and o.verdict in ("not_applicable", "insufficient_information")
+        if no_items and specs[o.requirement].for_each:
+            continue                              # no items (none, or the list missing): no instance to give
+        one = evaluator.instance(specs[o.requirement], labels.get(o.document), o.instance)
+        assert one is not None, o.key
+        assert differences(plain(one), plain(o)) == [], o.key
