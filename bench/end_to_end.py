@@ -5,7 +5,7 @@
 
 The baseline is `shared/bench/fraction_baseline.py` (W1 and W2 written by hand with Fraction and
 Decimal), imported from where it lies, never copied: $AMMR_BASELINE, else shared/bench/ beside the
-checkout or its parent, else /work/shared/bench/. Without it the benchmark says so and stops (exit 0).
+checkout or its parent, else /work/shared/bench/. Without it the benchmark says so and times only the JSON text.
 
 W1  a Commission proposal's four checks (Art 12(2)(a), 12(2)(b), 12(3), 12(6)).
 W2  the reference key over the participating Member States and each one's pledge against its fair
@@ -16,7 +16,7 @@ includes reading and validating the document (`rules.document`), gathering the c
 with the compiled engine, trace off. "Key kept": the reference key and the fair shares are kept by
 the engine from an earlier case, as in every real use; "key computed": those caches are emptied
 before each call, as the baseline computes its key in every call. The verdicts of both sides are
-compared first.
+compared first. The last part times the JSON text of a result (`render(data, "json")`).
 """
 
 from __future__ import annotations
@@ -151,17 +151,36 @@ def w2(rules: RuleSet, baseline) -> None:
     line("engine: end to end, key computed", timed(engine(False)), base, "target ≤ 0.2x")
 
 
+# ------------------------------------------------------------------ the JSON text
+
+def json_text(rules: RuleSet) -> None:
+    """`render(data, "json")` (report/jsontext.py) beside the standard library's encoder it replaces,
+    on the result of `ammr check --format json examples/2026/`; the texts must be the same."""
+    import json
+
+    from interpreter import explain, render
+    data = explain(rules, rules.check([ROOT / "examples" / "2026"]), pool=True)
+    clean = {k: v for k, v in data.items() if k != "groups"}
+    text = render(data, "json")
+    assert text == json.dumps(clean, indent=2, ensure_ascii=False) + "\n", "the JSON texts differ"
+    print(f"\njson  the ammr-check/1 text of examples/2026 ({len(text.encode())} bytes; the two texts are identical)")
+    base = timed(lambda: json.dumps(clean, indent=2, ensure_ascii=False))
+    line("json.dumps(indent=2, ensure_ascii=False)", base, base)
+    line('render(data, "json")', timed(lambda: render(data, "json")), base)
+
+
 def main() -> None:
+    rules = RuleSet.prepare()
     path = baseline_path()
     if path is None:
         print("end_to_end: the baseline fraction_baseline.py was not found (set AMMR_BASELINE, or lay "
-              "shared/bench/ beside the checkout): nothing measured")
-        return
-    baseline = load_baseline(path)
-    print(f"baseline: {path}")
-    rules = RuleSet.prepare()
-    w1(rules, baseline)
-    w2(rules, baseline)
+              "shared/bench/ beside the checkout): W1 and W2 not measured")
+    else:
+        baseline = load_baseline(path)
+        print(f"baseline: {path}")
+        w1(rules, baseline)
+        w2(rules, baseline)
+    json_text(rules)
 
 
 if __name__ == "__main__":
