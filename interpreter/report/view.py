@@ -131,6 +131,7 @@ class _Context:
         # The sources of an aggregate, by the step's id (with the step, kept alive): the reference key's
         # sums over every Member State are the same steps under every verdict, walked once per case.
         self.aggregates: dict[int, tuple[Step, dict[str, Any]]] = {}
+        self.descriptions: dict[tuple[str, str], str] = {}
 
     # ---------------------------------------------------------------- outcomes
     def outcome(self, o: Outcome, found, traces: bool, anchors: set[str]) -> dict[str, Any]:
@@ -332,8 +333,15 @@ class _Context:
                 "citations": [p.citation.short() for p in spec.citations if p is not None]}
 
     def field_description(self, label: str, path: str) -> str:
-        """The description the rules give a document's field, found by walking the path."""
-        struct = self.program.structs.get(self.types.get(label, ""))
+        """The description the rules give a document's field, found by walking the path (once per
+        document type and path)."""
+        key = (self.types.get(label, ""), path)
+        if key not in self.descriptions:
+            self.descriptions[key] = self.described(*key)
+        return self.descriptions[key]
+
+    def described(self, type_name: str, path: str) -> str:
+        struct = self.program.structs.get(type_name)
         description = ""
         for name in re.findall(r"[A-Za-z_]\w*", re.sub(r"\[[^\]]*\]", "", path)):
             spec = struct.fields.get(name) if struct else None
