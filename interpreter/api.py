@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from .language import syntax as A
 from .language.checker import Program, check_rules
 from .language.diagnostics import Diagnostic, Failed
 from .language.law import Law
+from .language.readings import choices
 from .report import pool, remedy
 from .report.pool import pool_report, render_pool
 from .report.render import render_check, render_explanation
@@ -87,8 +88,9 @@ class RuleSet:
         self.program = program
         self.tables = tables
         self.reader = DocumentReader(program.structs, tuple(program.member_states), tuple(program.datasets))
-        self._shared: dict = {}          # data-only definitions, reused across cases with the same data years
-        self._compiled: Any = None       # the compiled engine's program (engine/compiled/), built on first use
+        # per choice of readings (the defaults: ()): the program evaluated, the data-only definitions
+        # kept across cases with the same data years, and the compiled engine's program, built on first use
+        self._variants: dict[tuple, _Variant] = {(): _Variant(program)}
 
     # -------------------------------------------------------------- prepare
     @classmethod
@@ -161,9 +163,12 @@ class RuleSet:
 
     # -------------------------------------------------------------- cases
     def case(self, documents: Iterable[Document], data_years: dict[str, int] | None = None,
-             parameters: dict[str, Any] | None = None) -> Case:
-        """Gather the facts, and fix the reference-data year of each dataset (and why)."""
+             parameters: dict[str, Any] | None = None, readings: Mapping[str, str] | None = None) -> Case:
+        """Gather the facts, and fix the reference-data year of each dataset (and why). `readings`
+        chooses readings of the rules other than their defaults ({"fair_share_composition":
+        "cumulative"}); a reading or value the rules do not have raises `Failed`."""
         documents = tuple(documents)
+        chosen = self.readings_chosen(readings or {})
         years, reasons = {}, {}
         for name, table in self.tables.items():
             stated = {d.data_years[name]: d for d in documents if name in d.data_years}
@@ -182,7 +187,29 @@ class RuleSet:
                 if latest is not None:
                     years[name] = latest
                     reasons[name] = "latest year with a figure for every participating member state"
-        return Case(documents, years, reasons, dict(parameters or {}), self.holidays)
+        return Case(documents, years, reasons, dict(parameters or {}), self.holidays, chosen)
+
+    # -------------------------------------------------------------- readings
+    @property
+    def readings(self) -> dict[str, str]:
+        """Every reading of the rules that a check can choose, with its default value."""
+        return {name: r.default for name, r in self.program.readings.items() if r.switchable}
+
+    def readings_chosen(self, readings: Mapping[str, str], source: str = "<readings>",
+                        lines: Iterable[str] | None = None) -> dict[str, str]:
+        """A choice of readings, checked (see language/readings.choices): `Failed` with a message
+        per mistake, each at its line of `source` (by default one line NAME=VALUE per reading)."""
+        pairs = [(str(name), str(value)) for name, value in readings.items()]
+        shown = list(lines) if lines is not None else [f"{name}={value}" for name, value in pairs]
+        return choices(self.program.readings, pairs, source, shown)
+
+    def _variant(self, case: Case) -> _Variant:
+        """The program (and caches) for the case's readings, made on first use."""
+        key = tuple(sorted((n, v) for n, v in case.readings.items() if v != self.program.readings[n].default))
+        found = self._variants.get(key)
+        if found is None:
+            found = self._variants[key] = _Variant(self.program.with_readings(dict(key)))
+        return found
 
     def evaluate(self, case: Case, trace: bool = True, only: Iterable[str] | None = None,
                  engine: str = "reference") -> Result:
@@ -200,27 +227,36 @@ class RuleSet:
         """The value of a constant, parameter or definition for a case, without a trace. `args` are
         exact values, one per parameter: member state codes, numbers, dates, document records.
         A fact that is missing gives a `Missing` naming it."""
-        spec = self.program.values[name]
+        variant = self._variant(case)
+        name = variant.program.resolve(name)             # a definition a chosen reading replaces
+        spec = variant.program.values[name]
         nodes = tuple(ir.Const(t, value=a) for a, (_, t) in zip(args, spec.params))
-        evaluator = Evaluator(self.program, self.tables, case, False, self._shared)
+        evaluator = Evaluator(variant.program, self.tables, case, False, variant.shared)
         return evaluator.eval(ir.Ref(spec.type, kind=spec.kind, name=name, args=nodes), {})
 
     def check(self, paths: Iterable[str | Path], data_years: dict[str, int] | None = None,
-              trace: bool = True, parameters: dict[str, Any] | None = None) -> Result:
+              trace: bool = True, parameters: dict[str, Any] | None = None,
+              readings: Mapping[str, str] | None = None) -> Result:
         """Read, gather and evaluate in one call."""
-        return self.evaluate(self.case(self.read(paths), data_years, parameters), trace)
+        return self.evaluate(self.case(self.read(paths), data_years, parameters, readings), trace)
+
+
+@dataclass
+class _Variant:
+    """The rules under one choice of readings: the program both engines evaluate, and their caches."""
+    program: Program
+    shared: dict = field(default_factory=dict)       # data-only definitions, across cases with the same data years
+    compiled: Any = None                             # the compiled engine's program (engine/compiled/)
 
 
 def _reference(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:
-    return Evaluator(rules.program, rules.tables, case, trace, rules._shared).outcomes(only)
+    variant = rules._variant(case)
+    return Evaluator(variant.program, rules.tables, case, trace, variant.shared).outcomes(only)
 
 
 def _compiled(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:
-    if rules._compiled is None:
-        from .engine.compiled import compiled  # imported and built on first use: `ammr check` does not need it
-        compiled(rules)
-    assert rules._compiled is not None
-    return rules._compiled.evaluate(case, trace, only)
+    from .engine.compiled import compiled  # imported and built on first use: `ammr check` does not need it
+    return compiled(rules, case.readings).evaluate(case, trace, only)
 
 
 ENGINES = {"reference": _reference, "compiled": _compiled}

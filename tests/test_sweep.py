@@ -213,7 +213,7 @@ def test_definitions_of_unchanged_records_are_kept_across_scenarios(rules, monke
     them up; the limit is lowered here so that pledge_value is a function with a memo.)"""
     from interpreter.engine.compiled.engine import Compiled
     monkeypatch.setattr(inline, "INLINE_LIMIT", 0)
-    monkeypatch.setattr(rules, "_compiled", Compiled(rules.program, rules.tables))
+    monkeypatch.setattr(rules._variants[()], "compiled", Compiled(rules.program, rules.tables))
     documents = rules.read([TEMPLATE])
     germany = documents[0].record.fields["pledges"]["DE"]
     counted = CountingDict(germany.fields)

@@ -17,10 +17,10 @@ CITATION = (r"(?:Art(?:icle)?\.?[ \t]*\d+(?:\([0-9]+\)|\([a-z]+\))*|Annex[ \t]+[
             rf"(?:,?[ \t]+{_ORDINAL}[ \t]+sentence)?")
 
 _DECLARATIONS = ("act", "authority", "constant", "parameter", "dataset", "calendar", "report", "figure", "document",
-                 "record", "definition", "requirement", "exception", "coverage")
+                 "record", "definition", "requirement", "exception", "coverage", "reading")
 _CLAUSES = ("interpretation", "source", "file", "scale", "eli", "url", "using", "when", "unless",
             "requires", "notwithstanding", "priority", "then", "default", "participates", "from",
-            "compliant", "applicable", "checkable")
+            "compliant", "applicable", "checkable", "alternative", "uses", "with", "encoded")
 _OPERATORS = ("and", "or", "not", "in", "if", "else", "is", "at", "least", "most", "more", "less", "than",
               "on", "before", "after", "given", "of", "where", "each", "for", "by", "per")
 _TYPES = ("persons", "person", "EUR", "days", "day", "weeks", "week", "months", "month", "share", "number",
@@ -48,7 +48,8 @@ class AmmrLexer(RegexLexer):
             (r"\b(participating\s+member\s+states|member\s+state|by\s+member\s+state)\b", Keyword.Type),
             (r"\b(needs\s+assessment\s+by)(\s+)([A-Za-z_]\w*)", bygroups(Keyword, Whitespace, Name.Entity)),
             (r"\b(law\s+text|not\s+applicable|not\s+checkable|does\s+not\s+participate)\b", Keyword),
-            (r"\b(requirement|exception|definition|constant|parameter|dataset|calendar|report|figure)(\s+)([A-Za-z_]\w*)",
+            (r"\b(requirement|exception|definition|constant|parameter|dataset|calendar|report|figure|reading)"
+             r"(\s+)([A-Za-z_]\w*)",
              bygroups(Keyword.Declaration, Whitespace, Name.Function)),
             (r"\b(document|record|authority)(\s+)([A-Za-z_]\w*)",
              bygroups(Keyword.Declaration, Whitespace, Name.Class)),

@@ -25,7 +25,7 @@ from ..engine.evaluate import Case, Evaluator
 from ..language import ir
 from ..language import syntax as A
 from ..language import typesys as T
-from ..language.diagnostics import Diagnostic, Failed
+from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ CHECKS = {c.code: c for c in (
     Check("W204", "a document, item or parameter bound but never used"),
     Check("W302", "a number with a decimal comma inside a call, read as two arguments: min(0,5)"),
     Check("W401", "a definition, constant, parameter, dataset or document type that cites no provision"),
+    Check("W402", "an interpretation note that names a reading the rules do not declare"),
     Check("W501", "an exception that can never apply: its condition is no whatever the facts"),
     Check("W502", "a provision both required (cited by a requirement) and exempted (first cited by an exception "
                   "that does not set that requirement aside)"),
@@ -167,7 +168,7 @@ def warnings_of(rules: RuleSet) -> list[Diagnostic]:
     fold = _Folder(rules)
     return [*_unused_values(program), *_unused_structures(program), *_unused_bindings(program),
             *_uncited(program), *_decimal_commas(program), *_foregone(program, fold),
-            *_required_and_exempted(program)]
+            *_required_and_exempted(program), *_unknown_readings(program)]
 
 
 def _warning(code: str, message: str, span: A.Span, hint: str) -> Diagnostic:
@@ -189,9 +190,17 @@ def _walk_all(nodes) -> Iterator[ir.Node]:
         yield from ir.walk(node)
 
 
+def _substitutes(program) -> dict[str, str]:
+    """Each definition a reading puts in place of another (substitute -> replaced)."""
+    return {x: y for r in program.readings.values() for a in r.alternatives
+            for x, y in (*a.uses, *((x, y) for *_, x, y in a.combined))}
+
+
 def _unused_values(program) -> Iterator[Diagnostic]:
-    # a figure of a report (`report pool`) is a use: the report shows it
+    # a figure of a report (`report pool`) is a use: the report shows it; so is a reading's
+    # alternative definition: the rules use it when the reading is chosen
     used = {f.source for r in program.reports.values() for f in r.figures.values() if f.kind == "value"}
+    used |= set(_substitutes(program))
     todo = [*_rule_nodes(program), *(program.values[name].body for name in used)]
     while todo:
         for node in ir.walk(todo.pop()):
@@ -284,13 +293,44 @@ def _unused_bindings(program) -> Iterator[Diagnostic]:
                 yield _warning("W204", f"'{decl.for_each.var}' is bound for each item but never used",
                                decl.for_each.span, "the requirement checks the same thing once per item: "
                                                    "use the item, or remove 'for each'")
+    # a definition a reading replaces shares its signature with the definitions put in its place: a
+    # parameter is used when any of them uses it
+    family: dict[str, set[str]] = {}
+    for x, y in _substitutes(program).items():
+        family.setdefault(y, {y}).add(x)
+        family[x] = family[y]
     for value in program.values.values():
         if isinstance(value.decl, A.Definition):
-            used = {n.name for n in ir.walk(value.body) if isinstance(n, ir.Local)}
-            for binding in value.decl.params:
-                if binding.name not in used:
+            positions = {i for name in family.get(value.name, {value.name})
+                         for i in _used_parameters(program.values[name])}
+            for i, binding in enumerate(value.decl.params):
+                if i not in positions:
                     yield _warning("W204", f"the parameter '{binding.name}' of '{value.name}' is never used",
                                    binding.span, "remove it from the definition and from its calls")
+
+
+def _used_parameters(value: ir.Value) -> set[int]:
+    """The positions of the parameters a definition's body uses."""
+    used = {n.name for n in ir.walk(value.body) if isinstance(n, ir.Local)}
+    return {i for i, (name, _) in enumerate(value.params) if name in used}
+
+
+_READING_NAMED = re.compile(r"\b(?i:reading) ([a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])")
+
+
+def _unknown_readings(program) -> Iterator[Diagnostic]:
+    """An interpretation note that sends the reader to a reading ("(reading fair_share_rounding)")
+    must name one the rules declare, or the register will not have it."""
+    for f in program.files:
+        for d in f.declarations:
+            for note in d.meta.interpretations:
+                for name in _READING_NAMED.findall(note.text):
+                    if name not in program.readings:
+                        yield _warning("W402", f"the interpretation names the reading '{name}', which the rules do "
+                                               f"not declare", note.span,
+                                       did_you_mean(name, program.readings)
+                                       or f'declare it: reading {name} "<the question>" cites ... default ... '
+                                          f'alternative ...')
 
 
 _CITED_KINDS = {A.Definition: "definition", A.Constant: "constant", A.Parameter: "parameter", A.Dataset: "dataset",
