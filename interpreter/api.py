@@ -32,6 +32,7 @@ from .language.diagnostics import Diagnostic, Failed
 from .language.law import Law
 from .language.readings import choices
 from .report import pool, remedy
+from .report.dependence import dependence
 from .report.pool import pool_report, render_pool
 from .report.render import render_check, render_explanation
 from .report.view import DEFAULT_DOCS, view
@@ -195,12 +196,14 @@ class RuleSet:
         """Every reading of the rules that a check can choose, with its default value."""
         return {name: r.default for name, r in self.program.readings.items() if r.switchable}
 
-    def readings_chosen(self, readings: Mapping[str, str], source: str = "<readings>",
-                        lines: Iterable[str] | None = None) -> dict[str, str]:
-        """A choice of readings, checked (see language/readings.choices): `Failed` with a message
-        per mistake, each at its line of `source` (by default one line NAME=VALUE per reading)."""
-        pairs = [(str(name), str(value)) for name, value in readings.items()]
-        shown = list(lines) if lines is not None else [f"{name}={value}" for name, value in pairs]
+    def readings_chosen(self, readings: Mapping[str, str] | Iterable[tuple[str, str] | None],
+                        source: str = "<readings>", lines: Iterable[str] | None = None) -> dict[str, str]:
+        """A choice of readings (a mapping, or (name, value) pairs; None for a line that is not
+        NAME=VALUE), checked (see language/readings.choices): `Failed` with a message per mistake,
+        each at its line of `source` (by default one line NAME=VALUE per reading)."""
+        given = readings.items() if isinstance(readings, Mapping) else readings
+        pairs = [(str(p[0]), str(p[1])) if p is not None else None for p in given]
+        shown = list(lines) if lines is not None else [f"{p[0]}={p[1]}" if p else "" for p in pairs]
         return choices(self.program.readings, pairs, source, shown)
 
     def _variant(self, case: Case) -> _Variant:
@@ -306,15 +309,18 @@ def display_path(path: Path) -> Path:
 # ------------------------------------------------------------------ explain and render
 
 def explain(rules: RuleSet, result: Result, *, traces: bool = False, docs_url: str | None = None,
-            pool: bool = True) -> dict[str, Any]:
+            pool: bool = True, readings_all: bool = False) -> dict[str, Any]:
     """The `ammr-check/1` document of a result as plain data: every verdict with its citation,
-    reason, values and (with `traces`) its trace, the remedies of each non-compliance, and links to
-    the reference docs under `docs_url` (default: the site/ folder `mkdocs build` writes). With
-    `pool`, when the documents hold a Commission proposal or a Council act, the pool report is
-    added under "pool" (`ammr check` does so, `ammr explain` does not)."""
+    reason, values and (with `traces`) its trace, the remedies of each non-compliance, the readings
+    used, and links to the reference docs under `docs_url` (default: the site/ folder `mkdocs build`
+    writes). With `pool`, when the documents hold a Commission proposal or a Council act, the pool
+    report is added under "pool" (`ammr check` does so, `ammr explain` does not). With
+    `readings_all`, the case is evaluated again under each alternative reading, one at a time, and
+    each verdict says whether it holds under every reading or on which it depends."""
+    found = dependence(rules, result) if readings_all else None
     data = view(result, rules, traces=traces, remedies=remedy.find(rules, result),
-                docs_url=DEFAULT_DOCS if docs_url is None else docs_url)
-    report = pool_report(rules, result) if pool else None
+                docs_url=DEFAULT_DOCS if docs_url is None else docs_url, dependence=found)
+    report = pool_report(rules, result, found) if pool else None
     return {**data, "pool": report} if report else data
 
 

@@ -56,7 +56,7 @@ def test_scenario_passes_and_agrees(rules, scenario):
     result, problems = scenarios.run(rules, scenario, engine="compiled")
     assert not problems, "\n".join(problems)
     documents = [rules.document(d, f"{scenario.id}#{i + 1}") for i, d in enumerate(scenario.documents)]
-    case = rules.case(documents, scenario.data_years, scenario.parameters)
+    case = rules.case(documents, scenario.data_years, scenario.parameters, scenario.readings)
     assert both(rules, case) == []
     reference, fast = rules.evaluate(case), rules.evaluate(case, engine="compiled")
     assert [reason(o) for o in reference.outcomes] == [reason(o) for o in fast.outcomes]

@@ -53,16 +53,30 @@ def parse_data_years(values: tuple[str, ...]) -> dict[str, int]:
 
 
 def checked_result(rules: RuleSet, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str,
-                   settings: tuple[str, ...] = ()) -> Result:
+                   settings: tuple[str, ...] = (), readings: tuple[str, ...] = ()) -> Result:
     years = parse_data_years(data_years)
     unknown = [name for name in years if name not in rules.tables]
     if unknown:
         raise click.BadParameter(f"no dataset '{unknown[0]}'; datasets: {', '.join(rules.tables)}",
                                  param_hint="--data-year")
     try:
-        return rules.check(paths, years, parameters=parameter_values(rules, settings))
+        chosen = readings_chosen(rules, readings)
+        return rules.check(paths, years, parameters=parameter_values(rules, settings), readings=chosen)
     except Failed as failure:
         report_failure(failure, EXIT_USAGE, fmt)
+
+
+READING_SOURCE = "--reading"
+
+
+def readings_chosen(rules: RuleSet, settings: tuple[str, ...]) -> dict[str, str]:
+    """`--reading NAME=VALUE` options, checked: `Failed` with each mistake at its place, each option
+    being one line of the source "--reading"."""
+    pairs = []
+    for setting in settings:
+        name, sep, value = (part.strip() for part in setting.partition("="))
+        pairs.append((name, value) if sep and name and value else None)
+    return rules.readings_chosen(pairs, READING_SOURCE, settings)
 
 
 def emit(text: str, output: str | None, colour: bool = False) -> None:
@@ -83,6 +97,14 @@ years_option = click.option("--data-year", "data_years", multiple=True, metavar=
 set_option = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
                            help="Set a parameter of the rules for this check, written as in a document, "
                                 "e.g. date_of_application=2026-06-12 (the output says it was set).")
+reading_option = click.option("--reading", "readings", multiple=True, metavar="NAME=VALUE",
+                               help="Check under another reading of a provision the text leaves open, e.g. "
+                                    "fair_share_composition=cumulative (`ammr interpretations` lists them; the "
+                                    "output says which readings were used).")
+readings_all_option = click.option("--readings", "readings_all", type=click.Choice(["all"]),
+                                   help="all: also evaluate under each alternative reading, one reading changed at a "
+                                        "time, and say of each verdict whether it holds under every reading or on "
+                                        "which it depends.")
 colour_option = click.option("--color/--no-color", "colour", default=None,
                               help="Colour the verdicts (default: when writing to a terminal).")
 

@@ -20,6 +20,8 @@ from .common import (
     emit,
     format_option,
     prepare_rules,
+    reading_option,
+    readings_all_option,
     rules_option,
     set_option,
     use_colour,
@@ -33,13 +35,16 @@ from .common import (
 @format_option
 @years_option
 @set_option
+@reading_option
+@readings_all_option
 @colour_option
-def check(paths, rules_dir, fmt, data_years, settings, colour) -> None:
+def check(paths, rules_dir, fmt, data_years, settings, readings, readings_all, colour) -> None:
     """Check documents (YAML or JSON files, or folders of them) and print a verdict,
     citation, reason and remedy for every applicable requirement."""
     rules = prepare_rules(rules_dir, fmt)
-    result = checked_result(rules, paths, data_years, fmt, settings)
-    data = explain_result(rules, result, traces=False, docs_url=DEFAULT_DOCS, pool=True)
+    result = checked_result(rules, paths, data_years, fmt, settings, readings)
+    data = explain_result(rules, result, traces=False, docs_url=DEFAULT_DOCS, pool=True,
+                          readings_all=readings_all == "all")
     coloured = use_colour(colour) and fmt == "text"
     click.echo(render(data, "json" if fmt == "json" else "check", colour=coloured), nl=False, color=coloured)
     raise Exit(result.exit_code)
@@ -53,6 +58,8 @@ def check(paths, rules_dir, fmt, data_years, settings, colour) -> None:
                                       "printable file) or json (schema ammr-check/1).")
 @years_option
 @set_option
+@reading_option
+@readings_all_option
 @colour_option
 @click.option("--requirement", "only", multiple=True, metavar="ID", help="Explain only these requirements.")
 @click.option("--docs-url", metavar="URL",
@@ -61,7 +68,8 @@ def check(paths, rules_dir, fmt, data_years, settings, colour) -> None:
 @click.option("--trace", "with_trace", is_flag=True,
               help="Add the full trace of every verdict: each value computed, with its parts (in html, folded away).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
-def explain(paths, rules_dir, fmt, data_years, settings, colour, only, docs_url, with_trace, output) -> None:
+def explain(paths, rules_dir, fmt, data_years, settings, readings, readings_all, colour, only, docs_url, with_trace,
+            output) -> None:
     """Explain every verdict: the provision quoted and linked, the values used with their sources,
     interpretations, exceptions considered, and for a non-compliance the remedy."""
     rules = prepare_rules(rules_dir, "json" if fmt == "json" else "text")
@@ -70,10 +78,11 @@ def explain(paths, rules_dir, fmt, data_years, settings, colour, only, docs_url,
         if name not in known:
             raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}",
                                      param_hint="--requirement")
-    result = checked_result(rules, paths, data_years, "json" if fmt == "json" else "text", settings)
+    result = checked_result(rules, paths, data_years, "json" if fmt == "json" else "text", settings, readings)
     if only:
         result = Result(result.case, tuple(o for o in result.outcomes if o.requirement in only))
-    data = explain_result(rules, result, traces=with_trace, docs_url=_docs_url(docs_url, output), pool=False)
+    data = explain_result(rules, result, traces=with_trace, docs_url=_docs_url(docs_url, output), pool=False,
+                          readings_all=readings_all == "all")
     coloured = use_colour(colour) and fmt == "text" and not output
     emit(render(data, fmt, colour=coloured), output, coloured)
     raise Exit(result.exit_code)

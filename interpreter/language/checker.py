@@ -77,7 +77,7 @@ class Program:
             return self
         loop = cycle({name: ir.references(v.body) for name, v in self.values.items()}, mapping)
         if loop:
-            raise ReadingError("with these readings a definition is defined in terms of itself: " + " -> ".join(loop))
+            raise ReadingError("with these readings a definition is defined in terms of itself: " + ", ".join(loop))
         values = {name: replace(v, body=ir.renamed(v.body, mapping), data_only=False)
                   for name, v in self.values.items()}
         structs = {name: replace(s, fields={f: replace(spec, default=ir.renamed(spec.default, mapping))

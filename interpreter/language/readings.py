@@ -43,10 +43,9 @@ def check_readings(declared: Iterable[A.Reading], values: Mapping[str, ir.Value]
     for decl in decls.values():
         readings[decl.name] = _reading(decl, decls, values, out, citations(decl.meta.citations))
     graph = {name: ir.references(v.body) for name, v in values.items()}
-    substitutes = {x: (r.name, a.name) for r in readings.values() for a in r.alternatives for x, _ in a.uses}
+    _check_chains(readings, decls, out)
     for r in readings.values():
         for a in r.alternatives:
-            _check_chain(r, a, decls[r.name], substitutes, out)
             _check_cycle(graph, dict((y, x) for x, y in a.uses), _value_decl(decls[r.name], a.name), out)
     _check_pairs(readings, decls, graph, out)
     return readings
@@ -75,26 +74,28 @@ def _alternative(decl: A.Reading, v: A.ReadingValue, decls: Mapping[str, A.Readi
         out.error("E231", f"alternative '{v.name}' puts no definition in place of another", v.name_span,
                   "name what it changes: uses <definition>__<reading> for <definition>; or say why it "
                   'cannot be: not encoded "<why>"')
-    replaced: dict[tuple[tuple[str, str] | None, str], A.Substitution] = {}
+    # only the substitutions that check are kept: a mistake is reported once, not again in every pair
+    seen: dict[tuple[tuple[str, str] | None, str], A.Substitution] = {}
+    uses = []
     for u in v.uses:
-        _check_substitution(u, values, out)
         key = (u.together_with, u.replaced)
-        if key in replaced:
+        if key in seen:
             out.error("E232", f"'{u.replaced}' is replaced twice by alternative '{v.name}'", u.replaced_span,
-                      f"it is first replaced at {replaced[key].span}: keep one 'uses ... for {u.replaced}'")
-        replaced[key] = u
-        if u.together_with is not None:
-            _check_other(decl, u.together_with, u.span, decls, out)
-    for x in v.excluded:
-        _check_other(decl, (x.reading, x.value), x.span, decls, out)
+                      f"it is first replaced at {seen[key].span}: keep one 'uses ... for {u.replaced}'")
+            continue
+        seen[key] = u
+        other_ok = u.together_with is None or _check_other(decl, u.together_with, u.span, decls, out)
+        if _check_substitution(u, values, out) and other_ok and v.not_encoded is None:
+            uses.append(u)
+    excluded = [x for x in v.excluded if _check_other(decl, (x.reading, x.value), x.span, decls, out)]
     return ir.AlternativeSpec(
         v.name, v.description,
-        uses=tuple((u.substitute, u.replaced) for u in v.uses if u.together_with is None),
-        combined=tuple((*u.together_with, u.substitute, u.replaced) for u in v.uses if u.together_with is not None),
-        excluded=tuple((x.reading, x.value, x.reason) for x in v.excluded), not_encoded=v.not_encoded)
+        uses=tuple((u.substitute, u.replaced) for u in uses if u.together_with is None),
+        combined=tuple((*u.together_with, u.substitute, u.replaced) for u in uses if u.together_with is not None),
+        excluded=tuple((x.reading, x.value, x.reason) for x in excluded), not_encoded=v.not_encoded)
 
 
-def _check_substitution(u: A.Substitution, values: Mapping[str, ir.Value], out: Collector) -> None:
+def _check_substitution(u: A.Substitution, values: Mapping[str, ir.Value], out: Collector) -> bool:
     definitions = [n for n, d in values.items() if d.kind == "definition"]
     found = []
     for name, span in ((u.substitute, u.substitute_span), (u.replaced, u.replaced_span)):
@@ -107,14 +108,17 @@ def _check_substitution(u: A.Substitution, values: Mapping[str, ir.Value], out: 
         else:
             found.append(value)
     if len(found) < 2:
-        return
+        return False
     new, old = found
     if new.name == old.name:
         out.error("E234", f"'{new.name}' is put in place of itself", u.span, "name the alternative definition first")
-    elif [t for _, t in new.params] != [t for _, t in old.params] or new.type != old.type:
+        return False
+    if [t for _, t in new.params] != [t for _, t in old.params] or new.type != old.type:
         out.error("E234", f"'{new.name}' cannot stand in for '{old.name}': {_signature(new)} is not "
                           f"{_signature(old)}", u.substitute_span,
                   "a definition put in place of another takes the same parameters and gives the same type")
+        return False
+    return True
 
 
 def _signature(value: ir.Value) -> str:
@@ -122,7 +126,8 @@ def _signature(value: ir.Value) -> str:
 
 
 def _check_other(decl: A.Reading, other: tuple[str, str], span: A.Span, decls: Mapping[str, A.Reading],
-                 out: Collector) -> None:
+                 out: Collector) -> bool:
+    """`with`/`not with` name an alternative of another reading."""
     name, value = other
     found = decls.get(name)
     if found is None:
@@ -131,47 +136,58 @@ def _check_other(decl: A.Reading, other: tuple[str, str], span: A.Span, decls: M
         out.error("E235", "an alternative is never chosen together with another of its own reading", span,
                   "name an alternative of another reading")
     elif value not in {v.name for v in found.alternatives}:
-        said = "its default" if found.default is not None and value == found.default.name else "not one of its"
-        out.error("E235", f"'{value}' is {said} alternatives of reading '{name}'", span,
+        default = found.default is not None and value == found.default.name
+        said = "the default of" if default else "not an alternative of"
+        out.error("E235", f"'{value}' is {said} reading '{name}'", span,
                   did_you_mean(value, [v.name for v in found.alternatives])
                   or "its alternatives: " + ", ".join(v.name for v in found.alternatives))
+    else:
+        return True
+    return False
 
 
-def _check_chain(r: ir.ReadingSpec, a: ir.AlternativeSpec, decl: A.Reading, substitutes: Mapping[str, tuple],
-                 out: Collector) -> None:
-    """A definition put in place of another is not itself replaced: one step, never a chain."""
-    for y in (*(y for _, y in a.uses), *(y for *_, y in a.combined)):
-        if y in substitutes:
-            reading, value = substitutes[y]
-            out.error("E236", f"'{y}' is itself put in place of another definition (reading {reading} = {value})",
-                      _value_decl(decl, a.name), "replace the definition the rules use, not an alternative of it")
+def _check_chains(readings: Mapping[str, ir.ReadingSpec], decls: Mapping[str, A.Reading], out: Collector) -> None:
+    """A definition put in place of another is not itself replaced: one step, never a chain. Reported
+    at the later of the two alternatives, which made the chain."""
+    order = {name: i for i, name in enumerate(readings)}
+    replacing = [(r.name, a.name, x, y) for r in readings.values() for a in r.alternatives
+                 for x, y in (*a.uses, *((x, y) for *_, x, y in a.combined))]
+    for r1, v1, _, y in replacing:
+        for r2, v2, x2, _ in replacing:
+            if x2 == y and (r1, v1) != (r2, v2):
+                later = (r1, v1) if order[r1] >= order[r2] else (r2, v2)
+                out.error("E236", f"'{y}' is put in place of another definition ({r2} = {v2}) and is itself "
+                                  f"replaced ({r1} = {v1})", _value_decl(decls[later[0]], later[1]),
+                          "replace the definition the rules use, not an alternative of it")
 
 
 def _check_cycle(graph: Mapping[str, set[str]], mapping: Mapping[str, str], span: A.Span, out: Collector) -> None:
     loop = cycle(graph, mapping)
     if loop:
-        out.error("E237", "with this reading a definition is defined in terms of itself: " + " -> ".join(loop), span,
+        out.error("E237", "with this reading a definition is defined in terms of itself: " + ", ".join(loop), span,
                   "a definition put in place of another must not use the one it replaces")
 
 
 def cycle(graph: Mapping[str, set[str]], mapping: Mapping[str, str]) -> list[str]:
-    """A loop through the definitions once `mapping` (replaced -> substitute) is applied, or []. The
-    rules without substitutions have none, so a loop passes through a substitute: search from those."""
+    """A loop through the definitions once `mapping` (replaced -> substitute) is applied, as the
+    uses that make it ("a uses b (replaced by c)"), or []. The rules without substitutions have
+    none, so a loop passes through a substitute: search from those."""
     state: dict[str, int] = {}
-    path: list[str] = []
+    path: list[tuple[str, str]] = []           # (definition, the use it makes next, as written)
 
     def visit(name: str) -> list[str]:
         state[name] = 1
-        path.append(name)
         for ref in sorted(graph.get(name, ())):
             target = mapping.get(ref, ref)
+            path.append((name, ref if ref == target else f"{ref} (replaced by {target})"))
             if state.get(target) == 1:
-                return path[path.index(target):] + [target]
+                start = next(i for i, (n, _) in enumerate(path) if n == target)
+                return [f"{n} uses {used}" for n, used in path[start:]]
             if target not in state:
                 found = visit(target)
                 if found:
                     return found
-        path.pop()
+            path.pop()
         state[name] = 2
         return []
 
@@ -191,14 +207,15 @@ def _check_pairs(readings: Mapping[str, ir.ReadingSpec], decls: Mapping[str, A.R
     for (r1, a1), (r2, a2) in combinations(encoded, 2):
         if r1.name == r2.name or _excluded(r1, a1, r2, a2):
             continue
+        # reported at the later of the two, which is the one that made the pair
         try:
             mapping = substitutions(readings, {r1.name: a1.name, r2.name: a2.name})
         except ReadingError as error:
-            out.error("E238", str(error), _value_decl(decls[r1.name], a1.name),
-                      f"resolve it in one of them: with {r2.name} = {a2.name} uses <definition> for <definition>; "
-                      f"or exclude the combination: not with {r2.name} = {a2.name} \"<why>\"")
+            out.error("E238", str(error), _value_decl(decls[r2.name], a2.name),
+                      f"resolve it in one of them: with {r1.name} = {a1.name} uses <definition> for <definition>; "
+                      f"or exclude the combination: not with {r1.name} = {a1.name} \"<why>\"")
             continue
-        _check_cycle(graph, mapping, _value_decl(decls[r1.name], a1.name), out)
+        _check_cycle(graph, mapping, _value_decl(decls[r2.name], a2.name), out)
 
 
 def _excluded(r1: ir.ReadingSpec, a1: ir.AlternativeSpec, r2: ir.ReadingSpec, a2: ir.AlternativeSpec) -> str:
@@ -244,15 +261,21 @@ def substitutions(readings: Mapping[str, ir.ReadingSpec], chosen: Mapping[str, s
     return out
 
 
-def choices(readings: Mapping[str, ir.ReadingSpec], settings: Iterable[tuple[str, str]], source: str,
+def choices(readings: Mapping[str, ir.ReadingSpec], settings: Iterable[tuple[str, str] | None], source: str,
             lines: Iterable[str]) -> dict[str, str]:
     """A choice of readings, each (name, value) checked: a reading of the rules and one of its
     values, an encoded one, no reading chosen twice, no excluded combination. Each setting is a line
-    of `source` (`lines` are their texts, for the messages). Raises Failed with every mistake."""
+    of `source` (`lines` are their texts, for the messages); None stands for a line that is not
+    NAME=VALUE. Raises Failed with every mistake."""
     settings, lines = list(settings), list(lines)
     out: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    for number, ((name, value), text) in enumerate(zip(settings, lines), 1):
+    for number, (setting, text) in enumerate(zip(settings, lines), 1):
+        if setting is None:
+            problems.append(Diagnostic("R006", f"'{text}' is not NAME=VALUE", _at(source, number, text, text),
+                                       "e.g. --reading fair_share_composition=cumulative"))
+            continue
+        name, value = setting
         problem = _choice(readings, name, value, source, number, text)
         if problem is None and name in out:
             problem = Diagnostic("R004", f"the reading '{name}' is chosen twice", _at(source, number, text, name),

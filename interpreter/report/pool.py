@@ -27,6 +27,7 @@ if TYPE_CHECKING:                       # the API imports this module: types onl
     from ..api import Result, RuleSet
     from ..engine.evaluate import Case
     from ..language.ir import ReportSpec
+    from .dependence import Dependence
 
 _PERSONS, _EUR, _SHARE, _BOOL, _DATE = T.PERSONS, T.EUR, T.SHARE, T.BOOL, T.DATE
 
@@ -77,7 +78,7 @@ def _figure(value: Any, t: T.Type, cites: str = "") -> dict:
             "known": not isinstance(value, Missing)}
 
 
-def pool_report(rules: RuleSet, result: Result) -> dict | None:
+def pool_report(rules: RuleSet, result: Result, dependence: Dependence | None = None) -> dict | None:
     """The report's data, or None when the case holds neither a proposal nor a Council act (or the
     rules declare no pool report)."""
     if REPORT not in rules.program.reports:

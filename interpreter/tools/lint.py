@@ -26,6 +26,7 @@ from ..language import ir
 from ..language import syntax as A
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
+from ..report.interpretations import READING_NAMED
 
 
 @dataclass(frozen=True)
@@ -315,16 +316,13 @@ def _used_parameters(value: ir.Value) -> set[int]:
     return {i for i, (name, _) in enumerate(value.params) if name in used}
 
 
-_READING_NAMED = re.compile(r"\b(?i:reading) ([a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])")
-
-
 def _unknown_readings(program) -> Iterator[Diagnostic]:
     """An interpretation note that sends the reader to a reading ("(reading fair_share_rounding)")
     must name one the rules declare, or the register will not have it."""
     for f in program.files:
         for d in f.declarations:
             for note in d.meta.interpretations:
-                for name in _READING_NAMED.findall(note.text):
+                for name in READING_NAMED.findall(note.text):
                     if name not in program.readings:
                         yield _warning("W402", f"the interpretation names the reading '{name}', which the rules do "
                                                f"not declare", note.span,

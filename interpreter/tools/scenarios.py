@@ -1,7 +1,8 @@
 """Scenario tests for the rules: facts -> expected verdict, citation and values.
 
 A scenario file (YAML, under tests/scenarios/) lists scenarios; each gives the
-documents of a case, optionally the data years, and what must come out:
+documents of a case, optionally the data years, parameters and readings (`readings:
+{fair_share_composition: cumulative}`, as `--reading` chooses them), and what must come out:
 
     scenarios:
       - name: 29 999 relocations fall one short
@@ -54,6 +55,7 @@ class Scenario:
     data_years: dict[str, int] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)      # e.g. {date_of_application: 2026-06-12}
     line: int = 0                       # where the scenario starts in its file
+    readings: dict[str, str] = field(default_factory=dict)        # e.g. {fair_share_composition: cumulative}
 
     @property
     def id(self) -> str:
@@ -103,7 +105,7 @@ def load(path: str | Path) -> list[Scenario]:
         out.append(Scenario(str(path), entry["name"], tuple(entry.get("documents") or ()),
                             tuple(entry.get("expect") or ()), tuple(entry.get("values") or ()),
                             dict(entry.get("data_years") or {}), dict(entry.get("parameters") or {}),
-                            where(i).line))
+                            where(i).line, {str(k): str(v) for k, v in (entry.get("readings") or {}).items()}))
     if problems:
         raise Failed(problems, {str(path): text})
     return out
@@ -115,7 +117,7 @@ def _malformed(entry: Any) -> str:
     for key in ("documents", "expect", "values"):
         if not isinstance(entry.get(key) or [], list) or not all(isinstance(x, dict) for x in entry.get(key) or []):
             return f"scenario '{entry['name']}': '{key}' is a list of mappings"
-    for key in ("data_years", "parameters"):
+    for key in ("data_years", "parameters", "readings"):
         if not isinstance(entry.get(key) or {}, dict):
             return f"scenario '{entry['name']}': '{key}' is a mapping"
     if not entry.get("expect") and not entry.get("values"):
@@ -186,9 +188,10 @@ def verify(rules: RuleSet, scenario: Scenario, engine: str = "reference") -> Rep
     """Evaluate a scenario with the named engine and compare with what it expects."""
     try:
         documents = [rules.document(d, f"{scenario.id}#{i + 1}") for i, d in enumerate(scenario.documents)]
-        case = rules.case(documents, scenario.data_years, scenario.parameters)
+        case = rules.case(documents, scenario.data_years, scenario.parameters, scenario.readings)
     except Failed as failure:
-        return Report(scenario, None, (Mismatch((f"the scenario's documents are invalid:\n{failure.render()}",)),))
+        return Report(scenario, None, (Mismatch((f"the scenario's documents or readings are invalid:\n"
+                                                 f"{failure.render()}",)),))
     result = rules.evaluate(case, engine=engine)
     mismatches = [_outcome_mismatch(rules, result, e) for e in scenario.expect]
     mismatches += [Mismatch(tuple(problems)) for e in scenario.values if (problems := _check_value(rules, case, e))]
