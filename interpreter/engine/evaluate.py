@@ -281,6 +281,8 @@ class Evaluator:
         target = self.eval(node.target, env)
         if isinstance(target, Missing):
             return target
+        if target is UNDISCLOSED:               # a record not disclosed, given as an argument (RuleSet.value)
+            return Missing.of(f"{self._label(node.target)} (not disclosed in the document)", unknown=True)
         value = target.fields.get(node.name, _NO_VALUE)
         path = target.child_path(node.name)
         if value is UNDISCLOSED:
