@@ -12,7 +12,7 @@ from pygments.token import Comment, Keyword, Literal, Name, Number, Operator, Pu
 
 _ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
 CITATION = (r"(?:Art(?:icle)?\.?[ \t]*\d+(?:\([0-9]+\)|\([a-z]+\))*|Annex[ \t]+[IVX]+)"
-            rf"(?:,?[ \t]+{_ORDINAL}[ \t]+subparagraph)?"
+            rf"(?:,?[ \t]+{_ORDINAL}[ \t]+(?:sub)?paragraph)?"
             r"(?:,?[ \t]+point[ \t]*\((?:[a-z]+|[0-9]+)\)(?:\([a-z]+\))*)?"
             rf"(?:,?[ \t]+{_ORDINAL}[ \t]+sentence)?")
 

@@ -26,6 +26,7 @@ from ..language import ir
 from ..language import syntax as A
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
+from ..language.law import CitationSyntaxError, parse_citation
 from ..report.interpretations import READING_NAMED
 
 
@@ -68,6 +69,7 @@ CHECKS = {c.code: c for c in (
     Check("W302", "a number with a decimal comma inside a call, read as two arguments: min(0,5)"),
     Check("W401", "a definition, constant, parameter, dataset or document type that cites no provision"),
     Check("W402", "an interpretation note that names a reading the rules do not declare"),
+    Check("W403", "an unnumbered paragraph of an article (Art 85) cited as a subparagraph"),
     Check("W501", "an exception that can never apply: its condition is no whatever the facts"),
     Check("W502", "a provision both required (cited by a requirement) and exempted (first cited by an exception "
                   "that does not set that requirement aside)"),
@@ -169,7 +171,7 @@ def warnings_of(rules: RuleSet) -> list[Diagnostic]:
     fold = _Folder(rules)
     return [*_unused_values(program), *_unused_structures(program), *_unused_bindings(program),
             *_uncited(program), *_decimal_commas(program), *_foregone(program, fold),
-            *_required_and_exempted(program), *_unknown_readings(program)]
+            *_required_and_exempted(program), *_unknown_readings(program), *_paragraphs_as_subparagraphs(program)]
 
 
 def _warning(code: str, message: str, span: A.Span, hint: str) -> Diagnostic:
@@ -329,6 +331,32 @@ def _unknown_readings(program) -> Iterator[Diagnostic]:
                                        did_you_mean(name, program.readings)
                                        or f'declare it: reading {name} "<the question>" cites ... default ... '
                                           f'alternative ...')
+
+
+def _paragraphs_as_subparagraphs(program) -> Iterator[Diagnostic]:
+    """In an article without numbered paragraphs (Art 79, Art 85) each block is a paragraph: "Art 85,
+    second paragraph". The older "second subparagraph" still resolves, but names it wrongly."""
+    for f in program.files:
+        for node in _citation_nodes(f):
+            try:
+                ref = parse_citation(node.text)
+                article = program.law.article(ref.article, ref.annex)
+            except CitationSyntaxError:          # reported by the checker
+                continue
+            if article is None or article.numbered or ref.subparagraph is None or ref.as_paragraph:
+                continue
+            written = re.search(r"subparagraph", node.text)
+            assert written is not None
+            better = node.text[:written.start()] + "paragraph" + node.text[written.end():]
+            yield _warning("W403", f"{article.name} has no numbered paragraphs: its parts are paragraphs, "
+                                   f"not subparagraphs", node.span, f"write: {better}")
+
+
+def _citation_nodes(f: A.RuleFile) -> Iterator[A.CitationNode]:
+    for d in f.declarations:
+        yield from d.meta.citations
+        for sub in (*getattr(d, "fields", ()), *getattr(d, "figures", ())):
+            yield from sub.citations
 
 
 _CITED_KINDS = {A.Definition: "definition", A.Constant: "constant", A.Parameter: "parameter", A.Dataset: "dataset",
