@@ -831,11 +831,11 @@ class Law:
             ref = parse_citation(ref)
         article = self._find_article(ref)
         if ref.as_paragraph and article.numbered:
+            place = (ref.subparagraph or 1) - 1
             raise UnresolvedCitation(
                 f"{article.name} has numbered paragraphs: cite one by its number"
                 + (" (a subdivision of a numbered paragraph is a subparagraph)" if ref.groups else ""),
-                tuple(p.citation.short() for p in article.paragraphs[ref.subparagraph - 1:ref.subparagraph]
-                      if not ref.groups))
+                tuple(p.citation.short() for p in article.paragraphs[place:place + 1] if not ref.groups))
         if article.numbered and not ref.groups and not ref.points and ref.subparagraph is None and ref.sentence is None:
             return self._by_citation[article.citation]
         paragraph, labels = self._split_groups(article, ref)
