@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from .engine.documents import Document, DocumentReader, discover
 from .engine.evaluate import Case, Evaluator
 from .engine.outcomes import NOT_APPLICABLE, SEVERITY, Outcome
 from .engine.reference_data import Table, load_table
+from .engine.supplied_data import SuppliedData, data_file
 from .language import cache as prepared
 from .language import ir
 from .language import syntax as A
@@ -88,6 +89,7 @@ class RuleSet:
         self.holidays = holidays          # the calendar the rules declare (Art 75(d)), None if they declare none
         self.program = program
         self.tables = tables
+        self.supplied: SuppliedData | None = None     # reference data a user supplied (with_data), if any
         self.reader = DocumentReader(program.structs, tuple(program.member_states), tuple(program.datasets))
         # per choice of readings (the defaults: ()): the program evaluated, the data-only definitions
         # kept across cases with the same data years, and the compiled engine's program, built on first use
@@ -96,10 +98,16 @@ class RuleSet:
     # -------------------------------------------------------------- prepare
     @classmethod
     def prepare(cls, directory: str | Path | None = None, extra: Iterable[str | Path] = (),
-                cache: bool = False) -> RuleSet:
+                cache: bool = False, data: str | Path | None = None) -> RuleSet:
         """Parse and check every rule file of `directory` (and the `extra` files, checked together
         with them). Raises `Failed` with all errors. With `cache`, a rule set prepared before
-        from the same files is read back from disk instead (see cache.py)."""
+        from the same files is read back from disk instead (see cache.py). With `data`, the rule
+        set uses reference data a user supplies instead of the shipped figures (`with_data`)."""
+        rules = cls._prepare(directory, extra, cache)
+        return rules.with_data(data) if data is not None else rules
+
+    @classmethod
+    def _prepare(cls, directory: str | Path | None, extra: Iterable[str | Path], cache: bool) -> RuleSet:
         directory = Path(directory) if directory is not None else rules_directory()
         files = sorted(directory.glob("*.rules")) + [Path(p) for p in extra]
         if not files:
@@ -136,6 +144,23 @@ class RuleSet:
                    ([directory / calendar.decl.file] if calendar is not None else [])
             prepared.store(name, program, tables, holidays, read)
         return cls(directory, program, tables, holidays)
+
+    def with_data(self, path: str | Path) -> RuleSet:
+        """The rule set on reference data a user supplies (a reference-data document, or a folder
+        holding one; see engine/supplied_data.py) instead of the figures shipped with the rules: its
+        datasets, and its list of participating Member States if it gives one. Raises `Failed`
+        with every mistake of the document, positioned."""
+        supplied = SuppliedData(data_file(Path(path)), self.program.datasets, self.program.member_states,
+                                self.program.participating)
+        program = self.program
+        if supplied.participating != program.participating:
+            member_states = {code: replace(ms, participates=code in supplied.participating,
+                                           since=ms.since if ms.participates else supplied.as_of)
+                             for code, ms in program.member_states.items()}
+            program = replace(program, member_states=member_states)
+        rules = RuleSet(self.directory, program, supplied.tables, self.holidays)
+        rules.supplied = supplied
+        return rules
 
     # -------------------------------------------------------------- documents
     def read(self, paths: Iterable[str | Path]) -> tuple[Document, ...]:
@@ -187,7 +212,8 @@ class RuleSet:
                 latest = table.latest_complete_year(self.program.participating)
                 if latest is not None:
                     years[name] = latest
-                    reasons[name] = "latest year with a figure for every participating member state"
+                    reasons[name] = "latest year with a figure for every participating member state" + (
+                        f", in the reference data supplied ({self.supplied.path})" if self.supplied else "")
         return Case(documents, years, reasons, dict(parameters or {}), self.holidays, chosen)
 
     # -------------------------------------------------------------- readings

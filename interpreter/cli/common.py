@@ -35,11 +35,19 @@ def report_failure(failure: Failed, code: int, fmt: str = "text") -> NoReturn:
     raise Exit(code)
 
 
-def prepare_rules(rules: Path | None, fmt: str = "text") -> RuleSet:
+def prepare_rules(rules: Path | None, fmt: str = "text", data: str | None = None) -> RuleSet:
+    """The rule set (a wrong rule file: exit 3), on the reference data a user supplied, if any (a
+    wrong reference-data document: exit 2, like any document)."""
     try:
-        return RuleSet.prepare(rules, cache=True)
+        prepared = RuleSet.prepare(rules, cache=True)
     except Failed as failure:
         report_failure(failure, EXIT_RULES, fmt)
+    if data is None:
+        return prepared
+    try:
+        return prepared.with_data(data)
+    except Failed as failure:
+        report_failure(failure, EXIT_USAGE, fmt)
 
 
 def parse_data_years(values: tuple[str, ...]) -> dict[str, int]:
@@ -97,6 +105,10 @@ years_option = click.option("--data-year", "data_years", multiple=True, metavar=
 set_option = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
                            help="Set a parameter of the rules for this check, written as in a document, "
                                 "e.g. date_of_application=2026-06-12 (the output says it was set).")
+data_option = click.option("--data", "data", type=click.Path(exists=True, path_type=str), metavar="PATH",
+                            help="Reference data of your own (population, GDP, their vintage, and who participates): "
+                                 "a reference-data document, or a folder holding reference-data.yaml, instead of the "
+                                 "Eurostat figures shipped with the rules (the output says which data were used).")
 reading_option = click.option("--reading", "readings", multiple=True, metavar="NAME=VALUE",
                                help="Check under another reading of a provision the text leaves open, e.g. "
                                     "fair_share_composition=cumulative (`ammr interpretations` lists them; the "

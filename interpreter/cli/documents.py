@@ -17,6 +17,7 @@ from . import Exit
 from .common import (
     checked_result,
     colour_option,
+    data_option,
     emit,
     format_option,
     prepare_rules,
@@ -34,14 +35,15 @@ from .common import (
 @rules_option
 @format_option
 @years_option
+@data_option
 @set_option
 @reading_option
 @readings_all_option
 @colour_option
-def check(paths, rules_dir, fmt, data_years, settings, readings, readings_all, colour) -> None:
+def check(paths, rules_dir, fmt, data_years, data, settings, readings, readings_all, colour) -> None:
     """Check documents (YAML or JSON files, or folders of them) and print a verdict,
     citation, reason and remedy for every applicable requirement."""
-    rules = prepare_rules(rules_dir, fmt)
+    rules = prepare_rules(rules_dir, fmt, data)
     result = checked_result(rules, paths, data_years, fmt, settings, readings)
     data = explain_result(rules, result, traces=False, docs_url=DEFAULT_DOCS, pool=True,
                           readings_all=readings_all == "all")
@@ -57,6 +59,7 @@ def check(paths, rules_dir, fmt, data_years, settings, readings, readings_all, c
               show_default=True, help="text for the terminal, md (Markdown), html (one self-contained, "
                                       "printable file) or json (schema ammr-check/1).")
 @years_option
+@data_option
 @set_option
 @reading_option
 @readings_all_option
@@ -68,11 +71,11 @@ def check(paths, rules_dir, fmt, data_years, settings, readings, readings_all, c
 @click.option("--trace", "with_trace", is_flag=True,
               help="Add the full trace of every verdict: each value computed, with its parts (in html, folded away).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
-def explain(paths, rules_dir, fmt, data_years, settings, readings, readings_all, colour, only, docs_url, with_trace,
-            output) -> None:
+def explain(paths, rules_dir, fmt, data_years, data, settings, readings, readings_all, colour, only, docs_url,
+            with_trace, output) -> None:
     """Explain every verdict: the provision quoted and linked, the values used with their sources,
     interpretations, exceptions considered, and for a non-compliance the remedy."""
-    rules = prepare_rules(rules_dir, "json" if fmt == "json" else "text")
+    rules = prepare_rules(rules_dir, "json" if fmt == "json" else "text", data)
     known = {r.name for r in rules.program.requirements}
     for name in only:
         if name not in known:

@@ -12,6 +12,7 @@ from ..tools import sweep as S
 from ..tools.files import write_atomic
 from . import EXIT_USAGE
 from .common import (
+    data_option,
     parse_data_years,
     prepare_rules,
     reading_option,
@@ -35,13 +36,14 @@ from .common import (
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The CSV to write (atomically).")
 @rules_option
 @years_option
+@data_option
 @reading_option
-def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_years, readings) -> None:
+def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_years, data, readings) -> None:
     """Evaluate a document (or a folder case) over a grid or a seeded sample of values, and write
     the inputs and the verdict of every requirement, one row per scenario, to a CSV."""
     if grid == (sample is not None):
         raise click.UsageError("give either --grid or --sample N")
-    rules = prepare_rules(rules_dir)
+    rules = prepare_rules(rules_dir, data=data)
     known = {r.name for r in rules.program.requirements}
     for name in only:
         if name not in known:

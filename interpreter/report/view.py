@@ -305,6 +305,8 @@ class _Context:
         figure = table.get(key, year) if table is not None and year is not None else None
         described = spec.decl.description if spec else name
         said = "; ".join(n.text for n in spec.decl.meta.sources) if spec else ""
+        if self.rules.supplied is not None:
+            said = f"{figure.dataset if figure else name}, supplied: {self.rules.supplied.describe()}"
         text = f"{described}, {year}: {said or (figure.dataset if figure else name)}"
         out = {"kind": "dataset", "dataset": name, "key": key, "year": year, "where": f"{s.label}@{year}",
                "description": described, "text": text, "basis": text}
@@ -321,10 +323,12 @@ class _Context:
 
     def data_year(self, name: str, year: int) -> dict[str, Any]:
         spec = self.program.datasets.get(name)
+        supplied = self.rules.supplied
+        source = f"supplied: {supplied.describe()}" if supplied is not None \
+            else "; ".join(n.text for n in spec.decl.meta.sources) if spec else ""
         return {"year": year, "why": self.year_reasons.get(name, ""),
                 "dataset": self.rules.tables[name].dataset_label(),
-                "description": spec.decl.description if spec else "",
-                "source": "; ".join(n.text for n in spec.decl.meta.sources) if spec else ""}
+                "description": spec.decl.description if spec else "", "source": source}
 
     def parameter(self, name: str, value: Any) -> dict[str, Any]:
         """A parameter of the rules set for this check (`--set`), with the default it replaces."""
