@@ -94,13 +94,13 @@ def test_a_list_of_participating_member_states_of_its_own(tmp_path):
 
 
 @pytest.mark.parametrize("change, code, where", [
-    (lambda d: d["datasets"]["population"]["figures"].pop("MT"), "D048", "figures"),
-    (lambda d: d["datasets"]["gdp"]["figures"].update(BE=620271.8), "D049", "BE"),
-    (lambda d: d["datasets"]["gdp"]["figures"].update(BE="-1"), "D049", "BE"),
-    (lambda d: d["datasets"]["gdp"].update(unit="EUR"), "D047", "unit"),
-    (lambda d: d["datasets"].update(populaton=d["datasets"].pop("population")), "D042", "populaton"),
-    (lambda d: d["datasets"]["population"]["figures"].update(GR=1), "D045", "GR"),
-    (lambda d: d["datasets"]["population"].pop("vintage"), "D046", "population"),
+    (lambda d: d["datasets"]["population"]["figures"].pop("MT"), "D058", "figures"),
+    (lambda d: d["datasets"]["gdp"]["figures"].update(BE=620271.8), "D059", "BE"),
+    (lambda d: d["datasets"]["gdp"]["figures"].update(BE="-1"), "D059", "BE"),
+    (lambda d: d["datasets"]["gdp"].update(unit="EUR"), "D057", "unit"),
+    (lambda d: d["datasets"].update(populaton=d["datasets"].pop("population")), "D052", "populaton"),
+    (lambda d: d["datasets"]["population"]["figures"].update(GR=1), "D055", "GR"),
+    (lambda d: d["datasets"]["population"].pop("vintage"), "D056", "population"),
 ])
 def test_mistakes_are_positioned(tmp_path, change, code, where):
     document = _document(2024)
@@ -122,4 +122,4 @@ def test_the_command_line_reads_a_folder_and_says_what_is_wrong(ammr, tmp_path):
     _write(tmp_path, document)
     code, out, err = ammr("check", EXAMPLE, "--data", tmp_path)
     assert code == 2 and out == ""
-    assert "error[D048]: population: no figure for NL, which participates" in err
+    assert "error[D058]: population: no figure for NL, which participates" in err

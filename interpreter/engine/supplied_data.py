@@ -51,7 +51,7 @@ def data_file(path: Path) -> Path:
     if path.is_dir():
         found = [path / name for name in NAMES if (path / name).is_file()]
         if len(found) != 1:
-            raise Failed([Diagnostic("D040", f"{path} holds no reference-data file" if not found
+            raise Failed([Diagnostic("D050", f"{path} holds no reference-data file" if not found
                                      else f"{path} holds several reference-data files",
                                      Span(str(path), 1, 1, 1, 1), f"name it one of: {', '.join(NAMES)}")])
         return found[0]
@@ -72,7 +72,7 @@ class SuppliedData:
         self.path = path
         raws = read_yaml(path)
         if len(raws) != 1:
-            raise Failed([Diagnostic("D041", "a reference-data file holds one document", Span(str(path), 1, 1, 1, 1),
+            raise Failed([Diagnostic("D051", "a reference-data file holds one document", Span(str(path), 1, 1, 1, 1),
                                      "give the datasets of one vintage in one document")])
         self.data, self.positions = raws[0].data, raws[0].positions
         self.datasets = datasets                     # the rules' DatasetSpecs
@@ -98,30 +98,30 @@ class SuppliedData:
     # ------------------------------------------------------------ reading
     def _read(self) -> None:
         if not isinstance(self.data, dict):
-            self._error("D041", "reference data is a mapping: reference_data, participating, datasets", ())
+            self._error("D051", "reference data is a mapping: reference_data, participating, datasets", ())
             return
         for key in self.data:
             if key not in ("reference_data", "participating", "datasets"):
-                self._error("D042", f"no such entry '{key}' in reference data", (key, "<key>"),
+                self._error("D052", f"no such entry '{key}' in reference data", (key, "<key>"),
                             did_you_mean(str(key), ("reference_data", "participating", "datasets"))
                             or "the entries are: reference_data, participating, datasets")
         self.title = str(self.data.get("reference_data") or "")
         if not self.title:
-            self._error("D043", "say what these data are: reference_data: \"...\"", ())
+            self._error("D053", "say what these data are: reference_data: \"...\"", ())
         if "participating" in self.data:
             self._participating(self.data["participating"])
         datasets = self.data.get("datasets")
         if not isinstance(datasets, dict):
-            self._error("D043", "datasets: give each dataset of the rules, by name", ("datasets",) if datasets else (),
+            self._error("D053", "datasets: give each dataset of the rules, by name", ("datasets",) if datasets else (),
                         "the rules declare: " + ", ".join(self.datasets))
             return
         for name in datasets:
             if name not in self.datasets:
-                self._error("D042", f"the rules declare no dataset '{name}'", ("datasets", name, "<key>"),
+                self._error("D052", f"the rules declare no dataset '{name}'", ("datasets", name, "<key>"),
                             did_you_mean(str(name), self.datasets) or "the rules declare: " + ", ".join(self.datasets))
         for name, spec in self.datasets.items():
             if name not in datasets:
-                self._error("D043", f"no figures for the dataset '{name}'", ("datasets",),
+                self._error("D053", f"no figures for the dataset '{name}'", ("datasets",),
                             f"give {name}: its dataset, vintage, year, unit and figures")
             else:
                 self._dataset(name, spec, datasets[name])
@@ -129,7 +129,7 @@ class SuppliedData:
     def _participating(self, value: Any) -> None:
         where = ("participating",)
         if not isinstance(value, dict):
-            self._error("D044", "participating gives as_of (the date of the list) and member_states", where)
+            self._error("D054", "participating gives as_of (the date of the list) and member_states", where)
             return
         as_of = value.get("as_of")
         if isinstance(as_of, str):                 # JSON has no dates: YYYY-MM-DD
@@ -138,46 +138,46 @@ class SuppliedData:
             except ValueError:
                 pass
         if not isinstance(as_of, date):
-            self._error("D044", "participating: as_of is the date of the list (YYYY-MM-DD)", where + ("as_of",)
+            self._error("D054", "participating: as_of is the date of the list (YYYY-MM-DD)", where + ("as_of",)
                         if "as_of" in value else where)
         else:
             self.as_of = as_of
         codes = value.get("member_states")
         if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
-            self._error("D044", "participating: member_states lists two-letter codes", where + ("member_states",)
+            self._error("D054", "participating: member_states lists two-letter codes", where + ("member_states",)
                         if "member_states" in value else where)
             return
         for i, code in enumerate(codes):
             if code not in self.member_states:
-                self._error("D045", f"'{code}' is not a member state of the rules", where + ("member_states", i),
+                self._error("D055", f"'{code}' is not a member state of the rules", where + ("member_states", i),
                             {"GR": "Greece is EL in Eurostat codes"}.get(code)
                             or did_you_mean(code, self.member_states) or "use a two-letter Eurostat country code")
         if len(set(codes)) != len(codes):
-            self._error("D045", "a member state is listed twice", where + ("member_states",))
+            self._error("D055", "a member state is listed twice", where + ("member_states",))
         self.participating = tuple(c for c in self.member_states if c in codes)
 
     def _dataset(self, name: str, spec, value: Any) -> None:
         where = ("datasets", name)
         if not isinstance(value, dict):
-            self._error("D046", f"{name}: give dataset, vintage, year, unit and figures", where)
+            self._error("D056", f"{name}: give dataset, vintage, year, unit and figures", where)
             return
         for key in value:
             if key not in _DATASET_KEYS:
-                self._error("D042", f"{name}: no such entry '{key}'", where + (key, "<key>"),
+                self._error("D052", f"{name}: no such entry '{key}'", where + (key, "<key>"),
                             did_you_mean(str(key), _DATASET_KEYS) or "the entries are: " + ", ".join(_DATASET_KEYS))
         for key in ("dataset", "vintage", "year", "unit", "figures"):
             if key not in value:
-                self._error("D046", f"{name}: '{key}' is missing", where, _HINTS[key])
+                self._error("D056", f"{name}: '{key}' is missing", where, _HINTS[key])
         year = value.get("year")
         if "year" in value and (not isinstance(year, int) or isinstance(year, bool)):
-            self._error("D046", f"{name}: year is the reference year of the figures, e.g. 2024", where + ("year",))
+            self._error("D056", f"{name}: year is the reference year of the figures, e.g. 2024", where + ("year",))
         expected = unit_of(spec.type, spec.scale)
         if "unit" in value and value["unit"] != expected:
-            self._error("D047", f"{name}: the unit is {value['unit']!r}, but the rules read {name} in {expected}",
+            self._error("D057", f"{name}: the unit is {value['unit']!r}, but the rules read {name} in {expected}",
                         where + ("unit",), f"give the figures in {expected}, and say so: unit: {expected}")
         figures = value.get("figures")
         if "figures" in value and not isinstance(figures, dict):
-            self._error("D046", f"{name}: figures map each member state to its figure", where + ("figures",))
+            self._error("D056", f"{name}: figures map each member state to its figure", where + ("figures",))
             return
         if not isinstance(figures, dict) or not isinstance(year, int):
             return
@@ -189,28 +189,28 @@ class SuppliedData:
                 read[(code, year)] = Figure(exact * spec.scale, str(figure), expected, label,
                                             str(value.get("source") or self.path))
             elif code not in self.member_states:
-                self._error("D045", f"{name}: '{code}' is not a member state of the rules",
+                self._error("D055", f"{name}: '{code}' is not a member state of the rules",
                             where + ("figures", code, "<key>"),
                             did_you_mean(str(code), self.member_states) or "use a two-letter Eurostat country code")
         missing = [c for c in self.participating if c not in figures]
         if missing:
             verb = "participates" if len(missing) == 1 else "participate"
-            self._error("D048", f"{name}: no figure for {', '.join(missing)}, which {verb}", where + ("figures",),
+            self._error("D058", f"{name}: no figure for {', '.join(missing)}, which {verb}", where + ("figures",),
                         "every participating Member State needs a figure for its share")
         self.tables[name] = Table(name, str(self.path), read)
 
     def _figure(self, name: str, code: Any, figure: Any, where: tuple) -> Fraction | None:
         if isinstance(figure, float) or isinstance(figure, bool) or not isinstance(figure, (int, str)):
-            self._error("D049", f"{name}: the figure of {code} must be an exact number (a whole number, or a "
+            self._error("D059", f"{name}: the figure of {code} must be an exact number (a whole number, or a "
                                 f"decimal in quotes), not {figure!r}", where)
             return None
         try:
             exact = Fraction(Decimal(str(figure).strip()))
         except (InvalidOperation, ValueError):
-            self._error("D049", f"{name}: the figure of {code} is not a number: {figure!r}", where)
+            self._error("D059", f"{name}: the figure of {code} is not a number: {figure!r}", where)
             return None
         if exact < 0:
-            self._error("D049", f"{name}: the figure of {code} is negative", where,
+            self._error("D059", f"{name}: the figure of {code} is negative", where,
                         "population and GDP are not negative")
             return None
         return exact
