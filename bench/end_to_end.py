@@ -130,7 +130,7 @@ def w2(rules: RuleSet, baseline) -> None:
         def run():
             if not kept:
                 program.clear()
-                rules._shared.clear()
+                rules._variants[()].shared.clear()
             case = rules.case([rules.document(act)], YEARS)
             return rules.evaluate(case, trace=False, only=W2_RULES, engine="compiled").outcomes
         return run

@@ -134,7 +134,8 @@ class Probe:
         for d in case.documents:
             self.labels.setdefault(d.label, d)
         self.memo: dict = {}
-        self.requirements = {r.name: r for r in rules.program.requirements}
+        self.variant = rules._variant(case)          # the program of the case's readings, and its caches
+        self.requirements = {r.name: r for r in self.variant.program.requirements}
         self.kinds = Kinds()
         self._evaluators: dict[bool, Evaluator] = {}        # traced or not, over the case's own documents
 
@@ -151,7 +152,7 @@ class Probe:
         return self._evaluators[trace].instance(spec, changed, instance)
 
     def _evaluator(self, trace: bool, by_type: dict[str, list[Document]]) -> Evaluator:
-        return Evaluator(self.rules.program, self.rules.tables, self.case, trace, self.rules._shared,
+        return Evaluator(self.variant.program, self.rules.tables, self.case, trace, self.variant.shared,
                          memo=self.memo, by_type=by_type)
 
 
