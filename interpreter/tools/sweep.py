@@ -441,9 +441,8 @@ class Sweep:
         over that many processes and the file is the same byte for byte. Returns the number of
         verdict columns."""
         table = _Table(len(self.inputs))
-        output = Path(output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=output.parent) as body:
+        # the rows wait in a temporary file of the system's until the header (every column) is known
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as body:
             writer = csv.writer(body, lineterminator="\n")
             first = None                           # the width of the first row: later columns pad it
             for row in progress(self.rows(values, jobs)):
