@@ -17,14 +17,20 @@ Exit codes (also printed by `ammr --help`):
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-from typing import Any
 
-import click
+try:
+    import importlib
+    from typing import Any
 
-from ..language.diagnostics import Failed
+    import click
+
+    from ..language.diagnostics import Failed
+    from ..tools.files import CannotWrite
+except KeyboardInterrupt:             # Ctrl-C while the command starts: no traceback (see run())
+    sys.stderr.write("Interrupted.\n")
+    raise SystemExit(130) from None
 
 EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 2, 3, 70
 
@@ -146,9 +152,16 @@ def run(entry: click.Command, args: list[str] | None = None) -> int:
         click.echo(failure.render(), err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
         return 130
     except BrokenPipeError:
         return 0
+    except CannotWrite as error:                # the user's situation (a full disk, a folder), not a bug
+        click.echo(f"ammr: {error}", err=True)
+        return EXIT_USAGE
+    except OSError as error:                    # e.g. standard output on a full disk
+        click.echo(f"ammr: {error.strerror or error}" + (f": {error.filename}" if error.filename else ""), err=True)
+        return EXIT_USAGE
     except Exception as error:                  # a bug: say so plainly, keep the traceback for developers
         if os.environ.get("AMMR_DEBUG"):
             raise
