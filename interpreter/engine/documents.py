@@ -36,7 +36,7 @@ from ..language import syntax as A
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..language.syntax import Span
-from .reading import MAX_DIGITS, STDIN, Path_, read_documents, shown_name
+from .reading import FIRST_YEAR, LAST_YEAR, MAX_DIGITS, STDIN, Path_, read_documents, shown_name
 
 RESERVED = {
     "document": "the document type, e.g. CommissionProposal",
@@ -205,13 +205,9 @@ def _percent_words(share: Fraction) -> str:
     return f"about {Decimal(percent.numerator) / Decimal(percent.denominator):.4g} %"
 
 
-# Dates are written YYYY-MM-DD (a date in YAML, a string in JSON), within the years of a Year:
-# pydantic alone would also take 0 (1 January 1970), a time stamp, or 9999-12-31, whose day after
-# does not exist.
-FIRST_YEAR, LAST_YEAR = 1900, 2200
-
-
 def _date(value: Any) -> date:
+    """Written YYYY-MM-DD (a date in YAML, a string in JSON), from FIRST_YEAR to LAST_YEAR: pydantic
+    alone would also take 0 (1 January 1970), a time stamp, or 9999-12-31, whose next day does not exist."""
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
             value = date.fromisoformat(value.strip())

@@ -44,6 +44,7 @@ MAX_VALUES = 100_000                # after aliases are expanded
 # A figure of the Regulation has a handful of digits; one of thousands, or written as
 # 1e999999999, is a typing accident, and turned into an exact fraction would take forever.
 MAX_DIGITS = 40
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # the years a document's dates and years may name
 STDIN = "-"
 
 Path_ = tuple  # a path into a document: ("pledges", "DE", "relocations")
