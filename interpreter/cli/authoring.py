@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..api import rules_directory
-from ..language.diagnostics import Failed
+from ..language.diagnostics import Failed, printable
 from ..report.coverage import coverage_map, summary
 from ..report.interpretations import interpretation_register
 from ..tools import scenarios
@@ -113,13 +113,13 @@ def fmt_command(paths, check, diff) -> None:
             continue
         changed.append(path)
         if diff:
-            click.echo("".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
-                                                    f"{path} (as it is)", f"{path} (formatted)")), nl=False)
+            click.echo(printable("".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
+                                                              f"{path} (as it is)", f"{path} (formatted)"))), nl=False)
         if check:
-            click.echo(f"would reformat {path}", err=True)
+            click.echo(f"would reformat {printable(str(path))}", err=True)
         else:
             write_atomic(path, after)
-            click.echo(f"reformatted {path}", err=True)
+            click.echo(f"reformatted {printable(str(path))}", err=True)
     for failure in failures:
         click.echo(failure.render() + "\n", err=True)
     verb = "would be reformatted" if check else "reformatted"

@@ -133,6 +133,13 @@ def parse_yaml(text: str, filename: str) -> list[Raw]:
                                  Span(filename, line, column, line, column + 1),
                                  "check indentation, colons and quotes around this point")],
                      {filename: text}) from None
+    except yaml.reader.ReaderError as error:       # a character YAML does not allow, e.g. a raw ESC
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        raise Failed([Diagnostic("D003", f"not valid YAML: the character U+{error.character:04X} is not allowed "
+                                         "in a YAML file", Span(filename, line, column, line, column + 1),
+                                 "write control characters as escapes in double quotes, e.g. \"\\t\"")],
+                     {filename: text}) from None
     except yaml.YAMLError as error:
         raise Failed([Diagnostic("D003", f"not valid YAML or JSON: {error}", Span(filename, 1, 1, 1, 1))]) from None
     except RecursionError:
