@@ -128,7 +128,7 @@ def _within_reach(value: Any) -> Any:
     return value
 
 
-_DECIMAL = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_DECIMAL = re.compile(r"[-+]?((0|[1-9]\d*)(\.\d*)?|\.\d+)([eE][-+]?\d+)?")     # no leading zero, as in YAML
 
 
 def _decimal(text: str) -> Decimal:
@@ -139,6 +139,9 @@ def _decimal(text: str) -> Decimal:
     if foreign is not None:
         raise ValueError(f"'{text[:40]}' has the digit '{foreign}' ({unicodedata.name(foreign, 'not 0-9')})\n"
                          "write figures with the digits 0-9")
+    if re.fullmatch(r"[-+]?0\d+(\.\d*)?", text):
+        raise ValueError(f"'{text[:40]}' has a leading zero\nwrite {text.lstrip('+-').lstrip('0') or '0'}: "
+                         "a figure with a leading zero is octal to some readers")
     if not _DECIMAL.fullmatch(text):
         raise ValueError(f"'{text[:40]}' is not a number\nwrite digits only, with a dot before decimals, "
                          "e.g. 600000000 or 1234.50")
