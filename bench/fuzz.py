@@ -160,6 +160,9 @@ def _worker(number: int, seed: int, quota: int, seconds: int, findings: str):
             written[kind] = _keep(findings, number, kind, tally, written.get(kind, (0, 0)))
             if done >= quota:
                 break
+        found = sum(len(t.bugs) + len(t.hangs) + len(t.misread) for t in tallies.values())
+        print(f"worker {number}: {done}/{quota} inputs, {found} findings, "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
     counts = {kind: {"inputs": t.inputs, "accepted": t.accepted, "refused": t.refused, "figures": t.figures,
                      "evaluated": t.evaluated, "bugs": len(t.bugs), "hangs": len(t.hangs), "misread": len(t.misread)}
               for kind, t in tallies.items()}

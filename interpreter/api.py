@@ -237,6 +237,10 @@ def _law_folder(directory: Path, files: list[A.RuleFile]) -> Path:
                                  A.Span(str(directory), 1, 1, 1, 1),
                                  'declare it once: act "Regulation (EU) 2024/1351" law text "law"')])
     text_dir = directory / (acts[0].law_text or "law")
+    if not text_dir.resolve().is_relative_to(directory.resolve()):
+        raise Failed([Diagnostic("E709", f"the law text folder '{acts[0].law_text}' is outside the rules folder "
+                                         f"{directory}", acts[0].span,
+                                 'keep the law text beside the rules, e.g. law text "law"')])
     if not (text_dir / "index.json").is_file():
         raise Failed([Diagnostic("E005", f"the law text folder {text_dir} has no index.json", acts[0].span,
                                  "ship the law text under rules/law/")])

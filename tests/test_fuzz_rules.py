@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interpreter import Failed, RuleSet
+from interpreter.language.diagnostics import printable
 from interpreter.language.parse import MAX_NESTING, parse_file, parse_text
 from interpreter.tools.formatter import format_text, without_spans
 from interpreter.tools.lint import lint
@@ -52,7 +53,8 @@ def assert_positioned(failure: Failed, text: str, name: str) -> None:
             assert d.span.line <= len(lines) + 1, (d, len(lines))
             shown = lines[d.span.line - 1].rstrip("\r").expandtabs(1) if d.span.line <= len(lines) else ""
             if shown.strip() and len(shown) <= 200:
-                assert f"{d.span.line} | {shown}\n" in d.render(text), (d, shown)
+                # control characters are shown as escapes (diagnostics.printable)
+                assert f"{d.span.line} | {printable(shown)}\n" in d.render(text), (d, shown)
     failure.render()
 
 

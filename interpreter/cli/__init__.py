@@ -4,14 +4,16 @@ The commands live one module per group (documents.py: check, explain, schema; au
 lint, fmt, test, coverage, interpretations; docs.py; sweep.py) and are imported only when run
 (click's "lazy loading of subcommands"), so `ammr --help` imports none of them.
 
-Exit codes (also printed by `ammr --help`):
-  0  every applicable requirement is compliant
-  1  at least one requirement is non-compliant
-  2  the command line or a document is wrong (the message says where)
-  3  a rule file is wrong (the message says where)
-  4  nothing non-compliant, but information is missing for some requirement
-  5  nothing non-compliant or missing, but some requirement needs an authority's assessment
-  70 an internal error (a bug: please report it)
+Exit codes (also printed by `ammr --help`, with the environment variables):
+  0   every applicable requirement is compliant
+  1   at least one requirement is non-compliant
+  2   the command line or a document is wrong (the message says where), or a file cannot be
+      read or written (the message names it and the system's reason: a full disk, a folder)
+  3   a rule file is wrong (the message says where)
+  4   nothing non-compliant, but information is missing for some requirement
+  5   nothing non-compliant or missing, but some requirement needs an authority's assessment
+  70  an internal error (a bug: please report it)
+  130 interrupted (Ctrl-C), also while the command starts
 """
 
 
@@ -36,13 +38,24 @@ EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 2, 3, 70
 
 _EPILOG = """\b
 Exit codes:
-  0  all applicable requirements compliant
-  1  some requirement non-compliant
-  2  bad command line or document
-  3  bad rule file
-  4  information missing (nothing non-compliant)
-  5  assessment needed (nothing non-compliant or missing)
-  70 internal error
+  0   all applicable requirements compliant
+  1   some requirement non-compliant
+  2   bad command line or document, or a file that cannot be read or written
+  3   bad rule file
+  4   information missing (nothing non-compliant)
+  5   assessment needed (nothing non-compliant or missing)
+  70  internal error (a bug in ammr)
+  130 interrupted (Ctrl-C)
+
+\b
+Environment:
+  AMMR_RULES      the rules folder when --rules is not given (default: the project's rules/)
+  AMMR_CACHE_DIR  where the prepared rules are kept (default: the platform's cache folder for
+                  ammr, e.g. ~/.cache/ammr); used only if it is yours and writable by no one else
+  AMMR_NO_CACHE   set (e.g. to 1): prepare the rules afresh every time, keep nothing
+  AMMR_DEBUG      set: show the traceback of an internal error instead of exit code 70
+  AMMR_DATABASE   ammr serve: the database URL when --database is not given
+  NO_COLOR        set: no colours (nor with TERM=dumb, nor when the output is not a terminal)
 """
 
 

@@ -13,7 +13,8 @@ import click
 
 from ..api import Result, RuleSet, display_path
 from ..engine.parameters import parameter_values
-from ..language.diagnostics import Failed
+from ..language import cache
+from ..language.diagnostics import Failed, printable
 from ..tools.files import write_atomic
 from . import EXIT_RULES, EXIT_USAGE, Exit
 
@@ -37,9 +38,12 @@ def report_failure(failure: Failed, code: int, fmt: str = "text") -> NoReturn:
 
 def prepare_rules(rules: Path | None, fmt: str = "text") -> RuleSet:
     try:
-        return RuleSet.prepare(rules, cache=True)
+        prepared = RuleSet.prepare(rules, cache=True)
     except Failed as failure:
         report_failure(failure, EXIT_RULES, fmt)
+    if cache.refused():
+        click.echo(f"ammr: not using the cache: {printable(cache.refused() or '')}", err=True)
+    return prepared
 
 
 def parse_data_years(values: tuple[str, ...]) -> dict[str, int]:

@@ -20,7 +20,7 @@ from fractions import Fraction
 AMBIGUOUS = object()
 
 _INTEGER = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+|[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?[eE][-+]?[0-9]+")
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]*|[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?[eE][-+]?[0-9]+")
 _PERCENT = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)? ?%")
 _RATIO = re.compile(r"[-+]?(0|[1-9][0-9]*) ?/ ?(0|[1-9][0-9]*)")
 
