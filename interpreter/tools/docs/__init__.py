@@ -87,7 +87,7 @@ def _turn(root: Path) -> Iterator[None]:
     """One `ammr docs` at a time writes under `root` (an advisory lock on the folder; none where
     fcntl is missing)."""
     try:
-        import fcntl
+        import fcntl  # here, not at the top: POSIX only, and a missing module is handled below
     except ImportError:                     # not on this system: runs at once are not serialised
         yield
         return
