@@ -217,7 +217,7 @@ def _date(value: Any) -> date:
         except ValueError:
             raise ValueError(f"'{value.strip()}' is not a date in the calendar\nwrite dates as YYYY-MM-DD") from None
     if not isinstance(value, date) or isinstance(value, datetime):
-        shown = f"'{value[:40]}'" if isinstance(value, str) else f"{type(value).__name__} {str(value)[:40]}"
+        shown = f"'{value[:40]}'" if isinstance(value, str) else str(value)[:40]
         raise ValueError(f"{shown} is not a date\nwrite dates as YYYY-MM-DD, e.g. 2025-10-15")
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(f"{value.isoformat()} is not a year from {FIRST_YEAR} to {LAST_YEAR}\n"

@@ -42,8 +42,8 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
         target = Path(path).resolve()             # a symbolic link is replaced at its target
         try:
             found = os.stat(target)
-        except FileNotFoundError:
-            _check_parents(target, path)
+        except (FileNotFoundError, NotADirectoryError):
+            _check_parents(path)
             target.parent.mkdir(parents=True, exist_ok=True)
             _replace(target, data, None)
             return
@@ -63,9 +63,9 @@ def _reason(error: OSError) -> str:
     return f"{reason} ({error.filename})" if error.filename else reason
 
 
-def _check_parents(target: Path, shown: str | Path) -> None:
+def _check_parents(shown: str | Path) -> None:
     """`-o afile/x`: say that afile is not a folder (mkdir would say 'File exists')."""
-    for parent in target.parents:
+    for parent in Path(shown).parents:
         if parent.exists():
             if not parent.is_dir():
                 raise CannotWrite(shown, f"{parent} is not a folder")
