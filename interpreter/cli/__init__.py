@@ -1,7 +1,7 @@
 """The `ammr` command: the click group, the exit codes, and run() that turns every outcome into one.
 
 The commands live one module per group (documents.py: check, explain, schema; authoring.py: rules,
-lint, fmt, test, coverage, interpretations; docs.py; sweep.py) and are imported only when run
+lint, fmt, test, coverage, interpretations; docs.py; sweep.py; verify.py) and are imported only when run
 (click's "lazy loading of subcommands"), so `ammr --help` imports none of them.
 
 Exit codes (also printed by `ammr --help`, with the environment variables):
@@ -48,14 +48,18 @@ Exit codes:
   130 interrupted (Ctrl-C)
 
 \b
-Environment:
-  AMMR_RULES      the rules folder when --rules is not given (default: the project's rules/)
-  AMMR_CACHE_DIR  where the prepared rules are kept (default: the platform's cache folder for
-                  ammr, e.g. ~/.cache/ammr); used only if it is yours and writable by no one else
-  AMMR_NO_CACHE   set (e.g. to 1): prepare the rules afresh every time, keep nothing
-  AMMR_DEBUG      set: show the traceback of an internal error instead of exit code 70
-  AMMR_DATABASE   ammr serve: the database URL when --database is not given
-  NO_COLOR        set: no colours (nor with TERM=dumb, nor when the output is not a terminal)
+Environment (the flags come first):
+  AMMR_RULES       the rule set (default: the one installed with ammr)
+  AMMR_CACHE_DIR   where the prepared rules are kept (default: the platform's cache folder for
+                   ammr, e.g. ~/.cache/ammr); used only if it is yours and writable by no one else
+  AMMR_NO_CACHE    set (e.g. to 1): prepare the rules afresh every time, keep nothing
+  AMMR_CHECKED_AT  the time of the check in results, ISO 8601 (to reproduce them)
+  AMMR_DEBUG       set: show the traceback of an internal error instead of exit code 70
+  AMMR_DATABASE    ammr serve: the database URL when --database is not given
+  NO_COLOR         set: no colours (nor with TERM=dumb, nor when the output is not a terminal)
+
+\b
+Shell completion: eval "$(_AMMR_COMPLETE=bash_source ammr)" (or zsh_source, fish_source)
 """
 
 
@@ -94,6 +98,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "test": ("authoring", "test_command", "Run the rule scenarios (YAML files of facts and the verdicts expected of "
                                           "them) and say which pass and which fail, with what was expected and what "
                                           "came out. The same scenarios run as tests under pytest."),
+    "verify": ("verify", "verify", "Check a stored result again: do the same rules and the same documents give the "
+                                   "same verdicts?"),
 }
 
 

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import difflib
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..api import rules_directory
-from ..language.diagnostics import Failed, printable
+from ..api import RuleSet, rules_directory
+from ..language.diagnostics import Diagnostic, Failed, printable
 from ..report.coverage import coverage_map, summary
 from ..report.interpretations import interpretation_register
 from ..tools import scenarios
+from ..tools.calendar_range import calendar_warnings
 from ..tools.files import write_atomic
 from ..tools.formatter import format_file
 from ..tools.lint import CHECKS, lint
 from . import EXIT_RULES, EXIT_USAGE, Exit
-from .common import files_in, format_option, prepare_rules, report_failure, rule_files, rules_option
+from .common import files_in, format_option, prepare_rules, report_failure, rule_files, rules_option, scenario_folder
 
 
 @click.command("rules")
@@ -37,9 +39,13 @@ def rules_command(rules_dir, fmt) -> None:
         "documents": len(p.documents), "datasets": len(p.datasets), "citations": citations,
         "interpretations": sum(len(d.meta.interpretations) for f in p.files for d in f.declarations),
     }
+    warnings = calendar_warnings_of(rules)
     if fmt == "json":
-        click.echo(json.dumps({"errors": [], **summary}, indent=2))
+        click.echo(json.dumps({"errors": [], "warnings": [w.to_json() for w in warnings], **summary}, indent=2))
         return
+    sources = {f.path: f.source for f in p.files}
+    for warning in warnings:
+        click.echo(warning.render(sources.get(warning.span.file)) + "\n", err=True)
     click.echo(f"{len(summary['files'])} rule files checked: no errors.")
     click.echo(f"  {summary['requirements']} requirements, {summary['exceptions']} exceptions, "
                f"{summary['definitions']} definitions, {summary['constants']} constants, "
@@ -142,11 +148,12 @@ def test_command(paths, rules_dir, match) -> None:
     run as tests under pytest.
 
     \b
-    PATH is a scenario file or a folder of them (default: tests/scenarios/ beside the rules).
+    PATH is a scenario file or a folder of them (default: the rule set's scenarios: its
+    scenarios/ folder, as installed, else tests/scenarios/ beside the rules folder).
     Exit codes: 0 all passed, 1 some failed, 2 a scenario file is wrong, 3 a rule file is wrong.
     """
-    folder = (Path(rules_dir) if rules_dir else rules_directory()).resolve().parent / "tests" / "scenarios"
-    files = files_in(paths or (folder,), lambda f: sorted(p for p in f.rglob("*") if p.suffix in (".yaml", ".yml")))
+    folder = paths or (scenario_folder(None, rules_dir, "as PATH"),)
+    files = files_in(folder, lambda f: sorted(p for p in f.rglob("*") if p.suffix in (".yaml", ".yml")))
     found, problems = [], []
     for path in files:
         try:
@@ -174,22 +181,21 @@ def test_command(paths, rules_dir, match) -> None:
     if failed:
         raise Exit(1)
 
-_SCENARIOS = Path("tests/scenarios")
-
-
 @click.command()
 @rules_option
 @format_option
-@click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path), default=_SCENARIOS,
-              show_default=True, help="Folder of scenario tests (YAML).")
+@click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of scenario tests (YAML) (default: the rule set's scenarios: its scenarios/ folder, "
+                   "as installed, else tests/scenarios/ beside the rules folder).")
 @click.option("--gaps", is_flag=True,
               help="Show only paragraphs without a status, or encoded without a passing scenario.")
 def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
     """The coverage map: for every paragraph of the shipped law text, whether it is encoded
     (with its rules and passing scenario tests), left to an authority's assessment (who, and the
     words that say so), or not checkable (why). Exit code 1 when there are gaps."""
+    folder = scenario_folder(scenario_dir, rules_dir)
     rules = prepare_rules(rules_dir, fmt)
-    entries = coverage_map(rules, scenarios.discover(scenario_dir) if scenario_dir.is_dir() else [])
+    entries = coverage_map(rules, scenarios.discover(folder))
     bad = [e for e in entries if e.status == "missing" or (e.rules and not e.scenarios) or e.failing]
     shown = bad if gaps else entries
     if fmt == "json":
@@ -232,6 +238,14 @@ def interpretations(rules_dir, fmt) -> None:
         click.echo(f"{n['file']}:{n['line']}  {n['kind']} {n['rule']}  ({'; '.join(n['citations']) or 'no citation'})")
         click.echo(f"    {n['text']}\n")
     click.echo(f"{len(notes)} interpretation notes.")
+
+def calendar_warnings_of(rules: RuleSet) -> list[Diagnostic]:
+    """The warnings about the rule set's calendar of official holidays, as of today."""
+    spec = rules.program.calendar
+    if spec is None or rules.holidays is None:
+        return []
+    return calendar_warnings(rules.directory / spec.decl.file, rules.holidays.path, spec.decl.span, date.today())
+
 
 def _all_citations(program):
     for f in program.files:
