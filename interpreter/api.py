@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -145,10 +145,11 @@ class RuleSet:
     # -------------------------------------------------------------- prepare
     @classmethod
     def prepare(cls, directory: str | Path | None = None, extra: Iterable[str | Path] = (),
-                cache: bool = False) -> RuleSet:
+                cache: bool = False, texts: Mapping[Path, str] | None = None) -> RuleSet:
         """Parse and check every rule file of `directory` (and the `extra` files, checked together
         with them). Raises `Failed` with all errors. With `cache`, a rule set prepared before
-        from the same files is read back from disk instead (see cache.py)."""
+        from the same files is read back from disk instead (see cache.py). `texts` are the texts
+        of some of the files as an editor holds them (by resolved path), read instead of the files."""
         directory = Path(directory) if directory is not None else rules_directory()
         files = sorted(directory.glob("*.rules")) + [Path(p) for p in extra]
         if not files:
@@ -157,16 +158,18 @@ class RuleSet:
                                      "point --rules (or $AMMR_RULES) at a folder of rule files, or leave both out "
                                      "for the rules installed with ammr")])
         shown = [display_path(path) for path in files]
-        if cache:
+        texts = texts or {}
+        if cache and not texts:
             name = prepared.key(directory, shown)
             found = prepared.load(name)
             if found is not None:
                 return cls(directory, *found)
-        from .language.parse import parse_file  # Lark is imported only when the rules are parsed
+        from .language.parse import parse_file, parse_text  # Lark is imported only when the rules are parsed
         parsed, problems = [], []
         for path in shown:
             try:
-                parsed.append(parse_file(path))
+                held = texts.get(path.resolve())
+                parsed.append(parse_file(path) if held is None else parse_text(held, str(path)))
             except Failed as failure:
                 problems.append(failure)
         if problems:
@@ -180,7 +183,7 @@ class RuleSet:
         holidays = load_calendar(calendar.name, _data_file(directory, calendar.decl),
                                  _shown_file(directory, calendar.decl)) \
             if calendar is not None else None
-        if cache:
+        if cache and not texts:
             read = [p for p in sorted(law_folder.rglob("*")) if p.is_file()] + data_files(directory, program)
             prepared.store(name, program, tables, holidays, read)
         return cls(directory, program, tables, holidays)
@@ -203,9 +206,10 @@ class RuleSet:
                          {k: v for f in problems for k, v in f.sources.items()})
         return tuple(documents)
 
-    def document(self, data: dict, source: str = "<data>") -> Document:
-        """Validate one document given as a Python mapping (as parsed from YAML or JSON)."""
-        return self.reader.from_data(data, source)
+    def document(self, data: dict, source: str = "<data>", positions: dict | None = None) -> Document:
+        """Validate one document given as a Python mapping (as parsed from YAML or JSON). `positions`
+        says where each value is written (path -> Span), for errors that point there."""
+        return self.reader.from_data(data, source, positions=positions)
 
     def schema(self, type_name: str) -> dict:
         return self.reader.models.schema(type_name)
@@ -304,7 +308,8 @@ def data_files(directory: Path, program: Program) -> list[Path]:
     return [directory / decl.file for decl in declared]
 
 
-def _law(directory: Path, files: list[A.RuleFile]) -> Law:
+def law_for(directory: Path, files: list[A.RuleFile]) -> Law:
+    """The law text the rules declare (the folder their act names), loaded."""
     return Law.load(_law_folder(directory, files))
 
 

@@ -134,6 +134,12 @@ colour_option = click.option("--color/--no-color", "colour", default=None,
                               help="Colour the verdicts (default: when writing to a terminal).")
 
 
+scenarios_option = click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path),
+                                help="Folder of scenario tests (YAML) [default: the rule set's scenarios: its "
+                                     "scenarios/ folder, as installed, else tests/scenarios/ beside the rules folder].")
+
+
+
 def rule_files(paths) -> list[Path]:
     return files_in(paths, lambda folder: sorted(folder.glob("*.rules")))
 
