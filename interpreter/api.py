@@ -33,7 +33,7 @@ from .language import ir
 from .language import syntax as A
 from .language.checker import Program, check_rules
 from .language.diagnostics import Diagnostic, Failed
-from .language.law import Law
+from .language.law import Law, LawFormatError
 from .report import pool, remedy
 from .report.pool import pool_report, render_pool
 from .report.render import render_audit, render_check, render_explanation
@@ -176,7 +176,7 @@ class RuleSet:
             raise Failed([d for f in problems for d in f.diagnostics],
                          {k: v for f in problems for k, v in f.sources.items()})
         law_folder = _law_folder(directory, parsed)
-        program = check_rules(parsed, Law.load(law_folder), reports=REPORTS)
+        program = check_rules(parsed, _load_law(law_folder), reports=REPORTS)
         tables = {name: load_table(name, _data_file(directory, spec.decl), spec.scale)
                   for name, spec in program.datasets.items()}
         calendar = program.calendar
@@ -310,7 +310,17 @@ def data_files(directory: Path, program: Program) -> list[Path]:
 
 def law_for(directory: Path, files: list[A.RuleFile]) -> Law:
     """The law text the rules declare (the folder their act names), loaded."""
-    return Law.load(_law_folder(directory, files))
+    return _load_law(_law_folder(directory, files))
+
+
+def _load_law(folder: Path) -> Law:
+    """The law text, or a rule-set error where it does not follow its format (not an internal error)."""
+    try:
+        return Law.load(folder)
+    except LawFormatError as error:
+        raise Failed([Diagnostic("E710", f"the law text is malformed: {error.message}",
+                                 A.Span(str(error.path or folder), error.line or 1, 1, error.line or 1, 1),
+                                 "the format of the law text is described in rules/law/README.md")]) from None
 
 
 def _law_folder(directory: Path, files: list[A.RuleFile]) -> Path:
