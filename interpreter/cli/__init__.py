@@ -162,8 +162,8 @@ def run(entry: click.Command, args: list[str] | None = None) -> int:
         return 0
     except Exit as done:
         return done.code
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+    except click.exceptions.Abort as aborted:   # click turns Ctrl-C (and end of input at a prompt) into Abort
+        click.echo("Interrupted." if isinstance(aborted.__cause__, KeyboardInterrupt) else "Aborted.", err=True)
         return 130
     except click.ClickException as error:
         error.show()

@@ -45,7 +45,7 @@ KEEP = 8                         # entries kept in the folder; older ones are re
 KEY_FILE = "key"
 _MAC_SIZE = 32
 _SOURCES = Path(__file__).resolve().parent.parent      # the whole package: any change of code rebuilds
-_refused: list[str] = []         # why the folder was not used, once per process
+_refused: list[str] = []         # why the folder was not used by the last preparation (load, then store)
 
 
 def folder() -> Path | None:
@@ -136,6 +136,7 @@ def _mac(secret: bytes, payload: bytes) -> bytes:
 def load(name: str | None) -> tuple[Any, Any, Any] | None:
     """The program, tables and calendar stored under `name`, if the entry is authentic and the
     files they were read from are unchanged."""
+    _refused.clear()                 # a new preparation: a refusal of an earlier one (in a test, a server) is past
     where = folder()
     if where is None or name is None:
         return None
