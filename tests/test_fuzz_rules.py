@@ -10,12 +10,11 @@ AMMR_FUZZ_EXAMPLES (default 150); bench/fuzz.py runs a longer campaign.
 
 import os
 import re
-import signal
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fuzz import harness
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -92,24 +91,10 @@ def _through_everything(text: str) -> None:
         render_check(view(result, rules))
 
 
-@contextmanager
 def watchdog():
     """bench/fuzz.py sets AMMR_FUZZ_WATCHDOG (seconds): an input taking longer is a hang, and fails
     like a traceback would (hypothesis then shrinks it). Unset in CI: no test here is timed."""
-    seconds = int(os.environ.get("AMMR_FUZZ_WATCHDOG", "0"))
-    if not seconds or not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def hang(*_):
-        raise TimeoutError(f"an input took more than {seconds} s")
-    previous = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    return harness.watchdog(int(os.environ.get("AMMR_FUZZ_WATCHDOG", "0")))
 
 
 @st.composite

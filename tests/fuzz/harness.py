@@ -27,7 +27,7 @@ _INJECTED = re.compile(r"<img|<script|onerror=|href=\"javascript:", re.I)
 
 
 class Hang(Exception):
-    pass
+    """An input that took longer than the watchdog allows (not an OSError, which the program may catch)."""
 
 
 @dataclass
@@ -56,7 +56,7 @@ def watchdog(seconds: int):
         return
 
     def hang(*_):
-        raise Hang(f"more than {seconds} s")
+        raise Hang(f"an input took more than {seconds} s")
     previous = signal.signal(signal.SIGALRM, hang)
     signal.alarm(seconds)
     try:
