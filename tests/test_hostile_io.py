@@ -280,6 +280,29 @@ def test_text_output_shows_no_control_character(ammr, tmp_path, monkeypatch):
         assert "p\\x1b[31m.yaml" in out
 
 
+def test_a_result_file_given_to_verify_prints_no_control_character(ammr, tmp_path, monkeypatch):
+    """The record is a file like any input. (click removes colour codes itself when the output is not a
+    terminal, as here, so an escape is looked for in its written-out form.)"""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.yaml").write_text(DOCUMENT)
+    code, out, _ = ammr("check", "p.yaml", "--format", "json")
+    record = json.loads(out)
+    for outcome in record["outcomes"]:
+        outcome["verdict"] = "\x1b[2J" + outcome["verdict"]
+    (tmp_path / "r.json").write_text(json.dumps(record))
+    code, out, err = ammr("verify", "r.json")
+    assert code == 1 and "\\x1b[2Jcompliant in the record" in out, out + err
+
+
+def test_names_typed_on_the_command_line_are_echoed_escaped(ammr, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.yaml").write_text(DOCUMENT)
+    code, _, err = ammr("sweep", "p.yaml", "--vary", "relocations=1,2", "--grid", "-o", "o\x1b]8;;x\x07.csv")
+    assert code == 0 and "wrote o\\x1b]8;;x\\x07.csv:" in err
+    code, _, err = ammr("schema", "p\x1b]8;;x\x07")
+    assert code == 2 and "no document type 'p\\x1b]8;;x\\x07'" in err
+
+
 # ------------------------------------------------------------------ 7. rule files name only their own folder
 
 def test_a_law_text_folder_linked_from_elsewhere_is_refused(rules_copy, tmp_path, ammr):

@@ -112,7 +112,7 @@ def checked_result(rules: RuleSet, paths: tuple[str, ...], data_years: tuple[str
 def emit(text: str, output: str | None, colour: bool = False) -> None:
     if output:
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {printable(str(output))}", err=True)
     else:
         click.echo(text, nl=False, color=colour)
 

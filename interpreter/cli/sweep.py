@@ -7,7 +7,7 @@ import time
 
 import click
 
-from ..language.diagnostics import Failed, did_you_mean
+from ..language.diagnostics import Failed, did_you_mean, printable
 from ..tools import sweep as S
 from ..tools.files import write_atomic
 from .common import parse_data_years, prepare_rules, rules_option, years_option
@@ -60,5 +60,6 @@ def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_yea
     else:
         result = run.run(values)
     write_atomic(output, result.csv())
-    click.echo(f"wrote {output}: {total} scenarios, {len(result.header) - len(run.inputs) - 2} verdict columns "
+    columns = len(result.header) - len(run.inputs) - 2
+    click.echo(f"wrote {printable(str(output))}: {total} scenarios, {columns} verdict columns "
                f"({time.perf_counter() - start:.2f} s)", err=True)
