@@ -37,7 +37,7 @@ from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..language.syntax import Span
 from .digest import content_sha256
-from .reading import FIRST_YEAR, LAST_YEAR, MAX_DIGITS, STDIN, Path_, read_documents, shown_name
+from .reading import FIRST_YEAR, LAST_YEAR, MAX_DIGITS, STDIN, Path_, read_documents, shown_name, too_long
 
 RESERVED = {
     "document": "the document type, e.g. CommissionProposal",
@@ -132,7 +132,7 @@ def _within_reach(value: Any) -> Any:
     number = Decimal(value)
     if not number.is_finite():
         raise ValueError("expected a number")
-    if len(number.as_tuple().digits) > MAX_DIGITS or abs(number.adjusted()) > MAX_DIGITS:
+    if too_long(number):
         raise ValueError(f"a figure of more than {MAX_DIGITS} digits\n"
                          "figures of the Regulation have a few digits: is a digit repeated?")
     return value

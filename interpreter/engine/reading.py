@@ -45,6 +45,12 @@ MAX_VALUES = 100_000                # after aliases are expanded
 # 1e999999999, is a typing accident, and turned into an exact fraction would take forever.
 MAX_DIGITS = 40
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # the years a document's dates and years may name
+
+
+def too_long(number: Decimal) -> bool:
+    """More than MAX_DIGITS digits, or a magnitude beyond them (1e999999999, which as an exact
+    fraction would take forever): a typing accident, in a document or on the command line."""
+    return len(number.as_tuple().digits) > MAX_DIGITS or abs(number.adjusted()) > MAX_DIGITS
 STDIN = "-"
 
 Path_ = tuple  # a path into a document: ("pledges", "DE", "relocations")

@@ -14,7 +14,7 @@ from typing import Any
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed
 from ..language.syntax import Span
-from .reading import FIRST_YEAR, LAST_YEAR, MAX_DIGITS
+from .reading import FIRST_YEAR, LAST_YEAR, MAX_DIGITS, too_long
 
 
 def problem(message: str, hint: str = "") -> Diagnostic:
@@ -25,13 +25,20 @@ def problem(message: str, hint: str = "") -> Diagnostic:
 def exact_number(text: str, label: str) -> Fraction:
     """A number written as in a document (30000, 43742210.70, 1/3, 25 %), exactly."""
     text = text.strip().replace(" ", "").replace("_", "")
-    if not text.isascii() or len(re.sub(r"[^0-9]", "", text)) > 2 * MAX_DIGITS:
-        raise Failed([problem(f"{label}: '{text[:40]}' is not a number written with the digits 0-9, "
-                              f"at most {MAX_DIGITS} of them")])
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    too_many = Failed([problem(f"{label}: '{shown}' is not a number written with the digits 0-9, "
+                               f"at most {MAX_DIGITS} of them")])
+    if not text.isascii():
+        raise too_many
     try:
-        if text.endswith("%"):
-            return Fraction(Decimal(text[:-1])) / 100
-        return Fraction(Decimal(text)) if "/" not in text else Fraction(text)
+        if "/" in text:
+            if any(len(re.sub(r"[^0-9]", "", part)) > MAX_DIGITS for part in text.split("/")):
+                raise too_many
+            return Fraction(text)
+        number = Decimal(text[:-1] if text.endswith("%") else text)
+        if not number.is_finite() or too_long(number):       # 1e999999999 would take forever as a fraction
+            raise too_many
+        return Fraction(number) / 100 if text.endswith("%") else Fraction(number)
     except (InvalidOperation, ValueError, ZeroDivisionError):
         raise Failed([problem(f"{label}: '{text}' is not an exact number", "e.g. 30000, 43742210.70, 1/3 or 25 %")]) \
             from None
