@@ -248,6 +248,15 @@ def test_a_fifo_is_refused_without_waiting(tmp_path):
     assert "write -" in done.stderr
 
 
+def test_a_document_of_too_many_values_is_refused_as_it_is_read(ammr, tmp_path):
+    """Counted while PyYAML composes the file, not after: 100 000 short lines took 20 s to compose."""
+    many = tmp_path / "many.yaml"
+    many.write_text("document: CommissionProposal\n" + "".join(f"k{i}: {i}\n" for i in range(100_001)))
+    code, _, err = ammr("check", many)
+    assert code == 2 and "error[D007]: the document holds more than 100000 values" in err
+    assert "a document of the Regulation holds a few hundred values" in err
+
+
 def test_a_dash_reads_standard_input():
     done = ammr_process("check", "-", "--format", "json", stdin=DOCUMENT.encode())
     assert done.returncode == 1, done.stderr

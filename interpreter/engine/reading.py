@@ -148,6 +148,12 @@ def parse_yaml(text: str, filename: str) -> list[Raw]:
                      {filename: text}) from None
     except yaml.YAMLError as error:
         raise Failed([Diagnostic("D003", f"not valid YAML or JSON: {error}", Span(filename, 1, 1, 1, 1))]) from None
+    except _TooMany as many:
+        line, column = many.mark.line + 1, many.mark.column + 1
+        raise Failed([Diagnostic("D007", f"the document holds more than {MAX_VALUES} values",
+                                 Span(filename, line, column, line, column + 1),
+                                 "a document of the Regulation holds a few hundred values: is this the right file?")],
+                     {filename: text}) from None
     except RecursionError:
         raise Failed([Diagnostic("D004", f"the document is nested more than {MAX_DEPTH} levels deep",
                                  Span(filename, 1, 1, 1, 1))]) from None
@@ -163,9 +169,28 @@ _NUMBER_FORMS = re.compile(r"""(?: [-+]?0[0-9_]+(\.[0-9_]*)?([eE][-+]?[0-9]+)?  
 _NUMBER_FORM = "tag:ammr:number-form"
 
 
+class _TooMany(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
 class Loader(yaml.SafeLoader):
-    """PyYAML's parser with the YAML 1.2 core schema's resolution of plain scalars."""
+    """PyYAML's parser with the YAML 1.2 core schema's resolution of plain scalars. It stops after
+    MAX_VALUES values (keys not counted, aliases counted once): composing a file of 10 MB of short
+    lines node by node would take a minute before _construct counts them."""
     yaml_implicit_resolvers: dict = {}
+    composed = 0
+
+    def compose_document(self):
+        self.composed = 0
+        return super().compose_document()
+
+    def compose_node(self, parent, index):
+        if not (isinstance(parent, yaml.MappingNode) and index is None):     # a key is not a value
+            self.composed += 1
+            if self.composed > MAX_VALUES:
+                raise _TooMany(self.peek_event().start_mark)
+        return super().compose_node(parent, index)
 
 
 for _tag, _pattern, _first in (
