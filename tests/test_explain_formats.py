@@ -112,7 +112,7 @@ def test_values_with_units_and_sources(name):
     assert "17 942 942 persons" in text and "population on 1 January, 2024" in text and "demo_pjan" in text
     assert "EUR 1 122 459 000 000" in text and "nama_10_gdp" in text
     assert "EUR 40 000 000" in text and "examples/2026/pledge-netherlands-illustrative.yaml: pledge.financial_contributions" in text
-    assert "≈ EUR 62 488 872.42" in text and "6783710063955875000/108558688949" in text    # rounded, and exact
+    assert "≈ EUR 31 244 436.21" in text and "3391855031977937500/108558688949" in text    # rounded, and exact
 
 
 @pytest.mark.parametrize("name", FORMATS)
@@ -136,9 +136,9 @@ def test_exceptions_considered_and_why(name):
 def test_remedies(name):
     text = readable("boundaries", name)
     assert "relocations: 29 500 persons → 30 000 persons (500 persons more)" in text
-    assert "pledges[NL].financial_contributions: EUR 42 542 210.70 → EUR 43 742 210.70 (EUR 1 200 000 more)" in text
+    assert "pledges[NL].financial_contributions: EUR 20 671 105.35 → EUR 21 871 105.35 (EUR 1 200 000 more)" in text
     assert "pledges[NL].relocations: not stated, counted as 0 persons → 60 persons (60 persons more)" in text
-    assert "pledges[MT].financial_contributions: EUR 1 084 684.76 → EUR 1 084 684.77 (EUR 0.01 more)" in text
+    assert "pledges[MT].financial_contributions: EUR 542 342.38 → EUR 542 342.39 (EUR 0.01 more)" in text
     assert "No change of the document's figures can help: the date decides." in text
     assert "15 October 2025 (1 day earlier)" in text
     assert "it turns on adopted_by_qualified_majority, which is no and would have to be yes" in text
@@ -243,7 +243,7 @@ def test_json_has_no_floats_and_stable_unique_ids():
     assert act["id"].startswith("sha256:") and mt["outcome_id"] == f"{act['id']}#act_pledge_meets_fair_share[MT]"
     assert "data:population[MT]@2024" in [v["id"] for v in mt["values"]]
     fc = next(c for c in mt["remedy"]["changes"] if c["path"] == "pledges[MT].financial_contributions")
-    assert fc["after"] == {"exact": "108468477/100", "unit": "EUR", "text": "EUR 1 084 684.77"}
+    assert fc["after"] == {"exact": "54234239/100", "unit": "EUR", "text": "EUR 542 342.39"}
     assert fc["by"] == {"exact": "1/100", "unit": "EUR", "text": "EUR 0.01 more"}
 
 
@@ -334,7 +334,7 @@ def test_markdown_renders_with_its_tables_and_in_page_links(case):
 def test_the_full_trace_on_request(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     case = "tests/golden/cases/boundaries"
-    lines = "fair_share_value(MT, 21000, 420000000) = ≈ EUR 1 084 684.77"
+    lines = "fair_share_value(MT, 21000, 420000000) = ≈ EUR 542 342.38"
     for fmt, marker in (("text", "    Trace:"), ("md", "<details><summary>Full trace</summary>"),
                         ("html", '<details class="trace"><summary>Full trace</summary>')):
         _, plain, _ = run(capsys, "explain", case, "--format", fmt)

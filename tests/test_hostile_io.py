@@ -21,7 +21,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from interpreter import RuleSet, cli
+from interpreter import Failed, RuleSet, cli
 from interpreter.language import cache as prepared
 from interpreter.report.figures import percent
 from interpreter.tools import files
@@ -255,6 +255,18 @@ def test_a_document_of_too_many_values_is_refused_as_it_is_read(ammr, tmp_path):
     code, _, err = ammr("check", many)
     assert code == 2 and "error[D007]: the document holds more than 100000 values" in err
     assert "a document of the Regulation holds a few hundred values" in err
+
+
+@pytest.mark.parametrize("figure", ["\u0663\u0660\u0660", "Infinity", "1e999999999", "1" * 41])
+def test_a_figure_of_supplied_reference_data_is_read_as_a_person_reads_it(tmp_path, figure):
+    """Arabic-Indic digits were read as 300, Infinity was an internal error, 1e999999999 ran until stopped."""
+    from test_supplied_data import _document, _write
+    document = _document(2024)
+    document["datasets"]["gdp"]["figures"]["BE"] = figure
+    with pytest.raises(Failed) as failure:
+        RuleSet.prepare(data=_write(tmp_path, document))
+    # D009 where the file's own reader refuses it first (1e999999999 is written without quotes)
+    assert [d.code for d in failure.value.diagnostics] in (["D059"], ["D009"]), failure.value.render()
 
 
 def test_a_dash_reads_standard_input():

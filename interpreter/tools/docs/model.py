@@ -33,7 +33,7 @@ CHAPTERS = {
 }
 _KINDS = {A.Requirement: "requirement", A.Exception_: "exception", A.Definition: "definition",
           A.Constant: "constant", A.Parameter: "parameter", A.Dataset: "dataset", A.Calendar: "calendar",
-          A.Coverage: "coverage"}
+          A.Coverage: "coverage", A.Reading: "reading"}
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def _rule_doc(rules: RuleSet, file: A.RuleFile, decl: A.Declaration, examples) -
         if citation not in citations:
             citations.append(citation)
     source = file.source[decl.span.start:decl.span.end]
-    title = getattr(decl, "title", "") or getattr(decl, "description", "")
+    title = getattr(decl, "title", "") or getattr(decl, "description", "") or getattr(decl, "question", "")
     return RuleDoc(decl.name, _KINDS[type(decl)], title, source, file.path, decl.span.line, tuple(citations),
                    tuple(n.text for n in decl.meta.interpretations), tuple(examples))
 
