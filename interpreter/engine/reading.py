@@ -335,7 +335,7 @@ def number(text: str) -> int | Decimal:
         value = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"cannot read the number '{text[:40]}'\nwrite a number such as 30000 or 0.25") from None
-    if value.is_finite() and (len(value.as_tuple().digits) > MAX_DIGITS or abs(value.adjusted()) > MAX_DIGITS):
+    if value.is_finite() and too_long(value):
         raise ValueError(f"a figure of more than {MAX_DIGITS} digits\n"
                          f"figures of the Regulation have a few digits: is a digit repeated?")
     return value
