@@ -24,6 +24,11 @@ from typing import Any
 
 def canonical_json(value: Any) -> str:
     """The value as canonical JSON text: what a document's digest is taken over."""
+    kind = type(value)                    # the common exact types first: a document is read on every check
+    if kind is str:
+        return _string(value)
+    if kind is int:
+        return str(value)
     if isinstance(value, dict):
         items = sorted((str(k), v) for k, v in value.items())
         return "{" + ",".join(f"{_string(k)}:{canonical_json(v)}" for k, v in items) + "}"
@@ -44,7 +49,11 @@ def canonical_json(value: Any) -> str:
 
 
 def _string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    return _encode_string(text)
+
+
+# what json.dumps(text, ensure_ascii=False) calls for a string, without its checks of the options
+_encode_string = json.encoder.encode_basestring
 
 
 def content_sha256(value: Any) -> str:

@@ -352,6 +352,8 @@ class DocumentReader:
         self.models = Models(structs, member_states)
         self.datasets = datasets
         self.member_states = member_states
+        from .fastread import FastReader  # a module that builds on this one's values
+        self.fast = FastReader(structs, member_states)
 
     def read(self, path: Path) -> list[Document]:
         raws = read_documents(path)
@@ -390,14 +392,20 @@ class DocumentReader:
         declared_id = _declared_id(data.pop("id", ""), where)
         note = data.pop("note", "")
         undisclosed = data.pop("undisclosed", None) or []
+        origin = source if count == 1 else f"{source} (document {index + 1})"
+        record = self.fast.record(type_name, data, origin)       # None: the slow path decides, and says why
+        if record is None:
+            record = self.checked_record(type_name, data, origin, where)
+        self._mark_undisclosed(record, undisclosed, where)
+        return Document(type_name, source, index, count, record, data_years, str(note or ""), declared_id, digest)
+
+    def checked_record(self, type_name: str, data: dict, origin: str, where) -> RecordValue:
+        """The slow path: the pydantic model says what is wrong, and where."""
         try:
             model = self.models.model(type_name).model_validate(data)
         except ValidationError as error:
             raise Failed([self._diagnostic(e, type_name, where) for e in error.errors()]) from None
-        record = _record(model, self.structs[type_name], self.structs, "",
-                         source if count == 1 else f"{source} (document {index + 1})")
-        self._mark_undisclosed(record, undisclosed, where)
-        return Document(type_name, source, index, count, record, data_years, str(note or ""), declared_id, digest)
+        return _record(model, self.structs[type_name], self.structs, "", origin)
 
     def _mark_undisclosed(self, record: RecordValue, paths: Any, where) -> None:
         """`undisclosed: [pledges, indicative_relocations.DE]`: top-level fields, or one entry of a table."""
