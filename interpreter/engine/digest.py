@@ -48,12 +48,8 @@ def canonical_json(value: Any) -> str:
     return _string(str(value))
 
 
-def _string(text: str) -> str:
-    return _encode_string(text)
-
-
-# what json.dumps(text, ensure_ascii=False) calls for a string, without its checks of the options
-_encode_string = json.encoder.encode_basestring
+# a string as json.dumps(text, ensure_ascii=False) writes it: the function it calls, without its checks of the options
+_string = json.encoder.encode_basestring
 
 
 def content_sha256(value: Any) -> str:

@@ -354,6 +354,7 @@ class DocumentReader:
         self.member_states = member_states
         from .fastread import FastReader  # a module that builds on this one's values
         self.fast = FastReader(structs, member_states)
+        self.document_types = [n for n, s in structs.items() if s.is_document]
 
     def read(self, path: Path) -> list[Document]:
         raws = read_documents(path)
@@ -382,7 +383,7 @@ class DocumentReader:
         digest = content_sha256(data)
         data = dict(data)
         type_name = data.pop("document", None)
-        documents = [n for n, s in self.structs.items() if s.is_document]
+        documents = self.document_types
         if type_name not in documents:
             message = "the document does not say its type" if type_name is None \
                 else f"unknown document type '{type_name}'"
