@@ -290,6 +290,19 @@ def test_a_file_name_cannot_put_html_into_the_markdown_report(ammr, tmp_path, mo
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
+def test_a_value_in_a_markdown_table_cannot_put_html_into_the_report(ammr, tmp_path):
+    """Found by the long fuzz run: Python-Markdown (as MkDocs uses it) does not read \\< as an escape,
+    in a raw HTML block (<details>) either: a value in the trace became an <img onerror=...> element."""
+    example = ROOT / "examples" / "synthetic-2027" / "deduction-request-austria.yaml"
+    text = example.read_text(encoding="utf-8")
+    ground = next(line for line in text.splitlines() if line.startswith("ground:"))
+    (tmp_path / "request.yaml").write_text(text.replace(ground, 'ground: "`code` <img src=x onerror=alert(1)>"'))
+    code, out, err = ammr("explain", tmp_path / "request.yaml", "--format", "md", "--trace")
+    assert code in (1, 4, 5), err
+    html = markdown.markdown(out, extensions=["tables"])
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
 def test_text_output_shows_no_control_character(ammr, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     name = "p\x1b[31m.yaml"

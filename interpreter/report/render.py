@@ -78,7 +78,6 @@ def environment() -> jinja2.Environment:
     env.filters["md"] = md_escape
     env.filters["code"] = md_code
     env.filters["url"] = md_url
-    env.filters["fenced"] = md_fenced
     env.filters["rstrip"] = lambda text: str(text).rstrip()
     env.filters["verdict_name"] = lambda v: NAMES.get(v, v)
     env.globals["trace_lines"] = trace_lines
@@ -109,13 +108,16 @@ def _printable(value: Any) -> Any:
     return Markup(clean) if isinstance(value, Markup) else clean
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|#])")
 
 
 def md_escape(text: Any) -> str:
     """Text for Markdown: the law's and the documents' words, never read as markup (HTML, links,
     emphasis, a table's cell boundary)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    # < > & as entities: Python-Markdown (MkDocs) does not take \< as an escape, and in a table
+    # cell it let <img onerror=...> through as HTML; CommonMark reads the entities the same
+    words = " ".join(str(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", words)
 
 
 def md_code(text: Any) -> str:
@@ -133,13 +135,6 @@ def md_url(url: Any) -> str:
     """A link target: characters that would end it or start markup percent-encoded (a link the
     rules and the command line make is unchanged)."""
     return quote(str(url), safe=":/#?&=%@+,;~!$'*.-_")
-
-
-def md_fenced(lines: list[str]) -> str:
-    """Lines as a fenced code block, with a fence longer than any run of backticks in them."""
-    text = "\n".join(lines)
-    fence = "`" * max(3, max((len(run) for run in re.findall("`+", text)), default=0) + 1)
-    return f"{fence}\n{text}\n{fence}" if lines else f"{fence}\n{fence}"
 
 
 def _styler(colour: bool):

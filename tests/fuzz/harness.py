@@ -16,6 +16,7 @@ import signal
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,26 @@ from . import oracle
 from .documents import Written
 
 _CONTROL = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]")
-_INJECTED = re.compile(r"<img|<script|onerror=|href=\"javascript:", re.I)
+class _Markup(HTMLParser):
+    """The elements and attributes an HTML page really has (text that only reads like a tag, as
+    `&lt;img onerror=...&gt;` does once escaped, is not one)."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("img", "script", "iframe", "object"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"{tag} {name}={value!r}")
+
+
+def _injected(html: str) -> list[str]:
+    markup = _Markup()
+    markup.feed(html)
+    return markup.found
 
 
 class Hang(Exception):
@@ -167,9 +187,9 @@ def _through_the_reports(rules, documents, written: Written, tally: Tally) -> No
         shown = render(data, fmt)
         assert not _CONTROL.search(shown.replace("\n", "").replace("\t", "")), f"a control character in {fmt}"
     html = render(data, "html")
-    assert not _INJECTED.search(html), "HTML from the input in the HTML report"
+    assert not _injected(html), f"HTML from the input in the HTML report: {_injected(html)}"
     md = markdown.markdown(render(data, "md"), extensions=["tables"])
-    assert not _INJECTED.search(md), "HTML from the input in the Markdown report"
+    assert not _injected(md), f"HTML from the input in the Markdown report: {_injected(md)}"
     for text, exact, unit in _shown_figures(json.loads(render(data, "json"))):
         if not oracle.shown_matches(text, exact, unit):
             tally.misread.append((written.text, f"shown as {text!r}, exactly {exact} {unit}"))
