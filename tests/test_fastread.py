@@ -298,4 +298,10 @@ JSONISH = st.recursive(st.one_of(HOSTILE, st.text(alphabet=st.characters(codec=N
 @settings(deadline=None, max_examples=300)
 def test_a_documents_digest_text_is_unchanged(value):
     from interpreter.engine.digest import canonical_json
-    assert canonical_json(value) == _canonical_before(value)
+
+    def outcome(write):
+        try:
+            return write(value)
+        except (TypeError, ValueError) as error:      # keys 2 and '2' with values that do not compare
+            return type(error)
+    assert outcome(canonical_json) == outcome(_canonical_before)

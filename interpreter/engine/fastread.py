@@ -113,6 +113,8 @@ class FastReader:
 
     def _record(self, name: str) -> Structure:
         if name not in self._records:
+            # while it is made, a type that holds itself finds it through this stand-in
+            self._records[name] = lambda value, path, origin: self._records[name](value, path, origin)
             self._records[name] = self._make_record(self.structs[name])
         return self._records[name]
 
@@ -167,8 +169,7 @@ class FastReader:
 
     def _structure(self, t: T.Type, declared: A.TypeExpr | None) -> Structure:
         if isinstance(t, T.Record):
-            name = t.name
-            return lambda value, path, origin: self._record(name)(value, path, origin)
+            return self._record(t.name)
         if isinstance(t, T.Table):
             return self._table(*self._field(t.value, declared.value if isinstance(declared, A.TableType) else None))
         if isinstance(t, T.List):
@@ -176,14 +177,15 @@ class FastReader:
         return _step_aside
 
     def _table(self, scalar: Scalar | None, structure: Structure) -> Structure:
-        key = self._member_state
+        codes, any_code = self.codes, self.any_code
 
         def read(value: Any, path: str, origin: str) -> TableValue:
             if type(value) is not dict:
                 raise _StepAside
             items = {}
             for code, item in value.items():
-                key(code)
+                if type(code) is not str or not (any_code or code in codes):
+                    raise _StepAside
                 if item is not None:                   # a null entry is no entry, as in the slow path
                     items[code] = scalar(item) if scalar is not None else structure(item, f"{path}[{code}]", origin)
             return TableValue(items, path, origin)
