@@ -294,8 +294,8 @@ JSONISH = st.recursive(st.one_of(HOSTILE, st.text(alphabet=st.characters(codec=N
                                                                inner, max_size=3)), max_leaves=12)
 
 
-@given(JSONISH)
-@settings(deadline=None, max_examples=300)
+@given(st.one_of(JSONISH, st.dictionaries(st.text(max_size=4), JSONISH, max_size=4)))
+@settings(deadline=None, max_examples=600)
 def test_a_documents_digest_text_is_unchanged(value):
     from interpreter.engine.digest import canonical_json
 
