@@ -20,8 +20,8 @@ from typing import Any
 from ..language import ir
 from ..language import syntax as A
 from ..language import typesys as T
-from .documents import UNDISCLOSED, ListValue, RecordValue, TableValue
 from .reading import FIRST_YEAR, LAST_YEAR, MAX_DIGITS, too_long
+from .records import UNDISCLOSED, ListValue, RecordValue, TableValue
 
 LIMIT = 10 ** MAX_DIGITS          # an int below it in magnitude has at most MAX_DIGITS digits (reading.too_long)
 
