@@ -253,7 +253,7 @@ class RuleSet:
         "cumulative"}); a reading or value the rules do not have raises `Failed`."""
         documents = tuple(documents)
         _one_document_per_id(documents)
-        chosen = self.readings_chosen(readings or {})
+        chosen = self.readings_chosen(readings) if readings else {}     # none chosen: nothing to check
         years, reasons = {}, {}
         for name, table in self.tables.items():
             stated = {d.data_years[name]: d for d in documents if name in d.data_years}

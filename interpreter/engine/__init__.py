@@ -4,7 +4,10 @@ Takes a checked `Program` (interpreter.language), the documents of a case and th
 the rule set declares; gives one `Outcome` per requirement and instance, each with its verdict,
 missing facts and trace. In pipeline order:
 
-    documents.py       document files and mappings -> validated records (pydantic models from the rules)
+    documents.py       document files and mappings -> validated records
+    records.py         the records, tables and lists of a document at run time
+    fastread.py        the fast path: a well-formed document's values -> records, by closures per type
+    models.py          the slow path: pydantic models from the rules, which say what is wrong and where
     digest.py          SHA-256 of a document's content and of a rule set's files (what a result names)
     reference_data.py  the datasets the rules declare (Eurostat tables), read from the rules folder
     supplied_data.py   reference data a user supplies instead (another vintage, who participates)

@@ -24,11 +24,22 @@ from typing import Any
 
 def canonical_json(value: Any) -> str:
     """The value as canonical JSON text: what a document's digest is taken over."""
+    if _plain(value):
+        return _ENCODER.encode(value)
+    return _canonical(value)
+
+
+def _canonical(value: Any) -> str:
+    kind = type(value)                    # the common exact types first: a document is read on every check
+    if kind is str:
+        return _string(value)
+    if kind is int:
+        return str(value)
     if isinstance(value, dict):
         items = sorted((str(k), v) for k, v in value.items())
-        return "{" + ",".join(f"{_string(k)}:{canonical_json(v)}" for k, v in items) + "}"
+        return "{" + ",".join(f"{_string(k)}:{_canonical(v)}" for k, v in items) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ",".join(canonical_json(v) for v in value) + "]"
+        return "[" + ",".join(_canonical(v) for v in value) + "]"
     if value is None or isinstance(value, bool):
         return json.dumps(value)
     if isinstance(value, int):
@@ -43,8 +54,38 @@ def canonical_json(value: Any) -> str:
     return _string(str(value))
 
 
-def _string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+# a string as json.dumps(text, ensure_ascii=False) writes it: the function it calls, without its checks of the options
+_string = json.encoder.encode_basestring
+
+# For the values _plain lets through, the standard library's C encoder writes the text _canonical
+# writes, in a third of the time: keys sorted (all strings, so sorted as _canonical sorts them),
+# strings by the same function, ints, true/false/null, and dates by `default`. Most documents are
+# of these, and a document is hashed on every check.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+                            default=lambda v: v.isoformat())
+_PLAIN_TYPES = frozenset({str, int, bool, type(None), date, datetime})
+_PLAIN_NODES = 1_000_000                    # past it (a cycle, say), _canonical decides, as before
+
+
+def _plain(value: Any) -> bool:
+    """Only dicts with string keys, lists, tuples, strings, ints, booleans, None and dates, exactly."""
+    stack, count = [value], 0
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        count += 1
+        if count > _PLAIN_NODES:
+            return False
+        if kind is dict:
+            for key in item:
+                if type(key) is not str:
+                    return False
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        elif kind not in _PLAIN_TYPES:
+            return False
+    return True
 
 
 def content_sha256(value: Any) -> str:
