@@ -270,14 +270,15 @@ def display_path(path: Path) -> Path:
 # ------------------------------------------------------------------ explain and render
 
 def explain(rules: RuleSet, result: Result, *, traces: bool = False, docs_url: str | None = None,
-            pool: bool = True) -> dict[str, Any]:
+            pool: bool = True, lang: str = "en") -> dict[str, Any]:
     """The `ammr-check/1` document of a result as plain data: every verdict with its citation,
     reason, values and (with `traces`) its trace, the remedies of each non-compliance, and links to
-    the reference docs under `docs_url` (default: the site/ folder `mkdocs build` writes). With
+    the reference docs under `docs_url` (default: the site/ folder `mkdocs build` writes) and to
+    EUR-Lex in the language `lang` (one of the 24 official languages, "en" by default). With
     `pool`, when the documents hold a Commission proposal or a Council act, the pool report is
-    added under "pool" (`ammr check` does so, `ammr explain` does not)."""
+    added under "pool"."""
     data = view(result, rules, traces=traces, remedies=remedy.find(rules, result),
-                docs_url=DEFAULT_DOCS if docs_url is None else docs_url)
+                docs_url=DEFAULT_DOCS if docs_url is None else docs_url, lang=lang)
     report = pool_report(rules, result) if pool else None
     return {**data, "pool": report} if report else data
 

@@ -14,6 +14,7 @@ import click
 from ..api import Result, RuleSet, display_path
 from ..engine.parameters import parameter_values
 from ..language.diagnostics import Failed
+from ..report import links
 from ..tools.files import write_atomic
 from . import EXIT_RULES, EXIT_USAGE, Exit
 
@@ -83,6 +84,19 @@ years_option = click.option("--data-year", "data_years", multiple=True, metavar=
 set_option = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
                            help="Set a parameter of the rules for this check, written as in a document, "
                                 "e.g. date_of_application=2026-06-12 (the output says it was set).")
+
+
+def _language(ctx, param, value: str) -> str:
+    try:
+        return links.language(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+lang_option = click.option("--lang", "lang", default=links.DEFAULT_LANGUAGE, show_default=True, metavar="XX",
+                           callback=_language,
+                           help="Language of the links to the Regulation on EUR-Lex: one of the 24 official "
+                                "languages (" + " ".join(links.LANGUAGES) + ").")
 colour_option = click.option("--color/--no-color", "colour", default=None,
                               help="Colour the verdicts (default: when writing to a terminal).")
 

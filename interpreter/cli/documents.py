@@ -19,6 +19,7 @@ from .common import (
     colour_option,
     emit,
     format_option,
+    lang_option,
     prepare_rules,
     rules_option,
     set_option,
@@ -33,13 +34,14 @@ from .common import (
 @format_option
 @years_option
 @set_option
+@lang_option
 @colour_option
-def check(paths, rules_dir, fmt, data_years, settings, colour) -> None:
+def check(paths, rules_dir, fmt, data_years, settings, lang, colour) -> None:
     """Check documents (YAML or JSON files, or folders of them) and print a verdict,
     citation, reason and remedy for every applicable requirement."""
     rules = prepare_rules(rules_dir, fmt)
     result = checked_result(rules, paths, data_years, fmt, settings)
-    data = explain_result(rules, result, traces=False, docs_url=DEFAULT_DOCS, pool=True)
+    data = explain_result(rules, result, traces=False, docs_url=DEFAULT_DOCS, pool=True, lang=lang)
     coloured = use_colour(colour) and fmt == "text"
     click.echo(render(data, "json" if fmt == "json" else "check", colour=coloured), nl=False, color=coloured)
     raise Exit(result.exit_code)
@@ -53,17 +55,20 @@ def check(paths, rules_dir, fmt, data_years, settings, colour) -> None:
                                       "printable file) or json (schema ammr-check/1).")
 @years_option
 @set_option
+@lang_option
 @colour_option
 @click.option("--requirement", "only", multiple=True, metavar="ID", help="Explain only these requirements.")
 @click.option("--docs-url", metavar="URL",
-              help="Root of the built reference docs the citations link to (default: the site/ folder "
-                   "that `mkdocs build` writes, relative to where the output is written).")
+              help="Root of the reference docs the citations link to: the published site's URL, or the "
+                   "folder `mkdocs build` writes (default: site/, relative to where the output is written; "
+                   "links into a folder name each page's index.html, so that they work opened from disk).")
 @click.option("--trace", "with_trace", is_flag=True,
               help="Add the full trace of every verdict: each value computed, with its parts (in html, folded away).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
-def explain(paths, rules_dir, fmt, data_years, settings, colour, only, docs_url, with_trace, output) -> None:
+def explain(paths, rules_dir, fmt, data_years, settings, lang, colour, only, docs_url, with_trace, output) -> None:
     """Explain every verdict: the provision quoted and linked, the values used with their sources,
-    interpretations, exceptions considered, and for a non-compliance the remedy."""
+    interpretations, exceptions considered, and for a non-compliance the remedy; after the summary,
+    the pool report when the documents hold a Commission proposal or a Council act."""
     rules = prepare_rules(rules_dir, "json" if fmt == "json" else "text")
     known = {r.name for r in rules.program.requirements}
     for name in only:
@@ -73,7 +78,7 @@ def explain(paths, rules_dir, fmt, data_years, settings, colour, only, docs_url,
     result = checked_result(rules, paths, data_years, "json" if fmt == "json" else "text", settings)
     if only:
         result = Result(result.case, tuple(o for o in result.outcomes if o.requirement in only))
-    data = explain_result(rules, result, traces=with_trace, docs_url=_docs_url(docs_url, output), pool=False)
+    data = explain_result(rules, result, traces=with_trace, docs_url=_docs_url(docs_url, output), lang=lang)
     coloured = use_colour(colour) and fmt == "text" and not output
     emit(render(data, fmt, colour=coloured), output, coloured)
     raise Exit(result.exit_code)

@@ -16,7 +16,7 @@ from typing import Any
 import click
 import jinja2
 
-from .view import MARKS
+from .view import MARKS, MEANINGS
 
 COLOURS = {"compliant": "green", "non_compliant": "red", "insufficient_information": "yellow",
            "needs_assessment": "cyan", "not_applicable": "bright_black"}
@@ -32,7 +32,30 @@ def render_explanation(data: dict[str, Any], fmt: str, colour: bool = False) -> 
         return render_json(data)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}': one of text, md, html, json")
-    return environment().get_template(FORMATS[fmt]).render(v=data, verdict=_styler(colour and fmt == "text"))
+    return environment().get_template(FORMATS[fmt]).render(v=data, verdict=_styler(colour and fmt == "text"),
+                                                            printed=Printed())
+
+
+class Printed:
+    """What the printed report has shown so far. On paper a link cannot be followed, so each
+    target is numbered once, in the order the report first shows it, its number printed beside the
+    link and the targets listed at the end; and a provision quoted in full once is not quoted again."""
+
+    def __init__(self):
+        self.targets: list[str] = []
+        self._quoted: set[str] = set()
+
+    def link(self, url: str) -> int:
+        """The link's number in the list at the end."""
+        if url not in self.targets:
+            self.targets.append(url)
+        return self.targets.index(url) + 1
+
+    def quoted_before(self, anchor: str) -> bool:
+        """Whether the provision was quoted before (and note that it is quoted now)."""
+        before = anchor in self._quoted
+        self._quoted.add(anchor)
+        return before
 
 
 def render_explain(data: dict[str, Any], colour: bool = False) -> str:
@@ -59,8 +82,10 @@ def environment() -> jinja2.Environment:
     env.filters["md"] = md_escape
     env.filters["rstrip"] = lambda text: str(text).rstrip()
     env.filters["verdict_name"] = lambda v: NAMES.get(v, v)
+    env.filters["unitless"] = unitless
     env.globals["trace_lines"] = trace_lines
     env.globals["marks"] = MARKS
+    env.globals["meanings"] = MEANINGS
     return env
 
 
@@ -70,6 +95,12 @@ def _wrap(text: str, indent: int, width: int = 100, first: int | None = None) ->
     start = indent if first is None else first
     return textwrap.fill(" ".join(str(text).split()), width=width, initial_indent="x" * start,
                          subsequent_indent=" " * indent, break_on_hyphens=False, break_long_words=False)[start:]
+
+
+def unitless(text: str) -> str:
+    """A figure without its unit, for a table whose heading names it: "≈ EUR 1 200.50" -> "≈ 1 200.50",
+    "21 000 persons" -> "21 000"."""
+    return re.sub(r"EUR |\s+persons?\b", "", str(text))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
