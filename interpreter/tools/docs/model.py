@@ -63,6 +63,12 @@ class RuleDoc:
         return "rule-" + re.sub(r"[^a-z0-9_]+", "-", self.name.lower()).strip("-")
 
     @property
+    def heading(self) -> str:
+        """What the rule is called for a reader: its title (or description), else its name in words."""
+        words = self.title or self.name.replace("_", " ")
+        return words[:1].upper() + words[1:]
+
+    @property
     def home(self) -> Citation:
         return self.citations[0]
 
