@@ -76,3 +76,75 @@ def test_schema_follows_the_rules(rules):
     assert schema["additionalProperties"] is False
     keys = props["pledges"]["anyOf"][0]["propertyNames"]["enum"]
     assert "DE" in keys and "EL" in keys and "GR" not in keys
+
+
+# ------------------------------------------------------------------ figures as people write them
+
+PLEDGE = {"document": "MemberStatePledge", "member_state": "NL", "pool_year": 2026,
+          "pledge": {"relocations": 800, "financial_contributions": "40000000"}}
+
+
+@pytest.mark.parametrize("written, said", [
+    ("EUR 40 million", "`EUR 40 million` is not an amount: write 40000000 (EUR, up to two decimals)"),
+    ("40 million", "`40 million` is not an amount: write 40000000 (EUR, up to two decimals)"),
+    ("€ 6.5 million", "`€ 6.5 million` is not an amount: write 6500000 (EUR, up to two decimals)"),
+    ("40000000 EUR", "`40000000 EUR` is not an amount: write 40000000 (EUR, up to two decimals)"),
+    ("6,500,000", "`6,500,000` groups thousands with commas: write 6500000 (EUR, up to two decimals)"),
+    ("6 500 000", "`6 500 000` groups thousands with spaces: write 6500000 (EUR, up to two decimals)"),
+    ("6.500.000", "`6.500.000` groups thousands with dots: write 6500000 (EUR, up to two decimals)"),
+    ("6\u202f500\u202f000", "`6 500 000` groups thousands with spaces: write 6500000 (EUR, up to two decimals)"),
+    ("6'500'000", "`6'500'000` groups thousands with apostrophes: write 6500000 (EUR, up to two decimals)"),
+    ("1234,56", "`1234,56` has a decimal comma: write 1234.56 (EUR, up to two decimals)"),
+    ("6.500.000,50", "`6.500.000,50` groups thousands with dots and has a decimal comma: write 6500000.50"),
+    ("6,500", "`6,500` is ambiguous: a decimal comma (6.50) or a thousands separator (6500)? write the one meant, "
+              "6.50 or 6500"),
+    ("6.500", "`6.500` is ambiguous: a decimal point (6.50) or a thousands separator (6500)?"),
+])
+def test_an_amount_written_as_people_write_it_is_named_never_read(rules, written, said):
+    data = json.loads(json.dumps(PLEDGE))
+    data["pledge"]["financial_contributions"] = written
+    with pytest.raises(Failed) as failure:
+        rules.document(data, "pledge.json")
+    [d] = failure.value.diagnostics
+    assert d.code == "D023" and d.message.startswith("pledge.financial_contributions: " + said), d.message
+    assert "Input should be" not in d.message
+
+
+@pytest.mark.parametrize("written, said", [
+    ("4,555", "`4,555` groups thousands with a comma: write 4555 (persons, a whole number)"),
+    ("1,000", "`1,000` is ambiguous: a decimal comma (1) or a thousands separator (1000)? write the one meant, "
+              "1 or 1000 (persons, a whole number)"),
+    ("1 000", "`1 000` groups thousands with spaces: write 1000 (persons, a whole number)"),
+    ("30 thousand", "`30 thousand` is not a number of persons: write 30000 (persons, a whole number)"),
+    ("800 persons", "`800 persons` is not a number of persons: write 800 (persons, a whole number)"),
+])
+def test_a_number_of_persons_written_as_people_write_it_is_named(rules, written, said):
+    data = json.loads(json.dumps(PLEDGE))
+    data["pledge"]["relocations"] = written
+    with pytest.raises(Failed) as failure:
+        rules.document(data, "pledge.json")
+    assert [d.message for d in failure.value.diagnostics] == ["pledge.relocations: " + said]
+
+
+def test_plain_figures_and_other_mistakes_are_left_as_they_were(rules):
+    """What is a plain figure is read; what is not a figure at all keeps the type check's message."""
+    data = json.loads(json.dumps(PLEDGE))
+    data["pledge"]["financial_contributions"] = "6500000.50"
+    assert rules.document(data, "pledge.json").record.fields["pledge"].fields["financial_contributions"] \
+        == Fraction(650000050, 100)
+    for written, code in (("thirty thousand", "D022"), ("600000000.005", "D022")):
+        data["pledge"]["financial_contributions"] = written
+        with pytest.raises(Failed) as failure:
+            rules.document(data, "pledge.json")
+        assert [d.code for d in failure.value.diagnostics] == [code], written
+
+
+def test_a_figure_with_a_separator_in_a_yaml_file_is_pointed_at(rules, tmp_path):
+    path = tmp_path / "pledge.yaml"
+    path.write_text("document: MemberStatePledge\nmember_state: NL\npool_year: 2026\npledge:\n"
+                    "  relocations: 800\n  financial_contributions: EUR 40 million\n", encoding="utf-8")
+    with pytest.raises(Failed) as failure:
+        rules.read([path])
+    [d] = failure.value.diagnostics
+    assert (d.span.line, d.span.column) == (6, 28)
+    assert "`EUR 40 million` is not an amount: write 40000000 (EUR, up to two decimals)" in failure.value.render()

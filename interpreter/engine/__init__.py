@@ -5,6 +5,7 @@ the rule set declares; gives one `Outcome` per requirement and instance, each wi
 missing facts and trace. In pipeline order:
 
     documents.py       document files and mappings -> validated records (pydantic models from the rules)
+    amounts.py         figures written as people write them ("EUR 40 million", "6,500,000"): named, never read
     reference_data.py  the datasets the rules declare (Eurostat tables), read from the rules folder
     calendar.py        Art 75 time limits over dates, with the calendar of official holidays
     values.py          a value of a rules type read from text (`--set`, `--vary`)

@@ -33,6 +33,7 @@ from ..language import ir
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..language.syntax import Span
+from . import amounts
 
 RESERVED = {
     "document": "the document type, e.g. CommissionProposal",
@@ -145,8 +146,18 @@ def _to_fraction(value: Any) -> Fraction:
     raise ValueError("expected a share such as 1/3, 0.25 or 25 %")
 
 
+def _amount_as_written(value: Any) -> Any:
+    """An amount that reads two ways is refused, not read one way: "6.500" may be EUR 6.50 or
+    EUR 6 500 (the reader's message names both, amounts.py)."""
+    if isinstance(value, (str, Decimal)) and not isinstance(value, bool):
+        said = amounts.misread(str(value), amounts.EUR)
+        if said is not None:
+            raise ValueError(said)
+    return value
+
+
 Persons = Annotated[StrictInt, Field(ge=0, description="a whole number of persons")]
-Money = Annotated[Decimal, BeforeValidator(_no_float),
+Money = Annotated[Decimal, BeforeValidator(_amount_as_written), BeforeValidator(_no_float),
                   Field(ge=0, decimal_places=2, description="an amount in EUR, at most two decimals"),
                   # stated here rather than left to pydantic, whose rendering of Decimal varies by version
                   WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0},
@@ -486,14 +497,40 @@ class DocumentReader:
             place = loc[:-1] + ("<key>",) if is_key else loc
             shown = ".".join(str(p) for p in (loc[:-1] if is_key else loc))
             return Diagnostic("D021", f"{shown}: '{bad}' is not a member state code", where(place), hint)
+        figure = self._figure_as_people_write_it(error, type_name, loc)
+        if figure is not None:
+            return Diagnostic("D023", f"{field_path}: {figure}", where(_trim(loc)),
+                              "a document gives a figure as digits alone, with a point before any decimals")
         message = error["msg"]
         hint = _HINTS.get(kind, "")
         if kind.startswith("decimal") and "decimal places" in message:
             hint = "amounts in EUR have at most two decimals"
         return Diagnostic("D022", f"{field_path}: {message}", where(_trim(loc)), hint)
 
+    def _figure_as_people_write_it(self, error: Any, type_name: str, loc: tuple) -> str | None:
+        """"EUR 40 million", "6,500,000", "1234,56" given for an amount or a number of persons: what
+        was written, named, and the figure to write (amounts.py); never read as a figure."""
+        written = error.get("input")
+        if isinstance(written, bool) or not isinstance(written, (str, Decimal)):
+            return None
+        t = self._type_at(type_name, _trim(loc))
+        unit = {T.EUR.dim: amounts.EUR, T.PERSONS.dim: amounts.PERSONS}.get(t.dim) \
+            if isinstance(t, T.Quantity) else None
+        return amounts.misread(str(written), unit) if unit else None
+
     def _struct_at(self, type_name: str, loc: tuple) -> ir.StructSpec | None:
+        """The record type holding the place `loc` (the last one the path passes through)."""
         spec = self.structs.get(type_name)
+        for end in range(len(loc) + 1):
+            t = self._type_at(type_name, loc[:end])
+            if t is None:
+                return spec if end == len(loc) else None
+            if isinstance(t, T.Record):
+                spec = self.structs.get(t.name)
+        return spec
+
+    def _type_at(self, type_name: str, loc: tuple) -> T.Type | None:
+        """The type of the value at `loc` in a document of type `type_name` (None: no such place)."""
         t: T.Type | None = T.Record(type_name, True)
         for part in loc:
             if isinstance(t, T.Record):
@@ -504,7 +541,7 @@ class DocumentReader:
                 t = t.value if isinstance(t, T.Table) else t.item
             else:
                 return None
-        return self.structs.get(t.name) if isinstance(t, T.Record) else spec
+        return t
 
 
 def _trim(loc: tuple) -> tuple:
