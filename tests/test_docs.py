@@ -62,8 +62,8 @@ def test_rules_appear_under_the_paragraph_they_cite(files):
 def test_reference_key_matches_the_engine(rules, files):
     page = files["generated_docs/reference-key.md"]
     case = rules.case([])
-    rows = re.findall(r"^\| ([A-Z]{2}) [^|]+\|[^|]+\|[^|]+\| <abbr title=\"(\d+/\d+)\"><span class=\"num\">([\d.]+) %</span>"
-                      r"</abbr>", page, re.M)
+    rows = re.findall(r"^\| ([A-Z]{2}) [^|]+\|[^|]+\|[^|]+\| <abbr title=\"(\d+/\d+)\">"
+                      r"<span class=\"num\">([\d.]+) %</span></abbr>", page, re.M)
     assert [code for code, _, _ in rows] == list(rules.program.participating)
     for code, exact, shown in rows:
         share = rules.value(case, "share", (code,))
@@ -171,8 +171,8 @@ def test_article_pages_have_no_stray_lines_and_name_rules_by_their_titles(files)
     page = files["generated_docs/articles/art-12.md"]
     assert "### At least 30 000 relocations { #rule-proposal_minimum_relocations }" in page
     assert "Requirement `proposal_minimum_relocations` · cites [Art. 12(2)(a)](#art-12-2-s1-a)" in page
-    assert "Rules citing this paragraph: [Proposal submitted together with the Report](#rule-proposal_together_with_report)." \
-        in page
+    assert "Rules citing this paragraph: [Proposal submitted together with the Report]" \
+           "(#rule-proposal_together_with_report)." in page
     assert '<a href="https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=OJ:L_202401351#art_12">' in page
 
 
@@ -226,8 +226,8 @@ SCREENSHOTS = Path(os.environ.get("AMMR_SCREENSHOTS") or ROOT / ".screenshots")
 @pytest.mark.browser(driver=True)
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("page", ["articles/art-12/index.html", "articles/annex-1/index.html", "reference-key/index.html",
-                                  "coverage/index.html"])
+@pytest.mark.parametrize("page", ["articles/art-12/index.html", "articles/annex-1/index.html",
+                                  "reference-key/index.html", "coverage/index.html"])
 def test_pages_read_at_phone_and_desktop_widths(site, page, width, chrome):
     """Screenshots at a phone's and a desktop's width (kept under .screenshots/, or $AMMR_SCREENSHOTS, to
     look at); in the page: no interpretation text or rule source behind a horizontal scrollbar, and no

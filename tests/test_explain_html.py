@@ -193,7 +193,8 @@ def report_beside_site(tmp_path_factory):
     assert built.returncode == 0, built.stderr[-3000:]
     report = folder / "report-2026.html"
     with contextlib.chdir(ROOT):
-        code = cli.run(cli.main, ["explain", "examples/2026", "--format", "html", "-o", str(report), "--docs-url", "site"])
+        code = cli.run(cli.main, ["explain", "examples/2026", "--format", "html", "-o", str(report),
+                                  "--docs-url", "site"])
     assert code == 1 and report.is_file()
     return report
 
@@ -235,6 +236,7 @@ def test_the_2026_report_prints_on_at_most_15_a4_pages(report_beside_site, tmp_p
     assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
     data = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page\b", data))
-    sizes = {tuple(round(float(x)) for x in m) for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)}
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    sizes = {tuple(round(float(x)) for x in box) for box in boxes}
     assert sizes == {(595, 842)}                                 # A4 portrait, in points
     assert 5 <= pages <= 15, f"{pages} pages"
