@@ -49,11 +49,6 @@ def docs_url(citation, base: str = "") -> str:
     return f"{_root(base)}articles/{page_name(citation)}/{_index(base)}#{citation.anchor()}"
 
 
-def site_url(page: str, base: str = "") -> str:
-    """A page of the built site that is not an article ("coverage", "interpretations")."""
-    return f"{_root(base)}{page}/{_index(base)}"
-
-
 def published(base: str) -> bool:
     """Whether `base` is a site served over HTTP, where a folder URL serves its index.html."""
     return urlsplit(base).scheme in ("http", "https")
