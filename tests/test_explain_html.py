@@ -240,3 +240,23 @@ def test_the_2026_report_prints_on_at_most_15_a4_pages(report_beside_site, tmp_p
     sizes = {tuple(round(float(x)) for x in box) for box in boxes}
     assert sizes == {(595, 842)}                                 # A4 portrait, in points
     assert 5 <= pages <= 15, f"{pages} pages"
+
+
+@pytest.mark.parametrize("case", ["examples-2026", "examples-synthetic-2027"])
+def test_it_reads_on_a_phone(browser, case):
+    """At 390 px nothing of the summary or of a verdict runs off the side; only the pool table scrolls,
+    in its own box."""
+    open_report(browser, case)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        measured = browser.execute_script("""
+            return {page: [document.documentElement.scrollWidth, innerWidth],
+                    wide: [...document.querySelectorAll('article.outcome, article.outcome dd, article.outcome table, '
+                                                        + 'header table, #summary, #summary table, .legend')]
+                        .filter(e => e.scrollWidth > e.clientWidth + 1)
+                        .map(e => (e.closest('article') || e).id || e.className)};""")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert measured["page"][0] <= measured["page"][1]
+    assert measured["wide"] == []
