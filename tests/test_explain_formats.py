@@ -492,3 +492,18 @@ def test_the_schema_describes_all_five_verdicts():
     description = schema["$defs"]["verdict"]["description"]
     for verdict in schema["$defs"]["verdict"]["enum"]:
         assert f"{verdict}: " in description
+
+
+def test_a_result_stored_before_these_words_still_renders():
+    """The portal keeps every version of a result and shows it again: one stored before the words,
+    the rule's conditions and the pool in explanations were added renders, without them."""
+    from interpreter import render
+    from interpreter.portal.pages import with_groups
+    data = json.loads(output_of("boundaries", "explain.json"))
+    for o in data["outcomes"]:
+        del o["checked"], o["rule"]["when"], o["rule"]["requires"]
+    for key in ("pool", "language"):
+        data.pop(key, None)
+    del data["act"]["eur_lex"]
+    page = render(with_groups(data), "html")
+    assert "At least 30 000 relocations" in page and 'id="pool"' not in page
