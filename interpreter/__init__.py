@@ -5,7 +5,7 @@ the calendar they declare), then read and evaluate as many cases as you like:
 
     from interpreter import EXIT_CODES, RuleSet, explain, render
 
-    rules = RuleSet.prepare()                          # rules/ by default, or RuleSet.prepare("my-rules/")
+    rules = RuleSet.prepare()                          # the installed rules, or RuleSet.prepare("my-rules/")
     for folder in ("examples/2026", "examples/synthetic-2027"):
         result = rules.check([folder])                 # read + case + evaluate in one call
         print(result.overall, EXIT_CODES[result.overall])
@@ -17,6 +17,9 @@ data_years, parameters)` a `Case`, `rules.evaluate(case)` a `Result` of `Outcome
 `VERDICTS`, or "not_applicable"); `rules.value(case, name, args)` the value of one definition (a
 `Missing` when a fact is missing); `rules.schema(type_name)` a document type's JSON Schema. A rule
 file or document that is wrong raises `Failed`, whose `diagnostics` are positioned `Diagnostic`s.
+Every `explain()` ends with the audit record (member "audit"): the tool, the SHA-256 of the rule set
+(`rules.fingerprint`), the parameters and data in force, each document's content hash, the time.
+Without a folder, `RuleSet.prepare()` takes $AMMR_RULES, else the rules installed with the package.
 
 Importing this package is cheap: each name is imported on first use.
 """

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .engine.calendar import Holidays, load_calendar
+from .engine.digest import Fingerprint, fingerprint, name_in
 from .engine.documents import Document, DocumentReader, discover
 from .engine.evaluate import Case, Evaluator
 from .engine.outcomes import NOT_APPLICABLE, SEVERITY, Outcome
@@ -32,10 +36,8 @@ from .language.diagnostics import Diagnostic, Failed
 from .language.law import Law
 from .report import pool, remedy
 from .report.pool import pool_report, render_pool
-from .report.render import render_check, render_explanation
+from .report.render import render_audit, render_check, render_explanation
 from .report.view import DEFAULT_DOCS, view
-
-DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
 
 # The reports the rule set's users show, and the figures each shows: the checker holds the rules'
 # `report` declarations to them, so that a definition a report needs cannot be renamed silently.
@@ -43,14 +45,48 @@ REPORTS = {pool.REPORT: pool.FIGURES}
 EXIT_CODES = {"compliant": 0, "non_compliant": 1, "insufficient_information": 4, "needs_assessment": 5}
 
 
+RULES_VARIABLE = "AMMR_RULES"
+TIME_VARIABLE = "AMMR_CHECKED_AT"
+
+
+def shipped_rules() -> Path:
+    """The rule set installed with the package (the package `interpreter.ruleset`: the folder
+    rules/ of the project, which an editable install maps to the checkout's rules/)."""
+    return Path(str(resources.files("interpreter.ruleset")))
+
+
 def rules_directory() -> Path:
-    return Path(os.environ.get("AMMR_RULES") or DEFAULT_RULES)
+    """The rule set a command uses when none is named with --rules: $AMMR_RULES, else the shipped one."""
+    return Path(os.environ.get(RULES_VARIABLE) or shipped_rules())
+
+
+def scenario_folders(rules: Path) -> tuple[Path, Path]:
+    """Where the scenario tests of a rule set are: its own scenarios/ folder (the rule set installed
+    with the package carries them there), else tests/scenarios/ beside it (the project's layout)."""
+    return rules / "scenarios", rules.parent / "tests" / "scenarios"
+
+
+def check_time() -> datetime:
+    """The time of a check, in UTC to the second: now, or $AMMR_CHECKED_AT (ISO 8601), so that
+    outputs can be reproduced byte for byte (the golden files, a comparison with the portal)."""
+    given = os.environ.get(TIME_VARIABLE)
+    if not given:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        moment = datetime.fromisoformat(given.strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise Failed([Diagnostic("U001", f"{TIME_VARIABLE}='{given}' is not a time with its offset from UTC",
+                                 A.Span(TIME_VARIABLE, 1, 1, 1, 1), "e.g. 2026-01-01T12:00:00Z, or leave it unset")])
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 @dataclass(frozen=True)
 class Result:
     case: Case
     outcomes: tuple[Outcome, ...]
+    checked_at: datetime = field(default_factory=check_time)
 
     @property
     def applicable(self) -> tuple[Outcome, ...]:
@@ -90,30 +126,50 @@ class RuleSet:
         self._shared: dict = {}          # data-only definitions, reused across cases with the same data years
         self._compiled: Any = None       # the compiled engine's program (engine/compiled/), built on first use
 
+    @cached_property
+    def fingerprint(self) -> Fingerprint:
+        """The SHA-256 of every file the rule set was prepared from (rule files, law text, reference
+        data, calendar), and of their listing: the identity of the rules in a result's audit record.
+        Taken when first asked for; a long-running program asks at once (the portal does)."""
+        return fingerprint(self.directory, rule_set_files(self.directory, self.program))
+
+    @property
+    def shown_directory(self) -> str:
+        """The rules folder as messages show it (relative to the working folder when inside it)."""
+        return display_path(self.directory).as_posix()
+
+    def file_in_rules(self, file: str) -> str:
+        """A file the rules name (`file "data/x.csv"`) as the fingerprint lists it."""
+        return name_in(self.directory, self.directory / file)
+
     # -------------------------------------------------------------- prepare
     @classmethod
     def prepare(cls, directory: str | Path | None = None, extra: Iterable[str | Path] = (),
-                cache: bool = False) -> RuleSet:
+                cache: bool = False, texts: Mapping[Path, str] | None = None) -> RuleSet:
         """Parse and check every rule file of `directory` (and the `extra` files, checked together
         with them). Raises `Failed` with all errors. With `cache`, a rule set prepared before
-        from the same files is read back from disk instead (see cache.py)."""
+        from the same files is read back from disk instead (see cache.py). `texts` are the texts
+        of some of the files as an editor holds them (by resolved path), read instead of the files."""
         directory = Path(directory) if directory is not None else rules_directory()
         files = sorted(directory.glob("*.rules")) + [Path(p) for p in extra]
         if not files:
             raise Failed([Diagnostic("E003", f"no rule files (*.rules) in {directory}",
                                      A.Span(str(directory), 1, 1, 1, 1),
-                                     "point --rules at the project's rules/ folder")])
+                                     "point --rules (or $AMMR_RULES) at a folder of rule files, or leave both out "
+                                     "for the rules installed with ammr")])
         shown = [display_path(path) for path in files]
-        if cache:
+        texts = texts or {}
+        if cache and not texts:
             name = prepared.key(directory, shown)
             found = prepared.load(name)
             if found is not None:
                 return cls(directory, *found)
-        from .language.parse import parse_file  # Lark is imported only when the rules are parsed
+        from .language.parse import parse_file, parse_text  # Lark is imported only when the rules are parsed
         parsed, problems = [], []
         for path in shown:
             try:
-                parsed.append(parse_file(path))
+                held = texts.get(path.resolve())
+                parsed.append(parse_file(path) if held is None else parse_text(held, str(path)))
             except Failed as failure:
                 problems.append(failure)
         if problems:
@@ -127,10 +183,8 @@ class RuleSet:
         holidays = load_calendar(calendar.name, _data_file(directory, calendar.decl),
                                  _shown_file(directory, calendar.decl)) \
             if calendar is not None else None
-        if cache:
-            read = [p for p in sorted(law_folder.rglob("*")) if p.is_file()] + \
-                   [directory / spec.decl.file for spec in program.datasets.values()] + \
-                   ([directory / calendar.decl.file] if calendar is not None else [])
+        if cache and not texts:
+            read = [p for p in sorted(law_folder.rglob("*")) if p.is_file()] + data_files(directory, program)
             prepared.store(name, program, tables, holidays, read)
         return cls(directory, program, tables, holidays)
 
@@ -152,9 +206,10 @@ class RuleSet:
                          {k: v for f in problems for k, v in f.sources.items()})
         return tuple(documents)
 
-    def document(self, data: dict, source: str = "<data>") -> Document:
-        """Validate one document given as a Python mapping (as parsed from YAML or JSON)."""
-        return self.reader.from_data(data, source)
+    def document(self, data: dict, source: str = "<data>", positions: dict | None = None) -> Document:
+        """Validate one document given as a Python mapping (as parsed from YAML or JSON). `positions`
+        says where each value is written (path -> Span), for errors that point there."""
+        return self.reader.from_data(data, source, positions=positions)
 
     def schema(self, type_name: str) -> dict:
         return self.reader.models.schema(type_name)
@@ -164,6 +219,7 @@ class RuleSet:
              parameters: dict[str, Any] | None = None) -> Case:
         """Gather the facts, and fix the reference-data year of each dataset (and why)."""
         documents = tuple(documents)
+        _one_document_per_id(documents)
         years, reasons = {}, {}
         for name, table in self.tables.items():
             stated = {d.data_years[name]: d for d in documents if name in d.data_years}
@@ -211,6 +267,15 @@ class RuleSet:
         return self.evaluate(self.case(self.read(paths), data_years, parameters), trace)
 
 
+def _one_document_per_id(documents: tuple[Document, ...]) -> None:
+    """Two documents may not declare the same id: results name each document by it."""
+    first: dict[str, Document] = {}
+    for d in documents:
+        if d.declared_id and first.setdefault(d.declared_id, d) is not d and first[d.declared_id].sha256 != d.sha256:
+            raise Failed([Diagnostic("D041", f"'{d.declared_id}' is the id of {first[d.declared_id].label} too",
+                                     A.Span(d.source, 1, 1, 1, 1), "give each document its own id")])
+
+
 def _reference(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:
     return Evaluator(rules.program, rules.tables, case, trace, rules._shared).outcomes(only)
 
@@ -226,7 +291,25 @@ def _compiled(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | No
 ENGINES = {"reference": _reference, "compiled": _compiled}
 
 
-def _law(directory: Path, files: list[A.RuleFile]) -> Law:
+def rule_set_files(directory: Path, program: Program) -> list[Path]:
+    """Every file a verdict of the rule set depends on: its rule files, its law text, and the
+    reference data and calendar it declares."""
+    law_folder = directory / ((program.act.law_text if program.act else "") or "law")
+    return [Path(f.path) for f in program.files] + \
+        [p for p in sorted(law_folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts] + \
+        data_files(directory, program)
+
+
+def data_files(directory: Path, program: Program) -> list[Path]:
+    """The dataset files and the calendar file the rules declare."""
+    declared: list[A.Dataset | A.Calendar] = [spec.decl for spec in program.datasets.values()]
+    if program.calendar is not None:
+        declared.append(program.calendar.decl)
+    return [directory / decl.file for decl in declared]
+
+
+def law_for(directory: Path, files: list[A.RuleFile]) -> Law:
+    """The law text the rules declare (the folder their act names), loaded."""
     return Law.load(_law_folder(directory, files))
 
 
@@ -290,7 +373,7 @@ def render(data: dict[str, Any], fmt: str, *, colour: bool = False) -> str:
     """The data of `explain()` laid out for people: "text" (the terminal), "md" (Markdown),
     "html" (one self-contained, printable file), "json" (the data itself, as published), or
     "check" (the short report `ammr check` prints: one line per requirement, then the pool
-    report when the data holds one). `colour` colours the verdicts of "text" and "check"."""
+    report when the data holds one, then the audit record). `colour` colours the verdicts of "text" and "check"."""
     if fmt == "check":
-        return render_check(data, colour) + (render_pool(data["pool"]) if data.get("pool") else "")
+        return render_check(data, colour) + (render_pool(data["pool"]) if data.get("pool") else "") + render_audit(data)
     return render_explanation(data, fmt, colour)

@@ -89,3 +89,12 @@ def test_interpretations_command(capsys):
     assert any(n["rule"] == "date_of_application" for n in notes)
     code = cli.run(cli.main, ["interpretations"])
     assert code == 0 and "interpretation notes." in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_coverage_outside_the_project_finds_the_scenarios_beside_the_rules(ammr, tmp_path, monkeypatch):
+    """Run from another folder, `ammr coverage` reads tests/scenarios/ beside the rules folder, not
+    ./tests/scenarios (which would be no scenarios, and every encoded paragraph a gap)."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = ammr("coverage", "--gaps")
+    assert code == 0 and "; 0 gaps." in out, out + err

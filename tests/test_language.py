@@ -49,3 +49,25 @@ def test_syntax_errors_in_two_declarations_are_both_reported():
     with pytest.raises(Failed) as failure:
         RuleSet.prepare(extra=[(HERE / "bad" / "syntax_two_broken_declarations.rules").relative_to(ROOT)])
     assert [d.span.line for d in failure.value.diagnostics] == [1, 6]
+
+
+def test_a_syntax_error_does_not_hide_the_other_declarations_errors():
+    with pytest.raises(Failed) as failure:
+        RuleSet.prepare(extra=[(HERE / "bad" / "syntax_error_and_other_errors.rules").relative_to(ROOT)])
+    found = [(d.code, d.span.line) for d in failure.value.diagnostics]
+    assert found == [("E126", 2), ("E114", 5), ("E113", 9), ("E113", 9), ("E126", 18)]
+
+
+def test_a_duplicate_name_does_not_hide_the_declarations_other_errors():
+    with pytest.raises(Failed) as failure:
+        RuleSet.prepare(extra=[(HERE / "bad" / "duplicate_name_still_checked.rules").relative_to(ROOT)])
+    found = [(d.code, d.span.line) for d in failure.value.diagnostics]
+    assert found == [("E201", 2), ("E401", 3), ("E201", 5), ("E205", 8), ("E203", 8)]
+
+
+def test_a_file_that_does_not_parse_still_gives_the_declarations_that_do():
+    from interpreter.language.parse import parse_partial
+    text = (HERE / "bad" / "syntax_error_and_other_errors.rules").read_text()
+    parsed, errors = parse_partial(text, "x.rules")
+    assert [d.name for d in parsed.declarations] == ["enough", "late"]
+    assert [d.code for d in errors] == ["E126", "E114", "E113", "E113", "E126"]

@@ -5,31 +5,32 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.tools import scenarios
+from interpreter.report.coverage import untested_by
+from interpreter.tools import scenarios, tested
 
 SCENARIOS = scenarios.discover(Path(__file__).parent / "scenarios")
 
 
 def test_every_requirement_has_scenarios_that_can_fail(rules):
-    """A requirement with a condition needs a scenario where it holds and one where it fails;
-    one left to assessment needs a scenario showing who assesses; an exception needs one where it decides."""
-    seen: dict[str, set[str]] = {}
-    deciding: set[str] = set()
-    for s in SCENARIOS:
-        for e in s.expect:
-            seen.setdefault(e["requirement"], set()).add(e["verdict"])
-            if "decided_by" in e:
-                deciding.add(e["decided_by"])
-    gaps = []
-    for r in rules.program.requirements:
-        verdicts = seen.get(r.name, set())
-        wanted = {"needs_assessment"} if r.assessment else {"compliant", "non_compliant"}
-        if not wanted <= verdicts:
-            gaps.append(f"{r.name}: scenarios show {sorted(verdicts) or 'nothing'}, need {sorted(wanted)}")
-    for x in rules.program.exceptions:
-        if x.name not in deciding:
-            gaps.append(f"exception {x.name}: no scenario where it decides")
-    assert not gaps, "\n".join(gaps)
+    """A requirement with a condition needs a passing scenario where it holds and one where it fails;
+    one left to assessment, one showing who assesses; an exception, one where it decides and one where
+    its requirement is decided without it; a paragraph encoded by definitions only, a scenario that
+    checks one of their values. The same check as `ammr lint` (E601, E602) and `ammr test`."""
+    reports = [scenarios.verify(rules, s) for s in SCENARIOS]
+    untested = untested_by(rules, reports)
+    assert not untested, "\n".join(f"{g.rule}: {g.missing}" for g in untested)
+
+
+def test_a_rule_shown_only_holding_is_untested(rules):
+    """The check can fail: leave out the scenarios where the minimum is not met."""
+    only_met = [s for s in SCENARIOS if "art-012.yaml" in s.file and "short" not in s.name and "fall" not in s.name]
+    reports = [scenarios.verify(rules, s) for s in only_met]
+    found = {(g.rule, g.missing) for g in tested.gaps(rules, tested.exercise(rules, reports))}
+    assert ("proposal_minimum_relocations", "no passing scenario where it fails (non_compliant)") in found
+    assert not any(rule == "proposal_minimum_relocations" and "holds" in missing for rule, missing in found)
+    assert ("proposal_no_need_for_solidarity",
+            "no passing scenario where proposal_minimum_relocations, proposal_minimum_financial_contributions is "
+            "decided without it") not in found
 
 
 # ------------------------------------------------ the pytest plugin and `ammr test`
@@ -128,3 +129,44 @@ def test_ammr_test_runs_the_scenarios_for_legal_staff(ammr, tmp_path, monkeypatc
     assert code == 2 and "error[S003]" in err
     code, _, err = ammr("test", str(tmp_path / "missing"))
     assert code == 2 and "no such file or folder" in err
+
+
+MISWRITTEN = """\
+base: &proposal
+  document: CommissionProposal
+  pool_year: 2026
+  adopted_on: 2025-10-15
+  relocations: 30000
+  classifed: true
+
+scenarios:
+  - name: a field misspelt, one of the base's, and a negative figure
+    documents:
+      - {<<: *proposal, relocations: -1}
+      - document: CommissionProposal
+        relocationz: 30000
+    expect:
+      - {requirement: proposal_minimum_relocations, verdict: compliant}
+"""
+
+
+def test_errors_in_a_scenarios_documents_point_at_the_yaml_line_and_column(rules, tmp_path):
+    path = tmp_path / "miswritten.yaml"
+    path.write_text(MISWRITTEN)
+    [scenario] = scenarios.load(path)
+    report = scenarios.verify(rules, scenario)
+    text = report.render()
+    assert not report.passed
+    assert f"{path}:11:38: error[D022]: relocations: Input should be greater than or equal to 0" in text
+    assert f"{path}:6:3: error[D020]: classifed: no such field in CommissionProposal" in text   # where the base says it
+    assert f"{path}:13:9: error[D020]: relocationz: no such field in CommissionProposal" in text
+    assert "   13 |         relocationz: 30000" in text and "#1:1:1" not in text
+
+
+def test_a_value_yaml_cannot_read_is_a_positioned_error(tmp_path):
+    path = tmp_path / "bad-date.yaml"
+    path.write_text(MISWRITTEN.replace("adopted_on: 2025-10-15", "adopted_on: 2025-13-01"))
+    with pytest.raises(Failed) as failure:
+        scenarios.load(path)
+    [d] = failure.value.diagnostics
+    assert (d.code, d.span.line, d.span.column) == ("S002", 4, 15) and "2025-13-01" in d.message

@@ -1,8 +1,8 @@
 """The `ammr` command: the click group, the exit codes, and run() that turns every outcome into one.
 
 The commands live one module per group (documents.py: check, explain, schema; authoring.py: rules,
-lint, fmt, test, coverage, interpretations; docs.py; sweep.py) and are imported only when run
-(click's "lazy loading of subcommands"), so `ammr --help` imports none of them.
+lint, fmt, test, coverage, interpretations; docs.py; sweep.py; verify.py; lsp.py; data.py; serve.py)
+and are imported only when run (click's "lazy loading of subcommands"), so `ammr --help` imports none of them.
 
 Exit codes (also printed by `ammr --help`):
   0  every applicable requirement is compliant
@@ -37,6 +37,14 @@ Exit codes:
   4  information missing (nothing non-compliant)
   5  assessment needed (nothing non-compliant or missing)
   70 internal error
+
+\b
+Environment (the flags come first):
+  AMMR_RULES       the rule set (default: the one installed with ammr)
+  AMMR_CHECKED_AT  the time of the check in results, ISO 8601 (to reproduce them)
+
+\b
+Shell completion: eval "$(_AMMR_COMPLETE=bash_source ammr)" (or zsh_source, fish_source)
 """
 
 
@@ -63,9 +71,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                                         "what it says unchanged."),
     "interpretations": ("authoring", "interpretations", "Every interpretation note in the rules, with its rule, "
                                                         "citations and place (for legal review)."),
-    "lint": ("authoring", "lint_command", "Check rule files without evaluating anything: every error `ammr rules` "
-                                          "finds (E-codes), and warnings (W-codes) about rules that check but may "
-                                          "not say what was meant."),
+    "lint": ("authoring", "lint_command", "Check rule files: every error `ammr rules` finds (E-codes), and "
+                                          "warnings (W-codes) about rules that check but may not say what was "
+                                          "meant."),
+    "lsp": ("lsp", "lsp", "Run the language server over stdin and stdout, for an editor (VS Code with "
+                          "editors/vscode/, Neovim, Emacs, ...): diagnostics as you type, the law's words on hover, "
+                          "definitions, references, completion, formatting and the outline."),
     "rules": ("authoring", "rules_command", "Check the rule files (names, types and units, citations, quotations, "
                                             "exceptions) without evaluating anything."),
     "schema": ("documents", "schema", "Print the JSON Schema of a document type (without TYPE_NAME: list the types)."),
@@ -76,6 +87,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "test": ("authoring", "test_command", "Run the rule scenarios (YAML files of facts and the verdicts expected of "
                                           "them) and say which pass and which fail, with what was expected and what "
                                           "came out. The same scenarios run as tests under pytest."),
+    "verify": ("verify", "verify", "Check a stored result again: do the same rules and the same documents give the "
+                                   "same verdicts?"),
 }
 
 

@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import difflib
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..api import rules_directory
-from ..language.diagnostics import Failed
-from ..report.coverage import coverage_map, summary
+from ..api import RuleSet, rules_directory
+from ..language.diagnostics import Diagnostic, Failed
+from ..report.coverage import coverage_map, summary, untested_by
 from ..report.interpretations import interpretation_register
 from ..tools import scenarios
+from ..tools.calendar_range import calendar_warnings
 from ..tools.files import write_atomic
 from ..tools.formatter import format_file
 from ..tools.lint import CHECKS, lint
 from . import EXIT_RULES, EXIT_USAGE, Exit
-from .common import files_in, format_option, prepare_rules, report_failure, rule_files, rules_option
+from .common import (
+    files_in,
+    format_option,
+    prepare_rules,
+    report_failure,
+    rule_files,
+    rules_option,
+    scenario_folder,
+    scenarios_option,
+)
 
 
 @click.command("rules")
@@ -37,9 +48,13 @@ def rules_command(rules_dir, fmt) -> None:
         "documents": len(p.documents), "datasets": len(p.datasets), "citations": citations,
         "interpretations": sum(len(d.meta.interpretations) for f in p.files for d in f.declarations),
     }
+    warnings = calendar_warnings_of(rules)
     if fmt == "json":
-        click.echo(json.dumps({"errors": [], **summary}, indent=2))
+        click.echo(json.dumps({"errors": [], "warnings": [w.to_json() for w in warnings], **summary}, indent=2))
         return
+    sources = {f.path: f.source for f in p.files}
+    for warning in warnings:
+        click.echo(warning.render(sources.get(warning.span.file)) + "\n", err=True)
     click.echo(f"{len(summary['files'])} rule files checked: no errors.")
     click.echo(f"  {summary['requirements']} requirements, {summary['exceptions']} exceptions, "
                f"{summary['definitions']} definitions, {summary['constants']} constants, "
@@ -52,11 +67,19 @@ def rules_command(rules_dir, fmt) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @rules_option
 @format_option
+@scenarios_option
+@click.option("--no-scenarios", is_flag=True, help="Do not run the scenario tests (no E601 check).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (exit code 1).")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and their codes, and stop.")
-def lint_command(paths, rules_dir, fmt, strict, list_checks) -> None:
-    """Check rule files without evaluating anything: every error `ammr rules` finds (E-codes),
-    and warnings (W-codes) about rules that check but may not say what was meant.
+def lint_command(paths, rules_dir, fmt, scenario_dir, no_scenarios, strict, list_checks) -> None:
+    """Check rule files: every error `ammr rules` finds (E-codes), and warnings (W-codes) about
+    rules that check but may not say what was meant.
+
+    \b
+    Beyond the language, lint holds the rules to the law and to their tests: a figure the cited
+    provision does not state (E403), a title stating a figure the rule does not (E404), and a
+    requirement or exception without a passing scenario where it holds and one where it fails
+    (E601; the scenario tests are run for it).
 
     \b
     PATH is a rule file or a folder of them (default: the project's rules/). A file outside
@@ -64,14 +87,14 @@ def lint_command(paths, rules_dir, fmt, strict, list_checks) -> None:
 
     \b
     Exit codes: 0 no errors (warnings are printed but do not fail, unless --strict),
-    1 warnings only, with --strict; 3 errors. A warning weighed and accepted is silenced by
-    a comment on its line or just above it:  # lint: allow W202 <why>
+    1 warnings only, with --strict; 2 no scenario folder; 3 errors. A warning weighed and
+    accepted is silenced by a comment on its line or just above it:  # lint: allow W202 <why>
     """
     if list_checks:
         for check in CHECKS.values():
             click.echo(f"{check.code}  {check.title}")
         return
-    report = lint(paths, rules_dir)
+    report = lint(paths, rules_dir, None if no_scenarios else scenario_folder(scenario_dir, rules_dir))
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -142,11 +165,17 @@ def test_command(paths, rules_dir, match) -> None:
     run as tests under pytest.
 
     \b
-    PATH is a scenario file or a folder of them (default: tests/scenarios/ beside the rules).
-    Exit codes: 0 all passed, 1 some failed, 2 a scenario file is wrong, 3 a rule file is wrong.
+    PATH is a scenario file or a folder of them (default: the rule set's scenarios: its
+    scenarios/ folder, as installed, else tests/scenarios/ beside the rules folder).
+    When whole folders run (no file named, no -k), every requirement and exception must also
+    have a passing scenario where it holds and one where it fails, and every paragraph encoded
+    by definitions only a passing scenario that checks one of their values: what has not fails
+    the run, as it fails `ammr lint` (E601, E602).
+    Exit codes: 0 all passed, 1 some failed or a rule is untested, 2 a scenario file is wrong,
+    3 a rule file is wrong.
     """
-    folder = (Path(rules_dir) if rules_dir else rules_directory()).resolve().parent / "tests" / "scenarios"
-    files = files_in(paths or (folder,), lambda f: sorted(p for p in f.rglob("*") if p.suffix in (".yaml", ".yml")))
+    folders = paths or (scenario_folder(None, rules_dir, "as PATH"),)
+    files = files_in(folders, lambda f: sorted(p for p in f.rglob("*") if p.suffix in (".yaml", ".yml")))
     found, problems = [], []
     for path in files:
         try:
@@ -159,39 +188,47 @@ def test_command(paths, rules_dir, match) -> None:
     if not found:
         raise click.BadParameter("no scenarios found" + (f" named like '{match}'" if match else ""), param_hint="PATH")
     rules = prepare_rules(rules_dir)
-    failed, current = 0, None
+    current, reports = None, []
     for scenario in found:
         if scenario.file != current:
             current = scenario.file
             click.echo(current)
         report = scenarios.verify(rules, scenario)
+        reports.append(report)
         click.echo(f"  {'✔ pass' if report.passed else '✘ FAIL'}  {scenario.name}")
         if not report.passed:
-            failed += 1
             click.echo("\n".join("        " + line for line in report.render().split("\n")[1:]))
+    failed = sum(1 for r in reports if not r.passed)
     click.echo(f"\n{len(found)} scenario{'s' if len(found) != 1 else ''}: {len(found) - failed} passed, "
                f"{failed} failed.")
-    if failed:
+    untested = untested_by(rules, reports) if not match and all(Path(p).is_dir() for p in folders) else []
+    if untested:
+        click.echo(f"\n{len(untested)} untested:", err=True)
+        click.echo(Failed([g.diagnostic() for g in untested],
+                          {f.path: f.source for f in rules.program.files}).render(), err=True)
+    if failed or untested:
         raise Exit(1)
-
-_SCENARIOS = Path("tests/scenarios")
-
 
 @click.command()
 @rules_option
 @format_option
-@click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path), default=_SCENARIOS,
-              show_default=True, help="Folder of scenario tests (YAML).")
-@click.option("--gaps", is_flag=True,
-              help="Show only paragraphs without a status, or encoded without a passing scenario.")
-def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
+@scenarios_option
+@click.option("--gaps", "only_gaps", is_flag=True,
+              help="Show only the gaps: paragraphs without a status, and encoded ones whose rules have no "
+                   "passing scenario where they hold and one where they fail.")
+def coverage(rules_dir, fmt, scenario_dir, only_gaps) -> None:
     """The coverage map: for every paragraph of the shipped law text, whether it is encoded
     (with its rules and passing scenario tests), left to an authority's assessment (who, and the
     words that say so), or not checkable (why). Exit code 1 when there are gaps."""
+    folder = scenario_folder(scenario_dir, rules_dir)
     rules = prepare_rules(rules_dir, fmt)
-    entries = coverage_map(rules, scenarios.discover(scenario_dir) if scenario_dir.is_dir() else [])
-    bad = [e for e in entries if e.status == "missing" or (e.rules and not e.scenarios) or e.failing]
-    shown = bad if gaps else entries
+    try:
+        found = scenarios.discover(folder)
+    except Failed as failure:
+        report_failure(failure, EXIT_USAGE, fmt)
+    entries = coverage_map(rules, found)
+    bad = [e for e in entries if e.status == "missing" or (e.rules and not e.scenarios) or e.failing or e.untested]
+    shown = bad if only_gaps else entries
     if fmt == "json":
         click.echo(json.dumps({"schema": "ammr-coverage/1", "summary": summary(entries),
                                "gaps": len(bad), "entries": [e.to_json() for e in shown]},
@@ -211,6 +248,8 @@ def coverage(rules_dir, fmt, scenario_dir, gaps) -> None:
                 click.echo(f"      by {e.authority}: \u201c{e.quote}\u201d")
             if e.reason:
                 click.echo(f"      {e.reason}")
+            for missing in e.untested:
+                click.echo(f"      untested: {missing}")
         counts = summary(entries)
         click.echo(f"\n{len(entries)} units: " + ", ".join(f"{n} {k}" for k, n in counts.items())
                    + f"; {len(bad)} gap{'s' if len(bad) != 1 else ''}.")
@@ -232,6 +271,14 @@ def interpretations(rules_dir, fmt) -> None:
         click.echo(f"{n['file']}:{n['line']}  {n['kind']} {n['rule']}  ({'; '.join(n['citations']) or 'no citation'})")
         click.echo(f"    {n['text']}\n")
     click.echo(f"{len(notes)} interpretation notes.")
+
+def calendar_warnings_of(rules: RuleSet) -> list[Diagnostic]:
+    """The warnings about the rule set's calendar of official holidays, as of today."""
+    spec = rules.program.calendar
+    if spec is None or rules.holidays is None:
+        return []
+    return calendar_warnings(rules.directory / spec.decl.file, rules.holidays.path, spec.decl.span, date.today())
+
 
 def _all_citations(program):
     for f in program.files:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from ..api import Result, RuleSet, display_path
+from ..api import Result, RuleSet, display_path, rules_directory, scenario_folders
 from ..engine.parameters import parameter_values
-from ..language.diagnostics import Failed
+from ..language.diagnostics import Diagnostic, Failed
+from ..language.syntax import Span
 from ..report import links
 from ..tools.files import write_atomic
 from . import EXIT_RULES, EXIT_USAGE, Exit
@@ -26,9 +28,16 @@ def use_colour(ctx_colour: bool | None) -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM", "") != "dumb"
 
 
+CHECK_JSON = "ammr-check/1"     # as `fmt`: errors as the errors document of that schema (check, explain)
+
+
 def report_failure(failure: Failed, code: int, fmt: str = "text") -> NoReturn:
-    if fmt == "json":
-        click.echo(json.dumps({"errors": [d.to_json() for d in failure.diagnostics]}, indent=2, ensure_ascii=False))
+    """Every error, with its place: on standard error, or with fmt "json" as {"errors": [...]} on
+    standard output, or with fmt CHECK_JSON as the errors document of the schema ammr-check/1."""
+    if fmt in ("json", CHECK_JSON):
+        errors = [d.to_json() for d in failure.diagnostics]
+        data = {"schema": CHECK_JSON, "exit_code": code, "errors": errors} if fmt == CHECK_JSON else {"errors": errors}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(failure.render(), err=True)
         count = len(failure.diagnostics)
@@ -43,6 +52,23 @@ def prepare_rules(rules: Path | None, fmt: str = "text") -> RuleSet:
         report_failure(failure, EXIT_RULES, fmt)
 
 
+def scenario_folder(given: Path | None, rules_dir: Path | None, how: str = "with --scenarios DIR") -> Path:
+    """The scenario tests a command runs or reads: the folder given, else the rule set's own
+    (api.scenario_folders). Finding none is an error that says where it looked, never zero scenarios."""
+    if given is not None:
+        if not given.is_dir():
+            raise click.BadParameter(f"no such folder: {given}", param_hint="--scenarios")
+        return given
+    rules = rules_dir if rules_dir is not None else rules_directory()
+    looked = scenario_folders(rules)
+    for folder in looked:
+        if folder.is_dir():
+            return display_path(folder)
+    raise click.UsageError(f"no scenario tests for the rules in {display_path(rules)}: looked in "
+                           + " and ".join(str(display_path(f)) for f in looked)
+                           + f"; give the folder {how}")
+
+
 def parse_data_years(values: tuple[str, ...]) -> dict[str, int]:
     out = {}
     for value in values:
@@ -53,13 +79,27 @@ def parse_data_years(values: tuple[str, ...]) -> dict[str, int]:
     return out
 
 
+@contextmanager
+def errors_as(fmt: str) -> Iterator[None]:
+    """A mistake in an option found while the command runs (an unknown dataset in --data-year)
+    reported in `fmt`: as click reports it, or in the JSON the command would have printed."""
+    try:
+        yield
+    except click.BadParameter as error:
+        if fmt == "text":
+            raise
+        where = error.param_hint if isinstance(error.param_hint, str) else "the command line"
+        report_failure(Failed([Diagnostic("U002", error.format_message(), Span(where, 1, 1, 1, 1))]), EXIT_USAGE, fmt)
+
+
 def checked_result(rules: RuleSet, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str,
                    settings: tuple[str, ...] = ()) -> Result:
-    years = parse_data_years(data_years)
-    unknown = [name for name in years if name not in rules.tables]
-    if unknown:
-        raise click.BadParameter(f"no dataset '{unknown[0]}'; datasets: {', '.join(rules.tables)}",
-                                 param_hint="--data-year")
+    with errors_as(fmt):
+        years = parse_data_years(data_years)
+        unknown = [name for name in years if name not in rules.tables]
+        if unknown:
+            raise click.BadParameter(f"no dataset '{unknown[0]}'; datasets: {', '.join(rules.tables)}",
+                                     param_hint="--data-year")
     try:
         return rules.check(paths, years, parameters=parameter_values(rules, settings))
     except Failed as failure:
@@ -75,7 +115,8 @@ def emit(text: str, output: str | None, colour: bool = False) -> None:
 
 
 rules_option = click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
-                             help="Folder of rule files (default: the project's rules/).")
+                             help="Folder of rule files, with its law text and data (default: $AMMR_RULES, "
+                                  "else the rules installed with ammr).")
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                               show_default=True, help="Output format.")
 years_option = click.option("--data-year", "data_years", multiple=True, metavar="DATASET=YEAR",
@@ -97,8 +138,16 @@ lang_option = click.option("--lang", "lang", default=links.DEFAULT_LANGUAGE, sho
                            callback=_language,
                            help="Language of the links to the Regulation on EUR-Lex: one of the 24 official "
                                 "languages (" + " ".join(links.LANGUAGES) + ").")
+output_option = click.option("-o", "--output", type=click.Path(dir_okay=False),
+                              help="Write to this file (atomically).")
 colour_option = click.option("--color/--no-color", "colour", default=None,
                               help="Colour the verdicts (default: when writing to a terminal).")
+
+
+scenarios_option = click.option("--scenarios", "scenario_dir", type=click.Path(file_okay=False, path_type=Path),
+                                help="Folder of scenario tests (YAML) [default: the rule set's scenarios: its "
+                                     "scenarios/ folder, as installed, else tests/scenarios/ beside the rules folder].")
+
 
 
 def rule_files(paths) -> list[Path]:

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from ..api import Result, render
 from ..api import explain as explain_result
+from ..api import render
 from ..language.diagnostics import did_you_mean
 from ..report.view import DEFAULT_DOCS
 from . import Exit
 from .common import (
+    CHECK_JSON,
     checked_result,
     colour_option,
     emit,
+    errors_as,
     format_option,
     lang_option,
+    output_option,
     prepare_rules,
     rules_option,
     set_option,
@@ -36,14 +40,21 @@ from .common import (
 @set_option
 @lang_option
 @colour_option
-def check(paths, rules_dir, fmt, data_years, settings, lang, colour) -> None:
+@output_option
+def check(paths, rules_dir, fmt, data_years, settings, lang, colour, output) -> None:
     """Check documents (YAML or JSON files, or folders of them) and print a verdict,
-    citation, reason and remedy for every applicable requirement."""
-    rules = prepare_rules(rules_dir, fmt)
-    result = checked_result(rules, paths, data_years, fmt, settings)
+    citation, reason and remedy for every applicable requirement.
+
+    \b
+    With --format json the result follows the schema ammr-check/1, with its audit record
+    (`ammr verify` checks a stored one again); a document or rule file that cannot be read
+    gives the schema's errors document instead."""
+    errors = CHECK_JSON if fmt == "json" else "text"
+    rules = prepare_rules(rules_dir, errors)
+    result = checked_result(rules, paths, data_years, errors, settings)
     data = explain_result(rules, result, traces=False, docs_url=DEFAULT_DOCS, pool=True, lang=lang)
-    coloured = use_colour(colour) and fmt == "text"
-    click.echo(render(data, "json" if fmt == "json" else "check", colour=coloured), nl=False, color=coloured)
+    coloured = use_colour(colour) and fmt == "text" and not output
+    emit(render(data, "json" if fmt == "json" else "check", colour=coloured), output, coloured)
     raise Exit(result.exit_code)
 
 
@@ -64,20 +75,22 @@ def check(paths, rules_dir, fmt, data_years, settings, lang, colour) -> None:
                    "links into a folder name each page's index.html, so that they work opened from disk).")
 @click.option("--trace", "with_trace", is_flag=True,
               help="Add the full trace of every verdict: each value computed, with its parts (in html, folded away).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@output_option
 def explain(paths, rules_dir, fmt, data_years, settings, lang, colour, only, docs_url, with_trace, output) -> None:
     """Explain every verdict: the provision quoted and linked, the values used with their sources,
     interpretations, exceptions considered, and for a non-compliance the remedy; after the summary,
     the pool report when the documents hold a Commission proposal or a Council act."""
-    rules = prepare_rules(rules_dir, "json" if fmt == "json" else "text")
+    errors = CHECK_JSON if fmt == "json" else "text"
+    rules = prepare_rules(rules_dir, errors)
     known = {r.name for r in rules.program.requirements}
-    for name in only:
-        if name not in known:
-            raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}",
-                                     param_hint="--requirement")
-    result = checked_result(rules, paths, data_years, "json" if fmt == "json" else "text", settings)
+    with errors_as(errors):
+        for name in only:
+            if name not in known:
+                raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}",
+                                         param_hint="--requirement")
+    result = checked_result(rules, paths, data_years, errors, settings)
     if only:
-        result = Result(result.case, tuple(o for o in result.outcomes if o.requirement in only))
+        result = replace(result, outcomes=tuple(o for o in result.outcomes if o.requirement in only))
     data = explain_result(rules, result, traces=with_trace, docs_url=_docs_url(docs_url, output), lang=lang)
     coloured = use_colour(colour) and fmt == "text" and not output
     emit(render(data, fmt, colour=coloured), output, coloured)
@@ -97,7 +110,7 @@ def _docs_url(docs_url: str | None, output: str | None) -> str:
 @click.command()
 @click.argument("type_name", required=False)
 @rules_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@output_option
 def schema(type_name, rules_dir, output) -> None:
     """Print the JSON Schema of a document type (without TYPE_NAME: list the types)."""
     rules = prepare_rules(rules_dir)

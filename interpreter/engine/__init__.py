@@ -6,6 +6,7 @@ missing facts and trace. In pipeline order:
 
     documents.py       document files and mappings -> validated records (pydantic models from the rules)
     amounts.py         figures written as people write them ("EUR 40 million", "6,500,000"): named, never read
+    digest.py          SHA-256 of a document's content and of a rule set's files (what a result names)
     reference_data.py  the datasets the rules declare (Eurostat tables), read from the rules folder
     calendar.py        Art 75 time limits over dates, with the calendar of official holidays
     values.py          a value of a rules type read from text (`--set`, `--vary`)

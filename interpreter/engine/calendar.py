@@ -65,11 +65,22 @@ def time_limit(start: date, length: Fraction, unit: str, member_state: str | Non
         return next_working_day(end, frozenset())
     if holidays is None:
         raise ValueError("the rules declare no calendar of official holidays (calendar ... file \"...\")")
-    # the end may roll into the next year: both years must be in the shipped file
-    for year in {end.year, end.year + 1}:
-        if (member_state, year) not in holidays.years:
-            raise ValueError(f"no official holidays of {member_state} for {year} in {holidays.path}")
-    return next_working_day(end, holidays.of(member_state))
+    # every day looked at must lie in a year the calendar covers (the end may roll into the next one)
+    official, day = holidays.of(member_state), end
+    while True:
+        if (member_state, day.year) not in holidays.years:
+            raise NoHolidays(member_state, day.year, holidays.path)
+        if day.weekday() < 5 and day not in official:
+            return day
+        day += timedelta(days=1)
+
+
+class NoHolidays(ValueError):
+    """A time limit in a year the calendar does not cover: its last day is not known, not guessed."""
+
+    def __init__(self, member_state: str, year: int, path: str):
+        super().__init__(f"no official holidays of {member_state} are known for {year}: the time limit's last day "
+                         f"cannot be fixed (the calendar {path} has none)")
 
 
 def _whole(length: Fraction, unit: str) -> int:

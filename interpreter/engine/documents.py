@@ -34,9 +34,12 @@ from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..language.syntax import Span
 from . import amounts
+from .digest import content_sha256
 
 RESERVED = {
     "document": "the document type, e.g. CommissionProposal",
+    "id": "the document's own identifier, e.g. 'COM(2025) 123' or a registry number: results name the document "
+          "by it (without it, by the SHA-256 of its content), whatever the path of its file",
     "data_years": "the Eurostat reference year used per dataset, e.g. {population: 2024, gdp: 2024}",
     "note": "free text about the document, e.g. that its figures are illustrative",
     "undisclosed": "fields the act contains but whose content is not public, e.g. [pledges]: "
@@ -98,10 +101,17 @@ class Document:
     record: RecordValue
     data_years: dict[str, int] = field(default_factory=dict)
     note: str = ""
+    declared_id: str = ""             # its `id:`, if it states one
+    sha256: str = ""                  # of its content (engine/digest.py), the same whatever file it came from
 
     @property
     def label(self) -> str:
         return self.source if self.count == 1 else f"{self.source} (document {self.index + 1})"
+
+    @property
+    def id(self) -> str:
+        """What results call the document: its declared id, else its content's hash; never its path."""
+        return self.declared_id or f"sha256:{self.sha256[:16]}"
 
 
 # ------------------------------------------------------------------- models
@@ -239,6 +249,7 @@ class Models:
         schema = model.model_json_schema()
         if self.structs[name].is_document:
             props = {"document": {"const": name, "description": RESERVED["document"]},
+                     "id": {"type": "string", "pattern": "^[^#\\r\\n\\t]{1,200}$", "description": RESERVED["id"]},
                      "data_years": {"type": "object", "additionalProperties": {"type": "integer"},
                                     "description": RESERVED["data_years"]},
                      "note": {"type": "string", "description": RESERVED["note"]},
@@ -415,6 +426,7 @@ class DocumentReader:
         if not isinstance(data, dict):
             raise Failed([Diagnostic("D011", "a document is a mapping of fields, starting with 'document: <type>'",
                                      where(()))])
+        digest = content_sha256(data)
         data = dict(data)
         type_name = data.pop("document", None)
         documents = [n for n, s in self.structs.items() if s.is_document]
@@ -424,6 +436,7 @@ class DocumentReader:
             hint = (did_you_mean(str(type_name), documents) if type_name else "") or f"one of: {', '.join(documents)}"
             raise Failed([Diagnostic("D012", message, where(("document",)) if type_name else where(()), hint)])
         data_years = self._data_years(data.pop("data_years", None), where)
+        declared_id = _declared_id(data.pop("id", ""), where)
         note = data.pop("note", "")
         undisclosed = data.pop("undisclosed", None) or []
         try:
@@ -433,7 +446,7 @@ class DocumentReader:
         record = _record(model, self.structs[type_name], self.structs, "",
                          source if count == 1 else f"{source} (document {index + 1})")
         self._mark_undisclosed(record, undisclosed, where)
-        return Document(type_name, source, index, count, record, data_years, str(note or ""))
+        return Document(type_name, source, index, count, record, data_years, str(note or ""), declared_id, digest)
 
     def _mark_undisclosed(self, record: RecordValue, paths: Any, where) -> None:
         """`undisclosed: [pledges, indicative_relocations.DE]`: top-level fields, or one entry of a table."""
@@ -542,6 +555,19 @@ class DocumentReader:
             else:
                 return None
         return t
+
+
+def _declared_id(value: Any, where) -> str:
+    """A document's `id:`: one line of text without '#', which separates it from the requirement in
+    the ids of results ('<document>#<requirement>')."""
+    if value == "":
+        return ""
+    if not isinstance(value, str) or not value.strip() or "#" in value or len(value) > 200 \
+            or any(ch in value for ch in "\r\n\t"):
+        raise Failed([Diagnostic("D040", "a document's id is one line of text, without '#', of at most 200 characters",
+                                 where(("id",)), "e.g. id: \"COM(2025) 123\", or leave it out: the document is then "
+                                                 "identified by the SHA-256 of its content")])
+    return value.strip()
 
 
 def _trim(loc: tuple) -> tuple:

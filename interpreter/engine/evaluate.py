@@ -19,7 +19,7 @@ from ..language import ir
 from ..language import typesys as T
 from ..language.checker import Program
 from ..language.library import FUNCTIONS as BUILTINS
-from ..language.library import call
+from ..language.library import call, unanswered
 from .calendar import Holidays
 from .documents import UNDISCLOSED, Document, ListValue, RecordValue, TableValue
 from .outcomes import ExceptionConsidered, Missing, Outcome, Step, merge_missing
@@ -323,7 +323,7 @@ class Evaluator:
         try:
             return call(BUILTINS[node.function], args, self.case.holidays)
         except (ValueError, ArithmeticError) as error:
-            return Missing.of(f"undefined: {node.function}(...) at {node.span}: {error}")
+            return Missing.of(unanswered(node.function, node.span, error))
 
     def _aggregate(self, node: ir.Aggregate, env) -> Any:
         source = self.eval(node.source, env)

@@ -70,3 +70,32 @@ def value_reader(rules, t: T.Type, label: str) -> Callable[[str], Any]:
             raise fail(text, "has more than two decimals: EUR amounts go to the cent")
         return value
     return read
+
+
+def value_text(value: Any) -> str:
+    """A value written as a document (and `--set`) writes it, so that `value_reader` reads it back:
+    yes/no, YYYY-MM-DD, a whole number, an exact decimal, or a fraction such as 1/3."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Fraction):
+        return _decimal_text(value) or f"{value.numerator}/{value.denominator}"
+    return str(value)
+
+
+def _decimal_text(value: Fraction) -> str:
+    """The exact decimal of a fraction whose denominator has no prime factor but 2 and 5
+    ("43742210.7"), or "" when it has none (1/3)."""
+    twos = fives = 0
+    rest = value.denominator
+    while rest % 2 == 0:
+        rest, twos = rest // 2, twos + 1
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    if rest != 1:
+        return ""
+    places = max(twos, fives)
+    digits = str(abs(value.numerator) * 10 ** places // value.denominator).rjust(places + 1, "0")
+    sign = "-" if value < 0 else ""
+    return f"{sign}{digits[:-places]}.{digits[-places:]}" if places else f"{sign}{digits}"

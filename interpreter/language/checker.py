@@ -94,7 +94,8 @@ class Checker:
         self.in_progress: list[str] = []
         self.datasets: dict[str, ir.DatasetSpec] = {}
         self.citation_cache: dict[tuple, Provision | None] = {}
-        self.param_types: dict[str, list[tuple[str, T.Type]]] = {}
+        self.param_types: dict[int, list[tuple[str, T.Type]]] = {}     # by id() of the definition
+        self.duplicates: list[A.Declaration] = []          # declarations whose name was taken before
 
     # ------------------------------------------------------------ driver
     def run(self) -> Program:
@@ -115,6 +116,7 @@ class Checker:
             self._citations(self.act.meta.citations)
         coverage = self._coverage()
         reports = {r.name: self._report(r, self.needs.get(r.name)) for r in self.reports_decl}
+        self._check_duplicates(exceptions)
         return Program(self.files, self.law, self.act, self.authorities, self.member_states, self.structs,
                        self.values, self.datasets, requirements, exceptions, coverage, self.calendar, reports)
 
@@ -167,6 +169,7 @@ class Checker:
         if any(r.name == decl.name for r in self.reports_decl):
             self.out.error("E201", f"the report '{decl.name}' is declared twice", decl.name_span,
                            "keep one declaration per report")
+            self.duplicates.append(decl)
         else:
             self.reports_decl.append(decl)
 
@@ -200,8 +203,29 @@ class Checker:
             first = namespace[decl.name]
             self.out.error("E201", f"the {what} '{decl.name}' is declared twice", decl.name_span,
                            f"it was first declared at {first.name_span}; rename one of them")
+            self.duplicates.append(decl)
         else:
             namespace[decl.name] = decl
+
+    def _check_duplicates(self, exceptions: tuple[ir.ExceptionSpec, ...]) -> None:
+        """A declaration whose name was taken is left out of the program, but what it says is checked
+        all the same, so that a duplicate name does not hide the declaration's other errors."""
+        for decl in self.duplicates:
+            if isinstance(decl, A.Requirement):
+                self._requirement(decl, exceptions)
+            elif isinstance(decl, A.Exception_):
+                self._exception(decl)
+            elif isinstance(decl, (A.Constant, A.Parameter, A.Definition)):
+                self._value_of(decl)
+            elif isinstance(decl, A.Report):
+                self._report(decl, None)
+            else:
+                for f in getattr(decl, "fields", ()):
+                    self._type(f.type)
+                    self._citations(f.citations)
+                if isinstance(decl, A.Dataset):
+                    self._type(decl.declared)
+                self._citations(decl.meta.citations)
 
     # ------------------------------------------------------------- types
     def _type(self, texpr: A.TypeExpr) -> T.Type:
@@ -286,6 +310,15 @@ class Checker:
             self.in_progress.pop()
 
     def _check_value(self, name: str, decl: A.Declaration) -> T.Type:
+        value = self._value_of(decl)
+        if value is None:                           # member state codes and datasets are not values
+            return T.UNKNOWN
+        self.values[name] = value
+        self.value_types[name] = value.type
+        return value.type
+
+    def _value_of(self, decl: A.Declaration) -> ir.Value | None:
+        name = decl.name
         citations = self._citations(decl.meta.citations)
         if isinstance(decl, A.Constant):
             body = self._expr(decl.value, {})
@@ -306,11 +339,9 @@ class Checker:
             body = self._expr(decl.body, dict(params))
             vtype = self._declared(decl.declared, body, decl.body.span, f"definition '{name}'")
             value = ir.Value("definition", name, decl, vtype, body, tuple(params), citations)
-        else:                                       # member state codes and datasets are not values
-            return T.UNKNOWN
-        self.values[name] = value
-        self.value_types[name] = value.type
-        return value.type
+        else:
+            return None
+        return value
 
     def _declared(self, declared: A.TypeExpr | None, body: ir.Node, span: A.Span, what: str) -> T.Type:
         if declared is None:
@@ -325,9 +356,9 @@ class Checker:
                            _unit_hint(expected, node.type))
 
     def _params(self, decl: A.Definition) -> list[tuple[str, T.Type]]:
-        if decl.name not in self.param_types:
-            self.param_types[decl.name] = self._bindings(decl.params)
-        return self.param_types[decl.name]
+        if id(decl) not in self.param_types:
+            self.param_types[id(decl)] = self._bindings(decl.params)
+        return self.param_types[id(decl)]
 
     def _bindings(self, bindings: Iterable[A.Binding], documents_only: bool = False) -> list[tuple[str, T.Type]]:
         out: list[tuple[str, T.Type]] = []

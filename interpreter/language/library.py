@@ -40,6 +40,14 @@ def call(function: Function, args: Sequence[Any], holidays: Any) -> Any:
     return function.run(*args, holidays) if function.uses_calendar else function.run(*args)
 
 
+def unanswered(name: str, where: object, error: Exception) -> str:
+    """What a call that gives no value leaves missing, as its verdict names it: a year the calendar
+    of official holidays lacks is said for a person; any other failure names the call and its place."""
+    if isinstance(error, L.NoHolidays):
+        return str(error)
+    return f"undefined: {name}(...) at {where}: {error}"
+
+
 def _quantities(types: list[T.Type]) -> T.Type | str:
     if not all(isinstance(t, T.Quantity) for t in types):
         return f"takes quantities, not {' and '.join(str(t) for t in types)}"

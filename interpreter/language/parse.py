@@ -69,30 +69,42 @@ def parse_file(path: str | Path) -> A.RuleFile:
 
 def parse_text(text: str, filename: str = "<rules>") -> A.RuleFile:
     """Parse one rule file. Raises `Failed` with every syntax and structure error found."""
-    tree = _parse_tree(text, filename)
-    comments = tuple((c.line or 0, str(c)) for c in _comments)
-    too_far = _beyond_limits(tree, filename)
-    if too_far:
-        raise Failed(too_far, {filename: text})
-    collector = Collector()
-    try:
-        declarations = _Builder(filename, text, collector).transform(tree)
-    except VisitError as error:          # a literal the grammar accepts but the calendar does not
-        if isinstance(error.orig_exc, Failed):
-            raise error.orig_exc from None
-        raise
-    if collector.errors:
-        raise Failed(collector.diagnostics, {filename: text})
-    return A.RuleFile(filename, text, tuple(declarations), comments)
+    rule_file, diagnostics = parse_partial(text, filename)
+    if diagnostics:
+        raise Failed(diagnostics, {filename: text})
+    return rule_file
 
 
-def _parse_tree(text: str, filename: str) -> Tree:
+def parse_partial(text: str, filename: str = "<rules>") -> tuple[A.RuleFile, list[Diagnostic]]:
+    """Parse one rule file as far as it goes: every declaration that parses, and every error found.
+
+    A syntax error leaves out the declaration it is in; the others are still built, so that their
+    own errors are reported with it (all errors at once), and so that an editor can still tell what
+    the names of a file that does not parse are."""
     _comments.clear()
     try:
-        return parser().parse(text)
+        trees = [(parser().parse(text), list(_comments))]
+        diagnostics: list[Diagnostic] = []
     except UnexpectedInput as first:
-        diagnostics = _recover(text, filename, first)
-        raise Failed(diagnostics, {filename: text}) from None
+        diagnostics, trees = _recover(text, filename, first)
+    collector = Collector()
+    declarations: list[A.Declaration] = []
+    comments: list[Token] = []
+    for tree, found in trees:
+        too_far = _beyond_limits(tree, filename)
+        if too_far:                          # the builder would go too deep: report, and build nothing
+            diagnostics += too_far
+            continue
+        try:
+            declarations += _Builder(filename, text, collector).transform(tree)
+        except VisitError as error:          # a literal the grammar accepts but the calendar does not
+            if isinstance(error.orig_exc, Failed):
+                diagnostics += error.orig_exc.diagnostics
+                continue
+            raise
+        comments += found
+    diagnostics = sorted([*diagnostics, *collector.diagnostics], key=lambda d: (d.span.line, d.span.column))
+    return A.RuleFile(filename, text, tuple(declarations), tuple((c.line or 0, str(c)) for c in comments)), diagnostics
 
 
 # Every later stage walks expressions recursively; a rule nested deeper than this is no
@@ -124,8 +136,9 @@ def _beyond_limits(tree: Tree, filename: str) -> list[Diagnostic]:
     return sorted(out, key=lambda d: (d.span.line, d.span.column))
 
 
-def _recover(text: str, filename: str, first: UnexpectedInput) -> list[Diagnostic]:
-    """Report one syntax error per broken declaration, not just the first of the file.
+def _recover(text: str, filename: str, first: UnexpectedInput) -> tuple[list[Diagnostic], list[tuple[Tree, list]]]:
+    """Report one syntax error per broken declaration, not just the first of the file, and keep
+    the parse trees (with their comments) of the declarations that are not broken.
 
     Each declaration starts at the beginning of a line with its keyword; parsing each
     alone (the rest blanked out, so positions stay true) finds its own error. A declaration
@@ -136,20 +149,23 @@ def _recover(text: str, filename: str, first: UnexpectedInput) -> list[Diagnosti
         r"^(?:{})\b".format("|".join(k.replace(" ", r"\s+") for k in DECLARATION_KEYWORDS)), text, re.M)]
     whole = syntax_diagnostic(first, text, filename)
     if len(starts) > 200 or not starts:     # a pathological file: one message is enough
-        return [whole]
+        return [whole], []
     diagnostics = [whole] if (getattr(first, "pos_in_stream", 0) or 0) < starts[0] else []
     seen = {(d.span.line, d.span.column) for d in diagnostics}
-    for begin, end in zip(starts, starts[1:] + [len(text)]):
+    trees = []
+    first_begin = starts[0] if diagnostics else 0          # the comments before the first declaration
+    for begin, end in zip([first_begin, *starts[1:]], starts[1:] + [len(text)]):
         chunk = re.sub(r"[^\n]", " ", text[:begin]) + text[begin:end]
+        _comments.clear()
         try:
-            parser().parse(chunk)
+            trees.append((parser().parse(chunk), list(_comments)))
         except UnexpectedInput as error:
             diagnostic = syntax_diagnostic(error, text, filename)
             key = (diagnostic.span.line, diagnostic.span.column)
             if key not in seen:
                 seen.add(key)
                 diagnostics.append(diagnostic)
-    return sorted(diagnostics or [whole], key=lambda d: (d.span.line, d.span.column))
+    return diagnostics or [whole], trees
 
 
 # ------------------------------------------------------------ syntax errors

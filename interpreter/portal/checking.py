@@ -13,11 +13,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from interpreter import Diagnostic, Failed, RuleSet, explain, render
+from interpreter.report.audit import tool_version
 
 from .store import Refused
 
@@ -60,6 +60,9 @@ def cycle_label(pool_year: int, type_name: str, version: int) -> str:
 class Checker:
     def __init__(self, rules_dir: str | None = None, docs_url: str | None = None):
         self.rules = RuleSet.prepare(Path(rules_dir) if rules_dir else None)
+        # the hashes of the rule set's files, taken now: every result's audit record names the
+        # rules as they were when the server started, not as they may be edited while it runs
+        self.rules_sha256 = self.rules.fingerprint.sha256
         self.docs_url = docs_url
         self._pools: OrderedDict[tuple, Checked] = OrderedDict()
         self._lock = threading.Lock()
@@ -68,11 +71,8 @@ class Checker:
     @cached_property
     def identity(self) -> dict[str, Any]:
         program = self.rules.program
-        # `directory` is the folder the rule set was prepared from (not in the public API's list:
-        # a rule set that does not say gives no hash rather than a wrong one)
-        directory = getattr(self.rules, "directory", None)
-        return {"tool": "ammr-rules", "version": _version(),
-                "rules_sha256": rules_hash(directory) if directory is not None else None,
+        return {"tool": "ammr-rules", "version": tool_version(),
+                "rules_sha256": self.rules_sha256,      # as in the audit record of every result
                 "readings": readings(self.rules), "document_types": list(program.documents),
                 "requirements": len(program.requirements), "member_states": list(program.participating)}
 
@@ -165,17 +165,6 @@ def documents_used(rules: RuleSet, type_name: str) -> frozenset[str] | None:
         return None
 
 
-def rules_hash(directory: Path) -> str:
-    """SHA-256 over every file of the rules folder (rule files, law text, reference data), each as
-    its path relative to the folder, its length and its bytes, in path order."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in Path(directory).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        data = path.read_bytes()
-        digest.update(f"{path.relative_to(directory).as_posix()}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
-
-
 def readings(rules: RuleSet) -> dict[str, Any] | None:
     """The readings in force (issue 12 adds named readings of ambiguous provisions). The hook:
     when the rule set exposes `readings`, its names and chosen values are reported; until then,
@@ -185,10 +174,4 @@ def readings(rules: RuleSet) -> dict[str, Any] | None:
         return None
     return json.loads(json.dumps(found, default=str))
 
-
-def _version() -> str:
-    try:
-        return metadata.version("ammr-rules")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 

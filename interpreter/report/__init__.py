@@ -9,6 +9,7 @@ as text, Markdown, HTML or JSON (render.py), and the reports beside it. In pipel
     remedy.py          the search for what would have to change (engine-side, exact)
     remedy_text.py     those changes in words
     render.py          the data laid out by the templates/ (text, md, html) or as JSON
+    audit.py           the audit record: tool, rule-set and document hashes, data, parameters, time
     pool.py            the Annual Solidarity Pool report, figures named by rules/pool-report.rules
     coverage.py        the coverage map: each paragraph encoded, assessed or not checkable
     interpretations.py the register of interpretation notes

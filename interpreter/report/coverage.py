@@ -7,7 +7,8 @@ assessment, or not checkable, and why.
 The map is computed, never written by hand: from the citations of the checked rules
 (requirements, exceptions, definitions), the `coverage` declarations, and the scenario tests
 that exercise each rule and pass. The docs generator and `ammr coverage` both call
-`coverage_map`.
+`coverage_map`. A unit is untested when one of its requirements or exceptions has no passing
+scenario where it holds, or none where it fails (tools/tested.py).
 
 Units. The unit is the paragraph (the whole article, for an article without numbered
 paragraphs). Where a rule or a declaration cites something inside a paragraph -- a
@@ -20,12 +21,15 @@ numbered article covers each of its paragraphs that is not split.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ..api import RuleSet
+from ..language.diagnostics import Diagnostic, Failed
 from ..language.law import Article, Citation, Paragraph, Point, Subparagraph
 from ..tools import scenarios as S
+from ..tools.tested import Exercise, Gap, exercise, gaps
 
 STATUSES = ("encoded", "needs_assessment", "not_checkable", "missing")
 
@@ -44,6 +48,7 @@ class Entry:
     quote: str = ""                       # needs_assessment: the words that say so
     reason: str = ""                      # not_checkable: why
     declared_at: tuple[str, ...] = ()     # file:line of the rules and declarations
+    untested: tuple[str, ...] = ()        # what the scenarios do not show of its rules ("'r': no ... where it fails")
 
     @property
     def provision(self) -> str:
@@ -53,7 +58,8 @@ class Entry:
         return {"provision": self.provision, "full": self.citation.full(), "anchor": self.citation.anchor(),
                 "article": self.article, "status": self.status, "rules": list(self.rules),
                 "scenarios": list(self.scenarios), "failing": list(self.failing), "authority": self.authority,
-                "quote": self.quote, "reason": self.reason, "declared_at": list(self.declared_at)}
+                "quote": self.quote, "reason": self.reason, "declared_at": list(self.declared_at),
+                "untested": list(self.untested)}
 
 
 @dataclass(frozen=True)
@@ -67,17 +73,23 @@ class _Claim:
     reason: str = ""
 
 
-def coverage_map(rules: RuleSet, scenarios: Iterable[S.Scenario] = ()) -> tuple[Entry, ...]:
-    """Every unit of every shipped article, in the order of the law text, with its status."""
+def coverage_map(rules: RuleSet, scenarios: Iterable[S.Scenario] = (),
+                 exercised: dict[str, Exercise] | None = None) -> tuple[Entry, ...]:
+    """Every unit of every shipped article, in the order of the law text, with its status; the
+    scenarios are run for it, unless what they show is given (`exercised`, tools/tested.py)."""
     claims = _claims(rules)
-    exercised = _exercised(rules, tuple(scenarios))
+    if exercised is None:
+        exercised = exercise(rules, [S.verify(rules, s) for s in scenarios])
+    untested: dict[str, list[str]] = {}
+    for gap in gaps(rules, exercised):
+        untested.setdefault(gap.rule, []).append(f"'{gap.rule}': {gap.missing}")
     cited = [c.citation for c in claims]
     out = []
     for article in rules.program.law.articles():
         for paragraph in article.paragraphs:
             for unit, text in _units(paragraph, cited):
                 mine = [c for c in claims if _covers(c.citation, unit, article)]
-                out.append(_entry(article, unit, text, mine, exercised))
+                out.append(_entry(article, unit, text, mine, exercised, untested))
     return tuple(out)
 
 
@@ -108,22 +120,6 @@ def _claims(rules: RuleSet) -> list[_Claim]:
     for c in program.coverage:
         kind = "assessment" if c.status == "needs_assessment" else "not_checkable"
         add((c.provision,), kind, "", c.decl.span, authority=c.authority, quote=c.quote, reason=c.reason)
-    return out
-
-
-def _exercised(rules: RuleSet, scenarios: tuple[S.Scenario, ...]) -> dict[str, tuple[list[str], list[str]]]:
-    """rule name -> (passing scenario ids, failing scenario ids) among the scenarios naming it."""
-    out: dict[str, tuple[list[str], list[str]]] = {}
-    for scenario in scenarios:
-        named = {e["requirement"] for e in scenario.expect} | {e["decided_by"] for e in scenario.expect
-                                                              if "decided_by" in e}
-        named |= {S.value_name(v) for v in scenario.values}
-        if not named:
-            continue
-        _, problems = S.run(rules, scenario)
-        for name in named:
-            passing, failing = out.setdefault(name, ([], []))
-            (failing if problems else passing).append(scenario.id)
     return out
 
 
@@ -173,16 +169,18 @@ def _covers(claim: Citation, unit: Citation, article: Article) -> bool:
         and _within(unit, claim)
 
 
-def _entry(article: Article, unit: Citation, text: str, claims: list[_Claim], exercised) -> Entry:
+def _entry(article: Article, unit: Citation, text: str, claims: list[_Claim], exercised: dict[str, Exercise],
+           untested: dict[str, list[str]]) -> Entry:
     checks = [c for c in claims if c.kind == "check"]
     assessments = [c for c in claims if c.kind == "assessment"]
     reasons = [c for c in claims if c.kind == "not_checkable"]
     names = tuple(dict.fromkeys(c.rule for c in claims if c.rule))
-    passing = tuple(dict.fromkeys(s for n in names for s in exercised.get(n, ([], []))[0]))
-    failing = tuple(dict.fromkeys(s for n in names for s in exercised.get(n, ([], []))[1]))
+    passing = tuple(dict.fromkeys(s for n in names for s in exercised.get(n, Exercise()).passing))
+    failing = tuple(dict.fromkeys(s for n in names for s in exercised.get(n, Exercise()).failing))
     where = tuple(dict.fromkeys(c.where for c in claims))
     common: dict[str, Any] = dict(citation=unit, article=article.name, text=text, rules=names, scenarios=passing,
-                                  failing=failing, declared_at=where)
+                                  failing=failing, declared_at=where,
+                                  untested=tuple(m for n in names for m in untested.get(n, ())))
     if checks:
         return Entry(status="encoded", **common)
     if assessments:
@@ -196,3 +194,48 @@ def _entry(article: Article, unit: Citation, text: str, claims: list[_Claim], ex
 def summary(entries: Iterable[Entry]) -> dict[str, int]:
     entries = tuple(entries)
     return {status: sum(1 for e in entries if e.status == status) for status in STATUSES}
+
+
+# ------------------------------------------------------------------- untested, for lint and test
+
+def unit_gaps(rules: RuleSet, exercised: dict[str, Exercise]) -> list[Gap]:
+    """The encoded units whose rules are definitions only, none of whose values a passing scenario
+    checks (E602): a requirement or an exception that is untested is already a gap of its own (E601)."""
+    checked = {r.name for r in rules.program.requirements} | {x.name for x in rules.program.exceptions}
+    out = []
+    for e in coverage_map(rules, exercised=exercised):
+        if e.status == "encoded" and e.rules and not e.scenarios and not set(e.rules) & checked:
+            first = rules.program.values[e.rules[0]].decl
+            out.append(Gap(e.rules[0], first.name_span, f"{e.provision} is encoded by definitions only "
+                                                         f"({', '.join(e.rules)}), and no passing scenario checks "
+                                                         f"their values", "E602"))
+    return out
+
+
+@dataclass(frozen=True)
+class Untested:
+    """What a run of the scenario tests leaves untested (rules, E601, and paragraphs, E602), and the
+    scenario files it could not read (their scenarios count for nothing), with their texts."""
+    gaps: tuple[Gap, ...] = ()
+    problems: tuple[Diagnostic, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def untested(rules: RuleSet, folder: Path) -> Untested:
+    """Run every scenario file under `folder` against the rules, and say what is left untested."""
+    loaded: list[S.Scenario] = []
+    problems: list[Diagnostic] = []
+    sources: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.yaml")):
+        try:
+            loaded += S.load(path)
+        except Failed as failure:
+            problems += failure.diagnostics
+            sources.update(failure.sources)
+    return Untested(tuple(untested_by(rules, [S.verify(rules, s) for s in loaded])), tuple(problems), sources)
+
+
+def untested_by(rules: RuleSet, reports: Iterable[S.Report]) -> list[Gap]:
+    """What the verified scenarios leave untested: rules (E601), then paragraphs (E602)."""
+    exercised = exercise(rules, reports)
+    return [*gaps(rules, exercised), *unit_gaps(rules, exercised)]

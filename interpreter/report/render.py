@@ -67,6 +67,11 @@ def render_check(data: dict[str, Any], colour: bool = False) -> str:
     return environment().get_template("check.txt.j2").render(v=data, verdict=_styler(colour))
 
 
+def render_audit(data: dict[str, Any]) -> str:
+    """The audit record as the footer of a text report (`ammr explain` includes it itself)."""
+    return environment().get_template("audit.txt.j2").render(v=data)
+
+
 def render_json(data: dict[str, Any]) -> str:
     clean = {k: v for k, v in data.items() if k != "groups"}
     return json.dumps(clean, indent=2, ensure_ascii=False) + "\n"

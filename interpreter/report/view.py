@@ -4,8 +4,10 @@ This is also the JSON output, schema "ammr-check/1", documented in `ammr-check-1
 beside this file. Ids are stable so that other systems can store and compare explanations:
 an outcome is "<document>#<requirement>[<item>]", a citation is its anchor in the reference
 docs ("art-12-6-sent1"), a value is "<kind>:<where>" ("input:<document>:relocations",
-"data:population[NL]@2024", "definition:share(NL)"). Numbers are exact strings with a unit,
-never floats.
+"data:population[NL]@2024", "definition:share(NL)"), where <document> is the document's id (its
+declared `id:`, else "sha256:" and the start of its content's hash), never the path it was read
+from, which is shown beside it as its label. Numbers are exact strings with a unit, never floats.
+The audit record (audit.py) says what produced the result.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..engine.outcomes import NOT_APPLICABLE, SEVERITY, Missing, Outcome, Step
 from ..language import typesys as T
 from . import figures as V
 from . import links
+from .audit import audit_record, document_ids
 from .reason import describe, reason
 from .remedy import own_path
 from .remedy_text import remedy_view
@@ -59,7 +62,8 @@ def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | 
     program = rules.program
     act = program.act
     ctx = _Context(rules, result, docs_url, links.language(lang))
-    documents = [{"id": d.label, "label": d.label, "type": d.type, "note": d.note} for d in result.case.documents]
+    documents = [{"id": ctx.ids[d.label], "label": d.label, "type": d.type, "note": d.note}
+                 for d in result.case.documents]
     anchors: set[str] = set()
     outcomes = [ctx.outcome(o, (remedies or {}).get((o.document, o.key)), traces, anchors) for o in result.outcomes]
     groups = []
@@ -84,8 +88,14 @@ def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | 
         "summary": _summary(outcomes),
         "documents": documents,
         "outcomes": outcomes,
+        "audit": audit_record(rules, result, ctx.ids),
         "groups": groups,
     }
+
+
+def outcome_id_of(o: Outcome, ids: dict[str, str]) -> str:
+    """'<document id>#<requirement>[<item>]' (`ids`: document_ids of the case)."""
+    return f"{ids.get(o.document, o.document)}#{o.key}" if o.document else o.key
 
 
 def checked(o: dict[str, Any]) -> str:
@@ -143,6 +153,7 @@ class _Context:
         self.lang = lang
         self.program = rules.program
         self.labels = [d.label for d in result.case.documents]
+        self.ids = document_ids(result.case.documents)       # label -> the id results use
         self.types = {d.label: d.type for d in result.case.documents}
         self.case = result.case
         self.years = result.case.data_years
@@ -153,7 +164,7 @@ class _Context:
 
     # ---------------------------------------------------------------- outcomes
     def outcome(self, o: Outcome, found, traces: bool, anchors: set[str]) -> dict[str, Any]:
-        outcome_id = f"{o.document}#{o.key}" if o.document else o.key
+        outcome_id = outcome_id_of(o, self.ids)
         relied_on: list[tuple[dict, str]] = []
         values = self.values(o.condition, relied_on)
         out = {
@@ -285,10 +296,10 @@ class _Context:
                     if s.kind == "default":
                         rule = s.source.rsplit(" default of the rules at ", 1)[-1]
                         return {"kind": "default", "document": label, "path": path, "rule": rule,
-                                "where": f"{label}:{path}", "description": description,
+                                "where": f"{self.ids[label]}:{path}", "description": description,
                                 "text": f"not stated in {label} ({path}): the rules' default ({rule})",
                                 "basis": f"{label}: {_each(path)} or the rules' default"}
-                    return {"kind": "document", "document": label, "path": path, "where": f"{label}:{path}",
+                    return {"kind": "document", "document": label, "path": path, "where": f"{self.ids[label]}:{path}",
                             "description": description, "text": f"{label}: {path}", "basis": f"{label}: {_each(path)}"}
             return {"kind": "document", "text": s.source, "basis": s.source}
         if s.kind == "data":

@@ -1,10 +1,13 @@
 """Static checks for the people who write rules (`ammr lint`).
 
-Errors are the parser's and the checker's own (E-codes): a rule set with an error cannot
-be used, and `ammr lint` reports exactly what `ammr rules` and `ammr check` would. Warnings
-(W-codes) point at rules that check, but probably do not say what their author meant: a
-definition nothing uses, a requirement that can never fail, an exception that can never
-apply, a provision both required and exempted with nothing saying which wins.
+Errors (E-codes) are first the parser's and the checker's own: a rule set with one cannot be
+used, and `ammr lint` reports exactly what `ammr rules` and `ammr check` would. Then those that
+hold the rules to the law's words, which only lint looks for: a figure the cited provision does
+not state (35 000 where Art 12(2)(a) says 30 000) unless an interpretation or source note of the
+rule states it (E403), a title that states a figure the rule does not (E404). Warnings (W-codes)
+point at rules that check, but probably do not say what their author meant: a definition nothing
+uses, a requirement that can never fail, an exception that can never apply, a provision both
+required and exempted with nothing saying which wins.
 
 A warning that was weighed and accepted is silenced where it is raised, by a comment on its
 line or just above it, giving the reason after the code:
@@ -16,7 +19,7 @@ line or just above it, giving the reason after the code:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +29,9 @@ from ..language import ir
 from ..language import syntax as A
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed
+from ..language.law import Provision, split_sentences
+from ..report.coverage import untested
+from .law_figures import Figure, figure_of, stated
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,12 @@ CHECKS = {c.code: c for c in (
     Check("E400", "a citation that cannot be read"),
     Check("E401", "a citation of a paragraph, point or sentence the law does not have"),
     Check("E402", "words quoted as the law's that are not in the cited provision"),
+    Check("E403", "a figure (30 000, EUR 600 million, 50 %, one week, 15 October) that the cited provision does not "
+                  "state, nor an interpretation or source note of the rule"),
+    Check("E404", "a requirement or exception whose title states a figure the rule does not"),
+    Check("E601", "a requirement or exception without a passing scenario where it holds and one where it fails "
+                  "(one left to an authority: where it is put to the authority)"),
+    Check("E602", "a paragraph encoded by definitions only, none of whose values a passing scenario checks"),
     Check("W201", "a constant, parameter, definition or dataset no requirement or exception uses"),
     Check("W202", "a field of a document or record no rule reads"),
     Check("W203", "a document or record type no rule binds"),
@@ -98,10 +110,13 @@ class Report:
                 "warnings": len(self.warnings), "diagnostics": [d.to_json() for d in self.diagnostics]}
 
 
-def lint(paths: Iterable[str | Path] = (), rules: str | Path | None = None) -> Report:
+def lint(paths: Iterable[str | Path] = (), rules: str | Path | None = None,
+         scenarios: str | Path | None = None, texts: Mapping[Path, str] | None = None) -> Report:
     """Lint rule files. A folder is a rule set of its own; a file outside the rules folder is
     checked together with it (as `RuleSet.prepare(extra=...)` does), and only its own warnings
-    are reported. Without paths: the rules folder."""
+    are reported. Without paths: the rules folder. With `scenarios` (a folder of scenario tests),
+    they are run, and a requirement or exception without a passing scenario where it holds and
+    one where it fails is an error (E601). `texts`: files as an editor holds them (RuleSet.prepare)."""
     rules_dir = (Path(rules) if rules is not None else rules_directory()).resolve()
     sets: dict[Path, tuple[list[Path], list[Path] | None]] = {}
     named_paths = [Path(p) for p in paths]
@@ -120,25 +135,40 @@ def lint(paths: Iterable[str | Path] = (), rules: str | Path | None = None) -> R
     sources: dict[str, str] = {}
     files: list[str] = []
     for directory, (extra, named) in sets.items():
-        found, texts, looked_at = _lint_set(directory, extra, named)
+        found, read, looked_at = _lint_set(directory, extra, named, Path(scenarios) if scenarios else None, texts)
         diagnostics += found
-        sources.update(texts)
+        sources.update(read)
         files += looked_at
     unique = sorted(dict.fromkeys(diagnostics), key=lambda d: (d.span.file, d.span.line, d.span.column, d.code))
     return Report(tuple(unique), sources, tuple(dict.fromkeys(files)))
 
 
-def _lint_set(directory: Path, extra: list[Path], named: list[Path] | None):
+def _lint_set(directory: Path, extra: list[Path], named: list[Path] | None, scenarios: Path | None,
+              texts: Mapping[Path, str] | None):
     try:
-        rules = RuleSet.prepare(directory, extra)
+        rules = RuleSet.prepare(directory, extra, texts=texts)
     except Failed as failure:
         return list(failure.diagnostics), failure.sources, sorted(failure.sources)
     program = rules.program
     sources = {f.path: f.source for f in program.files}
     wanted = None if named is None else {p.resolve() for p in named}
     reported = [f for f in program.files if wanted is None or Path(f.path).resolve() in wanted]
-    warnings = [w for w in warnings_of(rules) if wanted is None or Path(w.span.file).resolve() in wanted]
-    return _allowed(warnings, program.files), sources, [f.path for f in reported]
+    found = [*findings(rules), *(_untested(rules, scenarios, sources) if scenarios is not None else ())]
+    mine = [d for d in found if wanted is None or Path(d.span.file).resolve() in wanted or d.code.startswith("S")]
+    return mine, sources, [f.path for f in reported]
+
+
+def findings(rules: RuleSet) -> list[Diagnostic]:
+    """What lint finds in a rule set that checks (warnings_of), less what a `# lint: allow` silences."""
+    return _allowed(warnings_of(rules), rules.program.files)
+
+
+def _untested(rules: RuleSet, folder: Path, sources: dict[str, str]) -> list[Diagnostic]:
+    """E601 for each requirement and exception the scenario tests do not show both ways; a scenario
+    file that cannot be read is reported as it is (S-codes)."""
+    found = untested(rules, folder)
+    sources.update(found.sources)
+    return [*found.problems, *(gap.diagnostic() for gap in found.gaps)]
 
 
 def _allowed(warnings: list[Diagnostic], files) -> list[Diagnostic]:
@@ -163,11 +193,13 @@ def _allowed(warnings: list[Diagnostic], files) -> list[Diagnostic]:
 # ------------------------------------------------------------------ warnings
 
 def warnings_of(rules: RuleSet) -> list[Diagnostic]:
+    """What lint finds in a rule set that checks: the warnings, and the errors that only lint finds
+    (figures the law does not state)."""
     program = rules.program
     fold = _Folder(rules)
     return [*_unused_values(program), *_unused_structures(program), *_unused_bindings(program),
             *_uncited(program), *_decimal_commas(program), *_foregone(program, fold),
-            *_required_and_exempted(program)]
+            *_required_and_exempted(program), *_figures_not_in_law(program), *_titles_unlike_rules(program)]
 
 
 def _warning(code: str, message: str, span: A.Span, hint: str) -> Diagnostic:
@@ -377,6 +409,114 @@ def _required_and_exempted(program) -> Iterator[Diagnostic]:
                                f"if the exception derogates from it, name it: notwithstanding "
                                f"{', '.join([*(n for n, _ in x.decl.targets), r.name])}; if they encode different "
                                f"parts of the provision, cite the point or sentence of each")
+
+
+# ------------------------------------------------------------------ the law's figures
+
+def _figures_not_in_law(program) -> Iterator[Diagnostic]:
+    """Each figure a rule writes must be one the provisions it cites state, or one its interpretation
+    notes state (the reading that gives it): 35 000 where Art 12(2)(a) says 30 000 is an error."""
+    for f in program.files:
+        for decl in f.declarations:
+            # the figures the rule says it reads the law as giving, or takes from where its source says
+            notes = [figure for note in (*decl.meta.interpretations, *decl.meta.sources)
+                     for figure in stated(note.text)]
+            for node, citations in _cited_literals(decl):
+                figure = figure_of(node)
+                provisions = [p for p in (_resolve(program, c) for c in citations) if p is not None]
+                if figure is None or not provisions:
+                    continue
+                if any(figure.agrees(s) for s in notes) or any(figure.agrees(s) for p in provisions
+                                                                for s in stated(f"{p.lead_in} {p.text}")):
+                    continue
+                quoted = "; ".join(f"{p.citation.short()}: \u201c{_passage(p, figure)}\u201d" for p in provisions[:2])
+                plural = "s" if len(provisions) > 1 else ""
+                yield Diagnostic("E403", f"{figure.text} is not a figure of the provision{plural} cited: {quoted}",
+                                 node.span, "write the figure as the law states it, or cite the provision that states "
+                                            "it; a figure that is a reading of the law needs an interpretation note "
+                                            "that states it (one taken from elsewhere, a source note)")
+
+
+def _cited_literals(decl) -> Iterator[tuple[A.Expr, tuple[A.CitationNode, ...]]]:
+    """The literals of a declaration, each with the citations it is held to: a field's default to the
+    field's citations (else the type's), anything else to the declaration's."""
+    if isinstance(decl, A.Structure):
+        for fld in decl.fields:
+            for node in ast_nodes(fld.default) if fld.default is not None else ():
+                yield node, fld.citations or decl.meta.citations
+        return
+    for node in ast_nodes(decl):
+        yield node, decl.meta.citations
+
+
+def _resolve(program, citation: A.CitationNode) -> Provision | None:
+    try:
+        return program.law.resolve(citation.text)
+    except LookupError:               # reported by the checker, which would not have let the rules through
+        return None
+
+
+def _passage(provision: Provision, figure: Figure) -> str:
+    """The words of the provision around its figures of the same kind, for the message."""
+    text = " ".join(f"{provision.lead_in} {provision.text}".split())
+    sentences = split_sentences(text)
+    alike = [s for s in sentences if any(f.kind == figure.kind for f in stated(s))]
+    passage = " ".join(alike[:2] or sentences[:1])
+    if len(passage) <= 300:
+        return passage
+    found = next((m for m in (stated(passage)) if m.kind == figure.kind), None)
+    at = passage.find(found.text) if found is not None else 0
+    start = max(0, min(at - 150, len(passage) - 300))
+    before, after = ("\u2026" if start else ""), ("\u2026" if start + 300 < len(passage) else "")
+    return before + passage[start:start + 300].strip() + after
+
+
+def _titles_unlike_rules(program) -> Iterator[Diagnostic]:
+    """A title that states a figure the rule does not: "At least 30 000 relocations" over a rule
+    requiring 35 000."""
+    for f in program.files:
+        for decl in f.declarations:
+            if not isinstance(decl, (A.Requirement, A.Exception_)) or not decl.title:
+                continue
+            mine = _rule_figures(program, decl)
+            # a count in words without a unit counts things ("the two numbers"), it is no figure of the rule
+            for said in (s for s in stated(decl.title) if not (s.kind == "number" and s.text.isalpha())):
+                if not any(said.agrees(figure) for figure, _ in mine):
+                    has = ", ".join(f"{figure.text}" + (f" ({where})" if where else "") for figure, where in mine)
+                    yield Diagnostic("E404", f"the title \u201c{decl.title}\u201d says {said.text}, but the rule "
+                                             + (f"says {has}" if mine else "states no figure"),
+                                     _title_span(f, decl),
+                                     "make the title say what the rule requires, or the rule what the title says")
+
+
+def _rule_figures(program, decl) -> list[tuple[Figure, str]]:
+    """The figures of a rule, with the constant or definition each comes from ("" for the rule's own):
+    those it writes and those of the values it uses, however deep."""
+    out: list[tuple[Figure, str]] = []
+    seen: set[str] = set()
+    todo: list[tuple[object, str]] = [(decl, "")]
+    while todo:
+        node, where = todo.pop()
+        for n in ast_nodes(node):
+            figure = figure_of(n) if isinstance(n, A.Expr) else None
+            if figure is not None:
+                out.append((figure, where))
+            name = n.name if isinstance(n, (A.Name, A.Call)) else None
+            if name is not None and name not in seen and name in program.values:
+                seen.add(name)
+                todo.append((program.values[name].decl, name))
+    return out
+
+
+def _title_span(rule_file: A.RuleFile, decl) -> A.Span:
+    """Where the title is written: the quoted text after the name."""
+    start = rule_file.source.find('"', decl.name_span.end)
+    end = rule_file.source.find('"', start + 1) + 1
+    if start < 0 or end <= start or not decl.name_span.end:
+        return decl.name_span
+    line = rule_file.source.count("\n", 0, start) + 1
+    column = start - rule_file.source.rfind("\n", 0, start)
+    return A.Span(rule_file.path, line, column, line, column + end - start, start, end)
 
 
 def _overlap(a, b) -> bool:

@@ -54,6 +54,9 @@ class Scenario:
     data_years: dict[str, int] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)      # e.g. {date_of_application: 2026-06-12}
     line: int = 0                       # where the scenario starts in its file
+    # for each document, where each of its values is written in the file (by path, as the document
+    # reader takes them), so that a document's errors point at the scenario file's line and column
+    places: tuple[dict, ...] = ()
 
     @property
     def id(self) -> str:
@@ -66,19 +69,26 @@ def load(path: str | Path) -> list[Scenario]:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text) or {}
     except (OSError, UnicodeDecodeError) as error:
         raise Failed([Diagnostic("S001", f"cannot read the scenario file: {error}",
                                  Span(str(path), 1, 1, 1, 1))]) from None
+    places: dict = {}
+    try:
+        root = yaml.compose(text)
+        if root is not None:
+            _places(root, (), places, str(path), yaml.SafeLoader(""))
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise Failed([Diagnostic("S002", f"not valid YAML: {getattr(error, 'problem', None) or error}",
                                  Span(str(path), line, column, line, column + 1))], {str(path): text}) from None
-    lines = _entry_lines(text)
+    except _Unreadable as error:
+        raise Failed([Diagnostic("S002", error.message, error.span,
+                                 "write dates as YYYY-MM-DD and numbers of a few digits")], {str(path): text}) from None
 
     def where(i: int) -> Span:
-        line = lines[i] if i < len(lines) else 1
+        line = places[("scenarios", i)].line if ("scenarios", i) in places else 1
         return Span(str(path), line, 1, line, 2)
 
     entries = data.get("scenarios") if isinstance(data, dict) else None
@@ -100,10 +110,12 @@ def load(path: str | Path) -> list[Scenario]:
                                        f"the first is at line {names[entry['name']]}; names identify scenarios"))
             continue
         names[entry["name"]] = where(i).line
-        out.append(Scenario(str(path), entry["name"], tuple(entry.get("documents") or ()),
+        documents = tuple(entry.get("documents") or ())
+        out.append(Scenario(str(path), entry["name"], documents,
                             tuple(entry.get("expect") or ()), tuple(entry.get("values") or ()),
                             dict(entry.get("data_years") or {}), dict(entry.get("parameters") or {}),
-                            where(i).line))
+                            where(i).line, tuple(_under(places, ("scenarios", i, "documents", j))
+                                                 for j in range(len(documents)))))
     if problems:
         raise Failed(problems, {str(path): text})
     return out
@@ -129,18 +141,67 @@ def _malformed(entry: Any) -> str:
     return ""
 
 
-def _entry_lines(text: str) -> list[int]:
-    """The line each scenario starts on, read from the YAML nodes (the data has no positions)."""
+class _Unreadable(Exception):
+    def __init__(self, message: str, span: Span):
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+_MAX_DEPTH = 100        # scenario files are a few levels deep; an alias that holds itself is not
+
+
+def _places(node, path: tuple, out: dict, filename: str, loader: yaml.SafeLoader) -> None:
+    """The span of every value under `node`, by its path (keys as yaml.safe_load reads them), and of
+    every key (its path, then "<key>"), as the document reader takes positions. A merge key
+    (`<<: *base`) brings in the base's values where they are written; keys of the mapping's own win."""
+    start, end = node.start_mark, node.end_mark
+    span = Span(filename, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    if len(path) > _MAX_DEPTH:
+        raise _Unreadable("the scenarios are nested too deeply", span)
+    out[path] = span
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in _pairs(node, 0):
+            key = _scalar(key_node, filename, loader)
+            if isinstance(key, (list, dict)) or path + (key,) in out:
+                continue                     # not a plain key (the reader says so), or given before
+            out[path + (key, "<key>")] = Span(filename, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                              key_node.end_mark.line + 1, key_node.end_mark.column + 1)
+            _places(value_node, path + (key,), out, filename, loader)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            _places(child, path + (i,), out, filename, loader)
+    else:
+        _scalar(node, filename, loader)
+
+
+def _pairs(node: yaml.MappingNode, depth: int) -> list:
+    """The key and value nodes of a mapping, its own first, then those a merge key brings in."""
+    if depth > _MAX_DEPTH:
+        raise _Unreadable("a merge key (<<) brings in a mapping that merges itself", Span("", 1, 1, 1, 1))
+    own = [(k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
+    merged = [v for k, v in node.value if k.tag == "tag:yaml.org,2002:merge"]
+    bases = [m for v in merged for m in (v.value if isinstance(v, yaml.SequenceNode) else [v])]
+    return own + [pair for base in bases if isinstance(base, yaml.MappingNode) for pair in _pairs(base, depth + 1)]
+
+
+def _scalar(node, filename: str, loader: yaml.SafeLoader) -> Any:
+    """A key or value as yaml.safe_load reads it; a value it cannot read (30 February) is an error here."""
+    if not isinstance(node, yaml.ScalarNode):
+        return node.value
     try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return []
-    if not isinstance(root, yaml.MappingNode):
-        return []
-    for key, value in root.value:
-        if getattr(key, "value", None) == "scenarios" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
+        value = loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, yaml.YAMLError) as error:
+        mark = node.start_mark
+        raise _Unreadable(f"cannot read the value '{node.value[:40]}': {error}",
+                          Span(filename, mark.line + 1, mark.column + 1, mark.line + 1,
+                               mark.column + 1 + len(node.value[:40]))) from None
+    return value if not isinstance(value, (list, dict)) else str(value)
+
+
+def _under(places: dict, prefix: tuple) -> dict:
+    """The places below `prefix`, with paths relative to it."""
+    return {path[len(prefix):]: span for path, span in places.items() if path[:len(prefix)] == prefix}
 
 
 def discover(directory: str | Path) -> list[Scenario]:
@@ -184,15 +245,33 @@ class Report:
 
 def verify(rules: RuleSet, scenario: Scenario, engine: str = "reference") -> Report:
     """Evaluate a scenario with the named engine and compare with what it expects."""
+    places = scenario.places or tuple({} for _ in scenario.documents)
+    documents: list = []
+    invalid: list[Diagnostic] = []
+    for i, (data, where) in enumerate(zip(scenario.documents, places)):
+        try:
+            documents.append(rules.document(data, f"{scenario.id}#{i + 1}", where))
+        except Failed as failure:                # every document's errors, not only the first's
+            invalid += failure.diagnostics
     try:
-        documents = [rules.document(d, f"{scenario.id}#{i + 1}") for i, d in enumerate(scenario.documents)]
+        if invalid:
+            raise Failed(invalid)
         case = rules.case(documents, scenario.data_years, scenario.parameters)
     except Failed as failure:
-        return Report(scenario, None, (Mismatch((f"the scenario's documents are invalid:\n{failure.render()}",)),))
+        shown = Failed(failure.diagnostics, {**_source(scenario.file), **failure.sources})
+        return Report(scenario, None, (Mismatch((f"the scenario's documents are invalid:\n{shown.render()}",)),))
     result = rules.evaluate(case, engine=engine)
     mismatches = [_outcome_mismatch(rules, result, e) for e in scenario.expect]
     mismatches += [Mismatch(tuple(problems)) for e in scenario.values if (problems := _check_value(rules, case, e))]
     return Report(scenario, result, tuple(m for m in mismatches if m is not None))
+
+
+def _source(path: str) -> dict[str, str]:
+    """The scenario file's text, to quote the line of an error in it."""
+    try:
+        return {path: Path(path).read_text(encoding="utf-8")}
+    except (OSError, UnicodeDecodeError):
+        return {}
 
 
 def run(rules: RuleSet, scenario: Scenario, engine: str = "reference") -> tuple[Result | None, list[str]]:
@@ -268,6 +347,13 @@ def _check_outcome(rules: RuleSet, result: Result, e: dict) -> tuple[list[str], 
     if "decided_by" in e and o.decided_by != e["decided_by"]:
         problems.append(f"{o.key}: expected the exception {e['decided_by']} to decide, got {o.decided_by}")
     return problems, o
+
+
+def named(scenario: Scenario) -> set[str]:
+    """The rules a scenario tests: the requirements it expects verdicts of, the exceptions it expects
+    to decide, and the definitions whose values it checks."""
+    deciding = {e["decided_by"] for e in scenario.expect if "decided_by" in e}
+    return {e["requirement"] for e in scenario.expect} | deciding | {value_name(v) for v in scenario.values}
 
 
 _CALL = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$")

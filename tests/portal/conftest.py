@@ -41,6 +41,13 @@ def postgres_url() -> str | None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def one_time_of_check(monkeypatch):
+    """Every result states the time of its check (its audit record): one fixed time, so that two checks
+    of the same documents in a test give the same text, as they do within the same second."""
+    monkeypatch.setenv("AMMR_CHECKED_AT", "2026-03-01T10:00:00Z")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request, tmp_path) -> str:
     """An empty database: a SQLite file, or a new database on the PostgreSQL server (dropped after)."""

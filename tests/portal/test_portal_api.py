@@ -40,9 +40,10 @@ def one_person_short(checker) -> int:
 
 # ------------------------------------------------------------------ checks
 
-def test_check_is_byte_for_byte_the_cli(world, ammr, tmp_path):
+def test_check_is_byte_for_byte_the_cli(world, checker, ammr, tmp_path):
     # the same names: the files' paths as given to the CLI (the rules' paths are shown relative to
-    # the working folder, the project's, where the portal's rule set was prepared too)
+    # the working folder, the project's, where the portal's rule set was prepared too); the same
+    # time of check (conftest.py), which the audit record of both results states
     documents = {str(tmp_path / "proposal.json"): server.example_documents(EXAMPLE)[1][1],
                  str(tmp_path / "pledge.json"): pledge(relocations=100, financial="40000000.50")}
     for name, data in documents.items():
@@ -54,6 +55,7 @@ def test_check_is_byte_for_byte_the_cli(world, ammr, tmp_path):
     assert response.text == cli_text
     assert response.headers["X-AMMR-Exit-Code"] == str(code) == "1"
     assert '"pool"' in cli_text
+    assert json.loads(cli_text)["audit"]["rules"]["sha256"] == checker.rules_sha256
 
 
 def test_check_refuses_invalid_documents_with_their_positions(world):
@@ -81,14 +83,9 @@ def test_schemas_rule_set_and_coverage(world, checker):
     assert coverage["entries"] and sum(coverage["summary"].values()) == len(coverage["entries"])
 
 
-def test_rule_set_hash_follows_every_file(tmp_path):
-    from interpreter.portal.checking import rules_hash
-    (tmp_path / "law").mkdir()
-    (tmp_path / "a.rules").write_text("x")
-    (tmp_path / "law" / "index.json").write_text("{}")
-    before = rules_hash(tmp_path)
-    (tmp_path / "law" / "index.json").write_text("{ }")
-    assert rules_hash(tmp_path) != before
+def test_rule_set_hash_is_the_audit_records(world, checker):
+    identity = world.client.get("/api/v1/rules", headers=world.as_("reader")).json()
+    assert identity["rules_sha256"] == checker.rules.fingerprint.sha256
 
 
 # ------------------------------------------------------------------ pledges

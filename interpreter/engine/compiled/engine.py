@@ -22,7 +22,7 @@ from typing import Any
 from ...language import ir
 from ...language.diagnostics import Diagnostic, Failed
 from ...language.library import FUNCTIONS as BUILTINS
-from ...language.library import call
+from ...language.library import call, unanswered
 from ...language.syntax import NOWHERE
 from ..documents import UNDISCLOSED
 from ..evaluate import Case, Evaluator
@@ -305,7 +305,7 @@ class Context:
         try:
             return call(BUILTINS[node.function], args, self.case.holidays)
         except (ValueError, ArithmeticError) as error:
-            return Missing.of(f"undefined: {node.function}(...) at {node.span}: {error}")
+            return Missing.of(unanswered(node.function, node.span, error))
 
     def arith(self, node: ir.Arith, left, right) -> Any:
         return self.compiled.namespace["REPLAY"].run(node, (left, right))
