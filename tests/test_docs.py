@@ -174,6 +174,8 @@ def test_article_pages_have_no_stray_lines_and_name_rules_by_their_titles(files)
     assert "Rules citing this paragraph: [Proposal submitted together with the Report]" \
            "(#rule-proposal_together_with_report)." in page
     assert '<a href="https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=OJ:L_202401351#art_12">' in page
+    annex = files["generated_docs/articles/annex-1.md"]                  # a name in words, GDP as the law writes it
+    assert "### GDP effect { #rule-gdp_effect }" in annex and "Gdp" not in annex
 
 
 def test_numbers_are_kept_on_one_line(files):

@@ -36,6 +36,15 @@ _KINDS = {A.Requirement: "requirement", A.Exception_: "exception", A.Definition:
           A.Coverage: "coverage"}
 
 
+# Abbreviations the law writes in capitals, so that a name in words reads as the law does ("Total GDP").
+_CAPITALS = {"gdp": "GDP", "eu": "EU", "ms": "MS"}
+
+
+def _in_words(name: str) -> str:
+    """A rule's name as words: total_gdp -> "total GDP"."""
+    return " ".join(_CAPITALS.get(w, w) for w in name.split("_"))
+
+
 @dataclass(frozen=True)
 class Example:
     scenario: str
@@ -65,7 +74,7 @@ class RuleDoc:
     @property
     def heading(self) -> str:
         """What the rule is called for a reader: its title (or description), else its name in words."""
-        words = self.title or self.name.replace("_", " ")
+        words = self.title or _in_words(self.name)
         return words[:1].upper() + words[1:]
 
     @property
