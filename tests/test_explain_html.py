@@ -250,13 +250,32 @@ def test_it_reads_on_a_phone(browser, case):
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 390, "height": 800, "deviceScaleFactor": 1, "mobile": True})
     try:
-        measured = browser.execute_script("""
+        measured = browser.execute_script(r"""
             return {page: [document.documentElement.scrollWidth, innerWidth],
                     wide: [...document.querySelectorAll('article.outcome, article.outcome dd, article.outcome table, '
                                                         + 'header table, #summary, #summary table, .legend')]
                         .filter(e => e.scrollWidth > e.clientWidth + 1)
-                        .map(e => (e.closest('article') || e).id || e.className)};""")
+                        .map(e => (e.closest('article') || e).id || e.className),
+                    figures: figures()};
+            function figures() {    // every figure of the text ("EUR 620 271 800 000"), and the lines it takes
+                const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                const found = [];
+                const figure = /(?:≈\u00a0)?(?:EUR\u00a0)?\d{1,3}(?:\u00a0\d{3})+(?:\.\d+)?/g;
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    if (!node.parentElement.getClientRects().length) continue;      // not shown
+                    for (const m of node.data.matchAll(figure)) {
+                        const range = document.createRange();
+                        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+                        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+                        found.push([m[0], lines.size]);
+                    }
+                }
+                return found;
+            }""")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert measured["page"][0] <= measured["page"][1]
     assert measured["wide"] == []
+    assert len(measured["figures"]) > 100                       # the figures are there, with their no-break spaces
+    broken = [text for text, lines in measured["figures"] if lines != 1]
+    assert broken == [], broken[:10]

@@ -32,8 +32,9 @@ def render_explanation(data: dict[str, Any], fmt: str, colour: bool = False) -> 
         return render_json(data)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}': one of text, md, html, json")
-    return environment().get_template(FORMATS[fmt]).render(v=data, verdict=_styler(colour and fmt == "text"),
+    text = environment().get_template(FORMATS[fmt]).render(v=data, verdict=_styler(colour and fmt == "text"),
                                                             printed=Printed())
+    return figures_unbroken(text) if fmt == "html" else text
 
 
 class Printed:
@@ -106,6 +107,32 @@ def unitless(text: str) -> str:
     """A figure without its unit, for a table whose heading names it: "≈ EUR 1 200.50" -> "≈ 1 200.50",
     "21 000 persons" -> "21 000"."""
     return re.sub(r"EUR |\s+persons?\b", "", str(text))
+
+
+# Where a line may not break in a figure of the HTML report: between groups of digits ("620 271 800 000"),
+# after "EUR" and "≈" before a figure, and before "%". A text node is everything between two tags.
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_INSIDE_FIGURE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))|(?<=\bEUR) (?=[≈\d])|(?<=≈) (?=EUR|\d)|(?<=\d) (?=%)")
+_JOINED = re.compile(r"\S*(?:&nbsp;\S*)+")
+_NOT_TEXT = ("style", "script", "title")          # elements whose content is not laid out as the page's text
+
+
+def figures_unbroken(page: str) -> str:
+    """The HTML page with every figure kept on one line: a no-break space (&nbsp;, visible in the
+    source) wherever a space would let it break, and the figure in a span.fig that the style sheet
+    keeps whole where long words may otherwise break anywhere (a narrow table cell on a phone). Only
+    the text is changed: tags, the style sheet and scripts are left as they are."""
+    parts = _TAG_OR_TEXT.split(page)
+    inside = ""                                     # the element of _NOT_TEXT we are within, if any
+    for i, part in enumerate(parts):
+        if i % 2:
+            tag = re.match(r"<(/?)(" + "|".join(_NOT_TEXT) + r")\b", part)
+            if tag:
+                inside = "" if tag.group(1) else tag.group(2)
+        elif not inside:
+            joined = _INSIDE_FIGURE.sub("&nbsp;", part)
+            parts[i] = _JOINED.sub(lambda m: f'<span class="fig">{m.group(0)}</span>', joined)
+    return "".join(parts)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
