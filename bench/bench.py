@@ -200,7 +200,7 @@ def w2(rules) -> None:
         def run():
             if cold:
                 program.clear()
-                rules._shared.clear()
+                rules._variants[()].shared.clear()
             rules.evaluate(case, trace=trace, only=W2_RULES, engine=engine)
         return run
     for engine, label in (("compiled", "compiled engine"), ("reference", "reference evaluator")):
@@ -268,7 +268,7 @@ def w3(rules, count: int) -> None:
     sample = scenarios[: max(1, count // 20)]
 
     def by_reference():
-        rules._shared.clear()
+        rules._variants[()].shared.clear()
         for s in sample:
             rules.evaluate(reference.case(s), trace=False, only=W2_RULES)
     t = timed(by_reference, **single)

@@ -64,16 +64,20 @@ def key_fraction() -> dict[str, Fraction]:
     return {m: POPULATION[m] / total_population / 2 + GDP[m] / total_gdp / 2 for m in STATES}
 
 
-def pledge_value_fraction(pledge: dict) -> Fraction:
-    return pledge.get("relocations", 0) * RATE + pledge.get("financial_contributions", 0) \
+def pledge_value_fraction(pledge: dict, rate: Fraction = RATE) -> Fraction:
+    return pledge.get("relocations", 0) * rate + pledge.get("financial_contributions", 0) \
         + sum((m["financial_value"] for m in pledge.get("alternative_measures", ())), Fraction(0))
 
 
 def w2_fraction(act: dict, key: dict[str, Fraction] | None = None) -> dict[str, bool]:
-    """Every pledge against its fair share in value (Art 57(3)); the key computed unless given."""
+    """Every pledge against its fair share (Art 57(3)), the key computed unless given. The fair share
+    is one obligation (reading fair_share_composition = one_obligation, the default): a pledge meets
+    it when relocations at the reference numbers' ratio plus money and alternative measures reach its
+    key share of the reference financial contributions."""
     key = key if key is not None else key_fraction()
-    pool = act["reference_relocations"] * RATE + act["reference_financial_contributions"]
-    return {ms: pledge_value_fraction(pledge) >= key[ms] * pool
+    financial = act["reference_financial_contributions"]
+    rate = Fraction(financial) / act["reference_relocations"]
+    return {ms: pledge_value_fraction(pledge, rate) >= key[ms] * financial
             for ms, pledge in act["pledges"].items() if ms in PARTICIPATING}
 
 
@@ -90,17 +94,20 @@ def _cents(value: Fraction) -> int:
 
 
 def w2_int(act: dict, key: dict[str, tuple[int, int]] | None = None) -> dict[str, bool]:
+    """w2_fraction multiplied through by the reference relocations R and the key's denominator:
+    (relocations x F + (money + measures) x R) x d >= n x F x R, amounts in cents."""
     key = key if key is not None else key_int()
-    pool = int(act["reference_relocations"]) * 2_000_000 + _cents(act["reference_financial_contributions"])
+    relocations, financial = int(act["reference_relocations"]), _cents(act["reference_financial_contributions"])
     out = {}
     for ms, pledge in act["pledges"].items():
         if ms not in PARTICIPATING:
             continue
-        value = int(pledge.get("relocations", 0)) * 2_000_000 + _cents(pledge.get("financial_contributions", Fraction(0)))
+        money = _cents(pledge.get("financial_contributions", Fraction(0)))
         for m in pledge.get("alternative_measures", ()):
-            value += _cents(m["financial_value"])
+            money += _cents(m["financial_value"])
+        value = int(pledge.get("relocations", 0)) * financial + money * relocations
         n, d = key[ms]
-        out[ms] = value * d >= n * pool
+        out[ms] = value * d >= n * financial * relocations
     return out
 
 
@@ -110,25 +117,28 @@ def w3_fraction(act: dict, vectors: list[tuple]) -> list[dict[str, bool]]:
     """W2 for each vector of (relocations, financial contributions) per state, the key computed
     once; the alternative measures of the act's pledges stay as they are."""
     key = key_fraction()
-    pool = act["reference_relocations"] * RATE + act["reference_financial_contributions"]
+    financial = act["reference_financial_contributions"]
+    rate = Fraction(financial) / act["reference_relocations"]
     # what a pledge must reach with its relocations and money: its fair share less its other measures
-    shares = {ms: key[ms] * pool - sum((m["financial_value"] for m in
-                                        act["pledges"].get(ms, {}).get("alternative_measures", ())), Fraction(0))
+    shares = {ms: key[ms] * financial - sum((m["financial_value"] for m in
+                                             act["pledges"].get(ms, {}).get("alternative_measures", ())), Fraction(0))
               for ms in STATES}
     out = []
     for vector in vectors:
-        out.append({ms: vector[2 * i] * RATE + vector[2 * i + 1] >= shares[ms] for i, ms in enumerate(STATES)})
+        out.append({ms: vector[2 * i] * rate + vector[2 * i + 1] >= shares[ms] for i, ms in enumerate(STATES)})
     return out
 
 
 def w3_int(act: dict, vectors: list[tuple]) -> list[dict[str, bool]]:
     key = key_int()
-    pool = int(act["reference_relocations"]) * 2_000_000 + _cents(act["reference_financial_contributions"])
+    relocations, financial = int(act["reference_relocations"]), _cents(act["reference_financial_contributions"])
     other = {ms: sum(_cents(m["financial_value"]) for m in act["pledges"].get(ms, {}).get("alternative_measures", ()))
              for ms in STATES}
-    sides = [(key[ms][1], key[ms][0] * pool - other[ms] * key[ms][1]) for ms in STATES]
+    # (r x F + (money + other) x R) x d >= n x F x R, with the other measures moved to the right
+    sides = [(key[ms][1], key[ms][0] * financial * relocations - other[ms] * relocations * key[ms][1])
+             for ms in STATES]
     out = []
     for vector in vectors:
-        out.append({ms: (vector[2 * i].numerator * 2_000_000 + _cents(vector[2 * i + 1])) * d >= right
+        out.append({ms: (vector[2 * i].numerator * financial + _cents(vector[2 * i + 1]) * relocations) * d >= right
                     for i, (ms, (d, right)) in enumerate(zip(STATES, sides))})
     return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from importlib import resources
@@ -28,13 +28,16 @@ from .engine.documents import Document, DocumentReader, discover
 from .engine.evaluate import Case, Evaluator
 from .engine.outcomes import NOT_APPLICABLE, SEVERITY, Outcome
 from .engine.reference_data import Table, load_table
+from .engine.supplied_data import SuppliedData, data_file
 from .language import cache as prepared
 from .language import ir
 from .language import syntax as A
 from .language.checker import Program, check_rules
 from .language.diagnostics import Diagnostic, Failed
 from .language.law import Law
+from .language.readings import choices
 from .report import pool, remedy
+from .report.dependence import dependence
 from .report.pool import pool_report, render_pool
 from .report.render import render_audit, render_check, render_explanation
 from .report.view import DEFAULT_DOCS, view
@@ -122,9 +125,11 @@ class RuleSet:
         self.holidays = holidays          # the calendar the rules declare (Art 75(d)), None if they declare none
         self.program = program
         self.tables = tables
+        self.supplied: SuppliedData | None = None     # reference data a user supplied (with_data), if any
         self.reader = DocumentReader(program.structs, tuple(program.member_states), tuple(program.datasets))
-        self._shared: dict = {}          # data-only definitions, reused across cases with the same data years
-        self._compiled: Any = None       # the compiled engine's program (engine/compiled/), built on first use
+        # per choice of readings (the defaults: ()): the program evaluated, the data-only definitions
+        # kept across cases with the same data years, and the compiled engine's program, built on first use
+        self._variants: dict[tuple, _Variant] = {(): _Variant(program)}
 
     @cached_property
     def fingerprint(self) -> Fingerprint:
@@ -145,11 +150,20 @@ class RuleSet:
     # -------------------------------------------------------------- prepare
     @classmethod
     def prepare(cls, directory: str | Path | None = None, extra: Iterable[str | Path] = (),
-                cache: bool = False, texts: Mapping[Path, str] | None = None) -> RuleSet:
+                cache: bool = False, texts: Mapping[Path, str] | None = None,
+                data: str | Path | None = None) -> RuleSet:
         """Parse and check every rule file of `directory` (and the `extra` files, checked together
         with them). Raises `Failed` with all errors. With `cache`, a rule set prepared before
         from the same files is read back from disk instead (see cache.py). `texts` are the texts
-        of some of the files as an editor holds them (by resolved path), read instead of the files."""
+        of some of the files as an editor holds them (by resolved path), read instead of the files.
+        With `data`, the rule set uses reference data a user supplies instead of the shipped
+        figures (`with_data`)."""
+        rules = cls._prepare(directory, extra, cache, texts)
+        return rules.with_data(data) if data is not None else rules
+
+    @classmethod
+    def _prepare(cls, directory: str | Path | None, extra: Iterable[str | Path], cache: bool,
+                 texts: Mapping[Path, str] | None) -> RuleSet:
         directory = Path(directory) if directory is not None else rules_directory()
         files = sorted(directory.glob("*.rules")) + [Path(p) for p in extra]
         if not files:
@@ -188,6 +202,23 @@ class RuleSet:
             prepared.store(name, program, tables, holidays, read)
         return cls(directory, program, tables, holidays)
 
+    def with_data(self, path: str | Path) -> RuleSet:
+        """The rule set on reference data a user supplies (a reference-data document, or a folder
+        holding one; see engine/supplied_data.py) instead of the figures shipped with the rules: its
+        datasets, and its list of participating Member States if it gives one. Raises `Failed`
+        with every mistake of the document, positioned."""
+        supplied = SuppliedData(data_file(Path(path)), self.program.datasets, self.program.member_states,
+                                self.program.participating)
+        program = self.program
+        if supplied.participating != program.participating:
+            member_states = {code: replace(ms, participates=code in supplied.participating,
+                                           since=ms.since if ms.participates else supplied.as_of)
+                             for code, ms in program.member_states.items()}
+            program = replace(program, member_states=member_states)
+        rules = RuleSet(self.directory, program, supplied.tables, self.holidays)
+        rules.supplied = supplied
+        return rules
+
     # -------------------------------------------------------------- documents
     def read(self, paths: Iterable[str | Path]) -> tuple[Document, ...]:
         """Read and validate document files (directories are searched for .yaml/.yml/.json)."""
@@ -216,10 +247,13 @@ class RuleSet:
 
     # -------------------------------------------------------------- cases
     def case(self, documents: Iterable[Document], data_years: dict[str, int] | None = None,
-             parameters: dict[str, Any] | None = None) -> Case:
-        """Gather the facts, and fix the reference-data year of each dataset (and why)."""
+             parameters: dict[str, Any] | None = None, readings: Mapping[str, str] | None = None) -> Case:
+        """Gather the facts, and fix the reference-data year of each dataset (and why). `readings`
+        chooses readings of the rules other than their defaults ({"fair_share_composition":
+        "cumulative"}); a reading or value the rules do not have raises `Failed`."""
         documents = tuple(documents)
         _one_document_per_id(documents)
+        chosen = self.readings_chosen(readings or {})
         years, reasons = {}, {}
         for name, table in self.tables.items():
             stated = {d.data_years[name]: d for d in documents if name in d.data_years}
@@ -237,8 +271,33 @@ class RuleSet:
                 latest = table.latest_complete_year(self.program.participating)
                 if latest is not None:
                     years[name] = latest
-                    reasons[name] = "latest year with a figure for every participating member state"
-        return Case(documents, years, reasons, dict(parameters or {}), self.holidays)
+                    reasons[name] = "latest year with a figure for every participating member state" + (
+                        f", in the reference data supplied ({self.supplied.path})" if self.supplied else "")
+        return Case(documents, years, reasons, dict(parameters or {}), self.holidays, chosen)
+
+    # -------------------------------------------------------------- readings
+    @property
+    def readings(self) -> dict[str, str]:
+        """Every reading of the rules that a check can choose, with its default value."""
+        return {name: r.default for name, r in self.program.readings.items() if r.switchable}
+
+    def readings_chosen(self, readings: Mapping[str, str] | Iterable[tuple[str, str] | None],
+                        source: str = "<readings>", lines: Iterable[str] | None = None) -> dict[str, str]:
+        """A choice of readings (a mapping, or (name, value) pairs; None for a line that is not
+        NAME=VALUE), checked (see language/readings.choices): `Failed` with a message per mistake,
+        each at its line of `source` (by default one line NAME=VALUE per reading)."""
+        given = readings.items() if isinstance(readings, Mapping) else readings
+        pairs = [(str(p[0]), str(p[1])) if p is not None else None for p in given]
+        shown = list(lines) if lines is not None else [f"{p[0]}={p[1]}" if p else "" for p in pairs]
+        return choices(self.program.readings, pairs, source, shown)
+
+    def _variant(self, case: Case) -> _Variant:
+        """The program (and caches) for the case's readings, made on first use."""
+        key = tuple(sorted((n, v) for n, v in case.readings.items() if v != self.program.readings[n].default))
+        found = self._variants.get(key)
+        if found is None:
+            found = self._variants[key] = _Variant(self.program.with_readings(dict(key)))
+        return found
 
     def evaluate(self, case: Case, trace: bool = True, only: Iterable[str] | None = None,
                  engine: str = "reference") -> Result:
@@ -256,15 +315,26 @@ class RuleSet:
         """The value of a constant, parameter or definition for a case, without a trace. `args` are
         exact values, one per parameter: member state codes, numbers, dates, document records.
         A fact that is missing gives a `Missing` naming it."""
-        spec = self.program.values[name]
+        variant = self._variant(case)
+        name = variant.program.resolve(name)             # a definition a chosen reading replaces
+        spec = variant.program.values[name]
         nodes = tuple(ir.Const(t, value=a) for a, (_, t) in zip(args, spec.params))
-        evaluator = Evaluator(self.program, self.tables, case, False, self._shared)
+        evaluator = Evaluator(variant.program, self.tables, case, False, variant.shared)
         return evaluator.eval(ir.Ref(spec.type, kind=spec.kind, name=name, args=nodes), {})
 
     def check(self, paths: Iterable[str | Path], data_years: dict[str, int] | None = None,
-              trace: bool = True, parameters: dict[str, Any] | None = None) -> Result:
+              trace: bool = True, parameters: dict[str, Any] | None = None,
+              readings: Mapping[str, str] | None = None) -> Result:
         """Read, gather and evaluate in one call."""
-        return self.evaluate(self.case(self.read(paths), data_years, parameters), trace)
+        return self.evaluate(self.case(self.read(paths), data_years, parameters, readings), trace)
+
+
+@dataclass
+class _Variant:
+    """The rules under one choice of readings: the program both engines evaluate, and their caches."""
+    program: Program
+    shared: dict = field(default_factory=dict)       # data-only definitions, across cases with the same data years
+    compiled: Any = None                             # the compiled engine's program (engine/compiled/)
 
 
 def _one_document_per_id(documents: tuple[Document, ...]) -> None:
@@ -277,15 +347,13 @@ def _one_document_per_id(documents: tuple[Document, ...]) -> None:
 
 
 def _reference(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:
-    return Evaluator(rules.program, rules.tables, case, trace, rules._shared).outcomes(only)
+    variant = rules._variant(case)
+    return Evaluator(variant.program, rules.tables, case, trace, variant.shared).outcomes(only)
 
 
 def _compiled(rules: RuleSet, case: Case, trace: bool, only: frozenset[str] | None) -> list[Outcome]:
-    if rules._compiled is None:
-        from .engine.compiled import compiled  # imported and built on first use: `ammr check` does not need it
-        compiled(rules)
-    assert rules._compiled is not None
-    return rules._compiled.evaluate(case, trace, only)
+    from .engine.compiled import compiled  # imported and built on first use: `ammr check` does not need it
+    return compiled(rules, case.readings).evaluate(case, trace, only)
 
 
 ENGINES = {"reference": _reference, "compiled": _compiled}
@@ -353,16 +421,19 @@ def display_path(path: Path) -> Path:
 # ------------------------------------------------------------------ explain and render
 
 def explain(rules: RuleSet, result: Result, *, traces: bool = False, docs_url: str | None = None,
-            pool: bool = True, lang: str = "en") -> dict[str, Any]:
+            pool: bool = True, readings_all: bool = False, lang: str = "en") -> dict[str, Any]:
     """The `ammr-check/1` document of a result as plain data: every verdict with its citation,
-    reason, values and (with `traces`) its trace, the remedies of each non-compliance, and links to
-    the reference docs under `docs_url` (default: the site/ folder `mkdocs build` writes) and to
-    EUR-Lex in the language `lang` (one of the 24 official languages, "en" by default). With
-    `pool`, when the documents hold a Commission proposal or a Council act, the pool report is
-    added under "pool"."""
+    reason, values and (with `traces`) its trace, the remedies of each non-compliance, the readings
+    used, and links to the reference docs under `docs_url` (default: the site/ folder `mkdocs build`
+    writes) and to EUR-Lex in the language `lang` (one of the 24 official languages, "en" by
+    default). With `pool`, when the documents hold a Commission proposal or a Council act, the pool
+    report is added under "pool". With `readings_all`, the case is evaluated again under each
+    alternative reading, one at a time, and each verdict says whether it holds under every reading
+    or on which it depends."""
+    found = dependence(rules, result) if readings_all else None
     data = view(result, rules, traces=traces, remedies=remedy.find(rules, result),
-                docs_url=DEFAULT_DOCS if docs_url is None else docs_url, lang=lang)
-    report = pool_report(rules, result) if pool else None
+                docs_url=DEFAULT_DOCS if docs_url is None else docs_url, dependence=found, lang=lang)
+    report = pool_report(rules, result, found) if pool else None
     return {**data, "pool": report} if report else data
 
 

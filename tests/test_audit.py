@@ -321,3 +321,23 @@ def test_a_result_stored_before_the_audit_record_still_renders(rules):
     assert all("Audit record" in render(data, f) for f in ("text", "md", "html", "check"))
     del data["audit"]
     assert not any("Audit record" in render(data, f) for f in ("text", "md", "html", "check"))
+
+
+def test_a_check_on_supplied_reference_data_records_that_file_and_verify_uses_it(at_root, ammr, tmp_path,
+                                                                                validator):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "examples" / "reference-data-2023", data)
+    stored = tmp_path / "result.json"
+    code, _, err = ammr("check", BOUNDARIES, "--data", data, "--format", "json", "-o", stored)
+    assert code == 1, err
+    record = json.loads(stored.read_text(encoding="utf-8"))
+    assert not list(validator.iter_errors(record))
+    [supplied] = {d["file"] for d in record["audit"]["data"]}
+    assert Path(supplied).parent == data and all(d.get("supplied") for d in record["audit"]["data"])
+    assert {d["sha256"] for d in record["audit"]["data"]} == {hashlib.sha256(Path(supplied).read_bytes()).hexdigest()}
+    code, out, err = ammr("verify", stored)
+    assert code == 0 and "the same verdicts" in out, err
+    # the same figures on the shipped data would not do: a changed file of reference data is named
+    Path(supplied).write_text(Path(supplied).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    code, _, err = ammr("verify", stored)
+    assert code == 2 and f"{supplied} has changed: sha256" in err

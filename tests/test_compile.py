@@ -56,7 +56,7 @@ def test_scenario_passes_and_agrees(rules, scenario):
     result, problems = scenarios.run(rules, scenario, engine="compiled")
     assert not problems, "\n".join(problems)
     documents = [rules.document(d, f"{scenario.id}#{i + 1}") for i, d in enumerate(scenario.documents)]
-    case = rules.case(documents, scenario.data_years, scenario.parameters)
+    case = rules.case(documents, scenario.data_years, scenario.parameters, scenario.readings)
     assert both(rules, case) == []
     reference, fast = rules.evaluate(case), rules.evaluate(case, engine="compiled")
     assert [reason(o) for o in reference.outcomes] == [reason(o) for o in fast.outcomes]
@@ -352,7 +352,7 @@ def test_unknown_node_kinds_are_left_to_the_reference_evaluator(rules, monkeypat
     monkeypatch.setattr(G.Function, "_Aggregate", None, raising=False)
     program = Compiled(rules.program, rules.tables)
     assert "c.reference(" in program.source
-    monkeypatch.setattr(rules, "_compiled", program)
+    monkeypatch.setattr(rules._variants[()], "compiled", program)
     case = rules.case(rules.read([ROOT / "examples" / "2026"]))
     act = rules.document({"document": "CouncilImplementingAct", "reference_relocations": 21000,
                           "reference_financial_contributions": 420000000,
@@ -375,7 +375,7 @@ def test_definitions_python_cannot_compile_are_left_to_the_reference_evaluator(r
     program = Compiled(rules.program, rules.tables)
     assert set(program.delegates) == {f"{p}{list(rules.program.values).index(n)}" for p in "DT"
                                       for n in ("share", "pledge_value")}
-    monkeypatch.setattr(rules, "_compiled", program)
+    monkeypatch.setattr(rules._variants[()], "compiled", program)
     act = rules.document({"document": "CouncilImplementingAct", "reference_relocations": 21000,
                           "reference_financial_contributions": 420000000,
                           "pledges": {"NL": {"financial_contributions": "43742210.70"}, "MT": {"relocations": 1}}})
@@ -399,7 +399,7 @@ def test_requirements_python_cannot_compile_are_left_to_the_reference_evaluator(
     program = Compiled(rules.program, rules.tables)
     assert sorted(p.name for p in program.plans if p.delegated) == ["act_pledge_meets_fair_share",
                                                                    "proposal_minimum_relocations"]
-    monkeypatch.setattr(rules, "_compiled", program)
+    monkeypatch.setattr(rules._variants[()], "compiled", program)
     act = rules.document({"document": "CouncilImplementingAct", "reference_relocations": 21000,
                           "reference_financial_contributions": 420000000, "pledges": {"NL": {"relocations": 3}}})
     case = rules.case([act, rules.document({"document": "CommissionProposal", "relocations": 30000})])
@@ -429,7 +429,7 @@ def test_functions_python_refuses_are_left_to_the_reference_evaluator(rules, mon
     assert sorted(program.delegates) == sorted(f"{p}{list(rules.program.values).index('fair_share_value')}"
                                                for p in "DT")
     assert [p.name for p in program.plans if p.delegated] == ["proposal_ratio_maintained"]
-    monkeypatch.setattr(rules, "_compiled", program)
+    monkeypatch.setattr(rules._variants[()], "compiled", program)
     act = rules.document({"document": "CouncilImplementingAct", "reference_relocations": 21000,
                           "reference_financial_contributions": 420000000,
                           "pledges": {"NL": {"financial_contributions": "43742210.70"}}})

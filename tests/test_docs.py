@@ -171,8 +171,10 @@ def test_article_pages_have_no_stray_lines_and_name_rules_by_their_titles(files)
     page = files["generated_docs/articles/art-12.md"]
     assert "### At least 30 000 relocations { #rule-proposal_minimum_relocations }" in page
     assert "Requirement `proposal_minimum_relocations` · cites [Art. 12(2)(a)](#art-12-2-s1-a)" in page
-    assert "Rules citing this paragraph: [Proposal submitted together with the Report]" \
-           "(#rule-proposal_together_with_report)." in page
+    assert "[Proposal submitted together with the Report](#rule-proposal_together_with_report)" \
+           in page.split("Rules citing this paragraph: ", 1)[1].split("\n", 1)[0]
+    assert "[Council amendment allowed (within article 12)](art-57.md#rule-council_amendment_allowed__within_article_12)" \
+           in page                                                       # an alternative reading's definition
     assert '<a href="https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=OJ:L_202401351#art_12">' in page
     annex = files["generated_docs/articles/annex-1.md"]                  # a name in words, GDP as the law writes it
     assert "### GDP effect { #rule-gdp_effect }" in annex and "Gdp" not in annex

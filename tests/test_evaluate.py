@@ -101,8 +101,12 @@ def test_pledge_value_counts_relocations_at_the_ratio(tiny_rules):
                                              "alternative_measures": [{"description": "x", "financial_value": 5}]}})
     case = tiny_rules.case([pledge])
     assert value(tiny_rules, case, "pledge_value", pledge.record.fields["pledge"]) == Fraction("201005.50")
-    # share 1/4 of (30 000 x EUR 20 000 + EUR 600 million) = EUR 300 million
-    assert value(tiny_rules, case, "fair_share_value", "BG", Fraction(30000), Fraction(600_000_000)) == 300_000_000
+    # the fair share is one obligation (reading fair_share_composition): share 1/4 of EUR 600 million, or
+    # of 30 000 relocations; the cumulative reading owes both, 1/4 of (30 000 x EUR 20 000 + EUR 600 million)
+    assert value(tiny_rules, case, "fair_share_value", "BG", Fraction(30000), Fraction(600_000_000)) == 150_000_000
+    assert value(tiny_rules, case, "fair_share_relocations", "BG", Fraction(30000)) == 7500
+    assert value(tiny_rules, case, "fair_share_value__cumulative", "BG", Fraction(30000),
+                 Fraction(600_000_000)) == 300_000_000
 
 
 def _logic(op, left, right):

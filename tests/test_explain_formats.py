@@ -127,7 +127,7 @@ def test_values_with_units_and_sources(name):
     assert "17 942 942 persons" in text and "population on 1 January, 2024" in text and "demo_pjan" in text
     assert "EUR 1 122 459 000 000" in text and "nama_10_gdp" in text
     assert "EUR 40 000 000" in text and "examples/2026/pledge-netherlands-illustrative.yaml: pledge.financial_contributions" in text
-    assert "≈ EUR 62 488 872.42" in text and "6783710063955875000/108558688949" in text    # rounded, and exact
+    assert "≈ EUR 31 244 436.21" in text and "3391855031977937500/108558688949" in text    # rounded, and exact
 
 
 @pytest.mark.parametrize("name", FORMATS)
@@ -151,9 +151,9 @@ def test_exceptions_considered_and_why(name):
 def test_remedies(name):
     text = readable("boundaries", name)
     assert "relocations: 29 500 persons → 30 000 persons (500 persons more)" in text
-    assert "pledges[NL].financial_contributions: EUR 42 542 210.70 → EUR 43 742 210.70 (EUR 1 200 000 more)" in text
+    assert "pledges[NL].financial_contributions: EUR 20 671 105.35 → EUR 21 871 105.35 (EUR 1 200 000 more)" in text
     assert "pledges[NL].relocations: not stated, counted as 0 persons → 60 persons (60 persons more)" in text
-    assert "pledges[MT].financial_contributions: EUR 1 084 684.76 → EUR 1 084 684.77 (EUR 0.01 more)" in text
+    assert "pledges[MT].financial_contributions: EUR 542 342.38 → EUR 542 342.39 (EUR 0.01 more)" in text
     assert "No change of the document's figures can help: the date decides." in text
     assert "15 October 2025 (1 day earlier)" in text
     assert "it turns on adopted_by_qualified_majority, which is no and would have to be yes" in text
@@ -258,7 +258,7 @@ def test_json_has_no_floats_and_stable_unique_ids():
     assert act["id"].startswith("sha256:") and mt["outcome_id"] == f"{act['id']}#act_pledge_meets_fair_share[MT]"
     assert "data:population[MT]@2024" in [v["id"] for v in mt["values"]]
     fc = next(c for c in mt["remedy"]["changes"] if c["path"] == "pledges[MT].financial_contributions")
-    assert fc["after"] == {"exact": "108468477/100", "unit": "EUR", "text": "EUR 1 084 684.77"}
+    assert fc["after"] == {"exact": "54234239/100", "unit": "EUR", "text": "EUR 542 342.39"}
     assert fc["by"] == {"exact": "1/100", "unit": "EUR", "text": "EUR 0.01 more"}
 
 
@@ -349,7 +349,7 @@ def test_markdown_renders_with_its_tables_and_in_page_links(case):
 def test_the_full_trace_on_request(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     case = "tests/golden/cases/boundaries"
-    lines = "fair_share_value(MT, 21000, 420000000) = ≈ EUR 1 084 684.77"
+    lines = "fair_share_value(MT, 21000, 420000000) = ≈ EUR 542 342.38"
     for fmt, marker in (("text", "    Trace:"), ("md", "<details><summary>Full trace</summary>"),
                         ("html", '<details class="trace"><summary>Full trace</summary>')):
         _, plain, _ = run(capsys, "explain", case, "--format", fmt)
@@ -432,7 +432,7 @@ def test_the_pool_totals_check_against_the_reference_numbers(case):
     assert pool["sums"]["pledges_known"] == len(known)
     assert exact(pool["sums"]["pledge"]) == sum(exact(s["pledge"]) for s in known)
     for s in known:                                                   # the balance is pledge minus fair share
-        assert Fraction(s["balance"]["value"]["exact"]) == exact(s["pledge"]) - exact(s["fair_value"])
+        assert Fraction(s["balance"]["value"]["exact"]) == exact(s["pledge"]) - exact(s["fair_financial"])
 
 
 def test_a_shortfall_is_rounded_up_to_the_cent_that_closes_it():
@@ -440,14 +440,21 @@ def test_a_shortfall_is_rounded_up_to_the_cent_that_closes_it():
     mt = next(s for s in pool["states"] if s["member_state"] == "MT")
     assert mt["balance"]["short"] is True and mt["balance"]["text"] == "short by EUR 0.01"
     text = output_of("boundaries", "explain.txt")
-    assert re.search(r"\n  MT +EUR 1 084 684\.76  short by EUR 0\.01\n", text)
+    assert re.search(r"\n  MT +EUR 542 342\.38 +100\.0000 %  short by EUR 0\.01\n", text)
 
 
-def test_offsets_by_member_state_in_the_pool_table():
-    pool = json.loads(output_of("examples-synthetic-2027", "explain.json"))["pool"]
+def test_offsets_by_member_state_in_the_pool_table(capsys, monkeypatch):
+    """Under the reading that Art 63(4) covers the part of the gap the deductions caused, the 2027 case
+    has offsets to share: each Member State's part stands in its row of the table."""
+    monkeypatch.chdir(ROOT)
+    _, out, _ = run(capsys, "explain", "examples/synthetic-2027", "--format", "json",
+                    "--reading", "offsets_63_4_cause=part_caused")
+    pool = json.loads(out)["pool"]
     de = next(s for s in pool["states"] if s["member_state"] == "DE")
-    assert de["offsets"]["text"] == "≈ 359.41 persons" and de["offsets"]["cites"] == "Art. 63(7)"
+    assert de["offsets"]["text"] == "≈ 176.56 persons" and de["offsets"]["cites"] == "Art. 63(7)"
     assert "by_state" not in json.dumps(pool)
+    plain = json.loads(output_of("examples-synthetic-2027", "explain.json"))["pool"]     # the default reading: none
+    assert not any("offsets" in s for s in plain["states"])
 
 
 # ------------------------------------------------------------------ words for people
@@ -456,8 +463,10 @@ def test_offsets_by_member_state_in_the_pool_table():
 def test_each_verdict_says_in_a_sentence_what_was_checked(name):
     text = readable("examples-2026", name)
     assert "Not compliant with “Proposal adopted by 15 October” (Article 12(6), first sentence)." in text
-    assert "Compliance with “Reference numbers differ from the Commission proposal” (Article 57(1), third " \
-           "sentence) is for the Council of the European Union to assess." in text
+    assert "Compliant with “Reference numbers that differ from the Commission proposal: amended by qualified " \
+           "majority” (Article 57(1), third sentence)." in text
+    assert "Compliance with “Search and rescue arrivals of disproportionate scale” for ES (Article 11(3)) is for " \
+           "the European Commission to assess." in text
     assert "Compliance with “Indicative percentage for search and rescue arrivals” (Article 12(5)) cannot be " \
            "established: information is missing." in text
     outcomes = json.loads(output_of("examples-2026", "explain.json"))["outcomes"]
@@ -526,7 +535,7 @@ def test_no_figure_of_the_html_report_can_break_across_lines():
     parser.feed(page)
     text = html.unescape("".join(parser.parts))
     assert "420\u00a0000\u00a0000" in text and "EUR\u00a040\u00a0000\u00a0000" in text
-    assert "≈\u00a0EUR\u00a062\u00a0488\u00a0872.42" in text and "70.0000\u00a0%" in text
+    assert "≈\u00a0EUR\u00a031\u00a0244\u00a0436.21" in text and "70.0000\u00a0%" in text
     assert '<span class="fig">EUR&nbsp;40&nbsp;000&nbsp;000</span>' in page
     assert not re.search(r"\d \d{3}(?!\d)|EUR [≈\d]|≈ [E\d]|\d %", text), \
         re.search(r".{30}(\d \d{3}(?!\d)|EUR [≈\d]|≈ [E\d]|\d %).{30}", text)

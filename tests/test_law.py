@@ -53,27 +53,28 @@ def test_citation_pattern_is_the_grammar_token():
 
 
 @pytest.mark.parametrize(
-    "text, article, annex, groups, subparagraph, points, sentence",
+    "text, article, annex, groups, subparagraph, points, sentence, as_paragraph",
     [
-        ("Art 12(2)(a)", "12", False, ("2", "a"), None, (), None),
-        ("Art. 12(3), second subparagraph", "12", False, ("3",), 2, (), None),
-        ("Article 12(2), first subparagraph, point (a)", "12", False, ("2",), 1, ("a",), None),
-        ("Art 56(2)(a)(ii)", "56", False, ("2", "a", "ii"), None, (), None),
-        ("Art 66(a)", "66", False, ("a",), None, (), None),
-        ("Art 66 point (a)", "66", False, (), None, ("a",), None),
-        ("Art 2(19)", "2", False, ("19",), None, (), None),
-        ("Art 2 point (8)(a)", "2", False, (), None, ("8", "a"), None),
-        ("Art 85 second subparagraph", "85", False, (), 2, (), None),
-        ("Art 57(4) second sentence", "57", False, ("4",), None, (), 2),
-        ("Art 63(3) point (b)", "63", False, ("3",), None, ("b",), None),
-        ("Annex I", "I", True, (), None, (), None),
-        ("Art.012", "12", False, (), None, (), None),
-        ("  Art 12(3), first subparagraph, second sentence ", "12", False, ("3",), 1, (), 2),
+        ("Art 12(2)(a)", "12", False, ("2", "a"), None, (), None, False),
+        ("Art. 12(3), second subparagraph", "12", False, ("3",), 2, (), None, False),
+        ("Article 12(2), first subparagraph, point (a)", "12", False, ("2",), 1, ("a",), None, False),
+        ("Art 56(2)(a)(ii)", "56", False, ("2", "a", "ii"), None, (), None, False),
+        ("Art 66(a)", "66", False, ("a",), None, (), None, False),
+        ("Art 66 point (a)", "66", False, (), None, ("a",), None, False),
+        ("Art 2(19)", "2", False, ("19",), None, (), None, False),
+        ("Art 2 point (8)(a)", "2", False, (), None, ("8", "a"), None, False),
+        ("Art 85 second subparagraph", "85", False, (), 2, (), None, False),
+        ("Art 85, second paragraph", "85", False, (), 2, (), None, True),
+        ("Art 57(4) second sentence", "57", False, ("4",), None, (), 2, False),
+        ("Art 63(3) point (b)", "63", False, ("3",), None, ("b",), None, False),
+        ("Annex I", "I", True, (), None, (), None, False),
+        ("Art.012", "12", False, (), None, (), None, False),
+        ("  Art 12(3), first subparagraph, second sentence ", "12", False, ("3",), 1, (), 2, False),
     ],
 )
-def test_parse_examples(text, article, annex, groups, subparagraph, points, sentence):
+def test_parse_examples(text, article, annex, groups, subparagraph, points, sentence, as_paragraph):
     ref = parse_citation(text)
-    assert ref == CitationRef(text, article, annex, groups, subparagraph, points, sentence)
+    assert ref == CitationRef(text, article, annex, groups, subparagraph, points, sentence, as_paragraph)
 
 
 def _generated_citations():
@@ -81,6 +82,7 @@ def _generated_citations():
     heads = ["Art 12", "Art.12", "Article\t7", "Art. 2(19)", "Art 56(2)(a)(ii)", "Art 1(a)(2)", "Annex I", "Annex  XIV"]
     separators = [" ", ", ", ",\t", "  "]
     subparagraphs = [""] + [f"{sep}{word} subparagraph" for sep, word in zip(separators, ("first", "tenth", "third", "second"))]
+    subparagraphs += [f"{sep}{word} paragraph" for sep, word in zip(separators, ("second", "fourth"))]
     points = ["", " point (a)", ", point(8)(a)(ii)", "  point  (12)", ",\tpoint (xvii)"]
     sentences = [""] + [f"{sep}{word} sentence" for sep, word in zip(separators, ("second", "ninth", "first", "fourth"))]
     for parts in itertools.product(heads, subparagraphs, points, sentences):
@@ -94,7 +96,7 @@ def test_every_generated_grammar_match_parses():
         ref = parse_citation(text)
         assert ref.text == text
         count += 1
-    assert count == 8 * 5 * 5 * 5
+    assert count == 8 * 7 * 5 * 5
 
 
 @settings(max_examples=200, deadline=None)
@@ -105,7 +107,8 @@ def test_every_random_grammar_match_parses(text):
     # What was parsed must say the same thing as the text: nothing skipped.
     assert ref.annex == text.startswith("Annex")
     assert len(re.findall(r"\(", text)) == len(ref.groups) + len(ref.points)
-    assert (ref.subparagraph is not None) == ("subparagraph" in text)
+    assert (ref.subparagraph is not None) == ("paragraph" in text)
+    assert ref.as_paragraph == ("paragraph" in text and "subparagraph" not in text)
     assert (ref.sentence is not None) == ("sentence" in text)
 
 
@@ -279,7 +282,9 @@ def test_resolve_point_in_first_subparagraph(law):
         ("Art 66 point (a)", "Art. 66, point (a)", "Article 66, point (a)", "art-66-a"),
         ("Art 2(19)", "Art. 2, point (19)", "Article 2, point (19)", "art-2-19"),
         ("Art 2 point (8)(a)", "Art. 2, point (8)(a)", "Article 2, point (8)(a)", "art-2-8-a"),
-        ("Art 85 second subparagraph", "Art. 85, second subparagraph", "Article 85, second subparagraph", "art-85-s2"),
+        # an article without numbered paragraphs has paragraphs; the older "subparagraph" still resolves
+        ("Art 85, second paragraph", "Art. 85, second paragraph", "Article 85, second paragraph", "art-85-s2"),
+        ("Art 85 second subparagraph", "Art. 85, second paragraph", "Article 85, second paragraph", "art-85-s2"),
         ("Art 57(4) second sentence", "Art. 57(4), second sentence", "Article 57(4), second sentence", "art-57-4-sent2"),
         ("Annex I", "Annex I", "Annex I", "annex-1"),
         # A lone subparagraph is the paragraph itself.
@@ -354,7 +359,8 @@ def test_equivalent_citations_resolve_to_one_provision(law):
         ("Art 2(8)(e)", ["Article 2, point (8) has no point (e)", "(a) to (d)"], ["Art. 2, point (8)(d)"]),
         ("Art 6(3)(k)", ["(a) to (j)"], ["Art. 6(3)(j)", "Art. 6(3)(i)", "Art. 6(3)(h)"]),
         ("Art 9(3)(a)(xviii)", ["(i) to (xvii)"], ["Art. 9(3)(a)(xvii)"]),
-        ("Art 85, fifth subparagraph", ["Article 85 has no fifth subparagraph", "four"], ["Art. 85, fourth subparagraph"]),
+        ("Art 85, fifth paragraph", ["Article 85 has no fifth paragraph", "four paragraphs"], ["Art. 85, fourth paragraph"]),
+        ("Art 12, second paragraph", ["Article 12 has numbered paragraphs"], ["Art. 12(2)"]),
         ("Art 66(a)(i)", ["Article 66, point (a) has no points"], []),
     ],
 )

@@ -276,3 +276,25 @@ async def test_the_outline_is_by_article_then_declarations(client: LanguageClien
     document = article.children[0]
     assert document.detail.startswith("document: ") and "relocations" in [f.name for f in document.children]
     _close(client, uri)
+
+
+async def test_a_reading_is_in_the_outline_hovered_and_its_substitutes_lead_to_their_definitions(
+        client: LanguageClient):
+    art57 = RULES / "art-057.rules"
+    text = art57.read_text(encoding="utf-8")
+    uri = _open(client, art57)
+    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(
+        text_document=types.TextDocumentIdentifier(uri=uri)))
+    reading = next(c for s in symbols for c in (s.children or [s]) if c.name == "fair_share_composition")
+    assert reading.detail.startswith("reading: Is the mandatory fair share one obligation")
+    shown = await client.text_document_hover_async(types.HoverParams(**_doc(
+        uri, _at(text, "\nreading fair_share_composition", len("\nreading ") + 2))))
+    assert shown.contents.value.startswith("**reading** `fair_share_composition` — Is the mandatory fair share")
+    substitute = _at(text, "uses fair_share_value__cumulative for", len("uses ") + 2)
+    [found] = await client.text_document_definition_async(types.DefinitionParams(**_doc(uri, substitute)))
+    assert found.range.start == _at(text, "definition fair_share_value__cumulative(", len("definition "))
+    replaced = _at(text, "for fair_share_value\n", len("for ") + 2)
+    [declared] = await client.text_document_definition_async(types.DefinitionParams(**_doc(uri, replaced)))
+    assert declared.uri == _uri(art57)
+    assert declared.range.start == _at(text, "definition fair_share_value(ms", len("definition "))
+    _close(client, uri)

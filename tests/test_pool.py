@@ -48,34 +48,75 @@ def test_fair_shares_match_a_computation_by_hand(rules):
     for row in report["states"]:
         ms = row["member_state"]
         assert _exact(row["share"]) == key[ms]
+        # one obligation, met in relocations or in money (reading fair_share_composition): in persons the
+        # key share of the reference relocations, in EUR of the reference financial contributions, not both
         assert _exact(row["fair_relocations"]) == key[ms] * 21000
-        assert _exact(row["fair_value"]) == key[ms] * (21000 * 20000 + 420000000)
+        assert _exact(row["fair_financial"]) == key[ms] * 420000000
+        assert "fair_value" not in row
     assert _exact(report["sums"]["share"]) == 1 and _exact(report["sums"]["fair_relocations"]) == 21000
+    assert _exact(report["sums"]["fair_financial"]) == 420000000          # not twice the reference numbers
     assert report["totals"][2]["against"] == "70.0000 % of the Commission proposal"
+    assert _exact(report["relocation_rate"]) == Fraction(420000000, 21000) == 20000
     netherlands = next(r for r in report["states"] if r["member_state"] == "NL")
-    assert _exact(netherlands["pledge"]) == 800 * 20000 + 40000000 + 6500000     # illustrative pledge document
+    pledged = 800 * 20000 + 40000000 + 6500000                                     # illustrative pledge document
+    assert _exact(netherlands["pledge"]) == pledged
+    assert _exact(netherlands["part_pledged"]) == pledged / (key["NL"] * 420000000)
+    assert not netherlands["converted"]["known"]                  # whether its measure was requested: not stated
     article_63 = {a["label"].split(":")[0]: a for a in report["article_63"]}
-    assert not article_63["Relocation pledges in the Council implementing act"]["known"]   # undisclosed
+    pledges = article_63["Relocation pledges in the Council implementing act"]
+    assert not pledges["known"] and pledges["text"] == "not known (relocation pledges not disclosed)"
+    below = next(a for a in report["article_63"] if a["label"].startswith("63(3): pledges below"))
+    assert below["text"] == "not known (relocation pledges not disclosed)"           # never 0 (issue 12, defect 3)
+    margin = next(a for a in report["article_63"] if a["label"].startswith("63(3)(a)"))
+    assert _exact(margin) == 9000 and "exceed it by 9 000 persons or more" in margin["text"]
+    due = next(a for a in report["article_63"] if a["label"].startswith("63(3): offsets due"))
+    assert due["text"].startswith("does not apply yet") and due["value"] is None      # the Forum not reconvened
 
 
-def test_article_63_figures_match_a_computation_by_hand(synthetic):
+def test_an_undisclosed_pledge_is_not_known_and_a_null_is_not_zero(rules, tmp_path):
+    """`undisclosed: [pledges.NL]` and `relocations: null` (issue 12, defect 13): no crash, not 0."""
+    for f in (ROOT / "examples" / "2026").glob("*.yaml"):
+        if f.name != "pledge-netherlands-illustrative.yaml":
+            shutil.copy(f, tmp_path / f.name)
+    act = tmp_path / "council-implementing-decision.yaml"
+    act.write_text(act.read_text(encoding="utf-8").replace(
+        "undisclosed: [pledges, search_and_rescue_percentage]",
+        "undisclosed: [pledges.NL, search_and_rescue_percentage]\npledges:\n  DE: {relocations: 4555}\n"
+        "  FR: {relocations: null, financial_contributions: 1000}"), encoding="utf-8")
+    result = rules.check([tmp_path])
+    report = pool_report(rules, result)
+    rows = {r["member_state"]: r for r in report["states"]}
+    assert rows["NL"]["pledge"]["text"] == "not known" and rows["NL"]["pledge_source"] == "not disclosed in the act"
+    assert _exact(rows["DE"]["pledge"]) == 4555 * 20000
+    assert not rows["FR"]["pledge"]["known"]                                  # relocations: null is not known
+    assert result.outcome("act_pledge_meets_fair_share", "NL").verdict == "insufficient_information"
+    assert result.outcome("act_pledge_meets_fair_share", "FR").verdict == "insufficient_information"
+    pledges = report["article_63"][0]
+    assert pledges["text"] == "not known (relocation pledges not disclosed)"
+
+
+def test_article_63_figures_match_a_computation_by_hand(rules, synthetic):
     _, report = synthetic
     key = shares()
     pledged = sum(math.floor(key[m] * 30000) for m in PARTICIPATING if m != "SE")     # Sweden left out (F8)
     figures = [a for a in report["article_63"]]
     assert _exact(figures[0]) == pledged == 29157
     assert figures[1]["value"] is True                                                # 29 157 >= 15 000
-    assert figures[2]["value"] == []                                                  # each just short of half
+    # each pledged its key share of the relocations rounded down: more than half its fair share for relocation
+    assert figures[2]["value"] == [m for m in PARTICIPATING if m != "SE"]
     assert figures[3]["value"] is True and "30 000 persons" in figures[3]["label"]    # max(30 000, 18 000)
     assert _exact(figures[4]) == 30000 - pledged                                      # 843 after the Forum reconvened
     to_implement = pledged - math.floor(key["EL"] * 30000) - math.floor(key["CY"] * 30000) - 200
     assert _exact(figures[5]) == to_implement == 28343
-    assert _exact(figures[6]) == 30000 - to_implement
-    # the indicative parts of the 1 657 persons: the key share of each Member State obliged to
-    # implement (not the benefitting EL and CY), none reaching its fair share of 30 000 relocations
-    parts = figures[7]["value"]
-    assert set(parts) == set(PARTICIPATING) - {"EL", "CY"}
-    assert all(Fraction(parts[m]["exact"]) == key[m] * (30000 - to_implement) for m in parts)
+    # Art 63(4) applies where the pledges "fall below" the higher number "as a result of" deductions or
+    # benefitting Member States: the act's 29 157 were below 30 000 before either (issue 12, defect 2)
+    assert _exact(figures[6]) == 0 and len(figures) == 7                              # no indicative parts
+    assert figures[6]["label"].endswith("(only where the act's pledges reached it)")
+    result, _ = synthetic
+    act, overview = (next(d.record for d in result.case.documents if d.type == t)
+                     for t in ("CouncilImplementingAct", "PoolOverview"))
+    part_caused = rules.value(result.case, "offsets_after_deductions__part_caused", (overview, act))
+    assert part_caused == pledged - to_implement == 814                               # the alternative reading
 
 
 def test_a_deduction_lowers_only_the_deducting_member_states_fair_share(synthetic):
@@ -83,7 +124,7 @@ def test_a_deduction_lowers_only_the_deducting_member_states_fair_share(syntheti
     rows = {s["member_state"]: s for s in report["states"]}
     austria = rows["AT"]
     assert austria["deduction"] == "partial: 200 persons"
-    assert _exact(austria["fair_after_deduction"]) == _exact(austria["fair_value"]) - 200 * 20000
+    assert _exact(austria["fair_after_deduction"]) == _exact(austria["fair_financial"]) - 200 * 20000
     assert all("fair_after_deduction" not in s for m, s in rows.items() if m != "AT")
 
 
@@ -175,11 +216,11 @@ def test_the_declaration_gives_exactly_the_figures_the_report_shows(tmp_path, ol
 
 @pytest.mark.slow
 def test_the_citation_shown_comes_from_the_declaration(tmp_path):
-    folder = _rules_with(tmp_path, {"pool-report.rules": ("figure fair_value = fair_share_value cites Art 57(3)",
-                                                          "figure fair_value = fair_share_value")})
+    folder = _rules_with(tmp_path, {"pool-report.rules": ("figure fair_financial = fair_share_value cites Art 57(3)",
+                                                          "figure fair_financial = fair_share_value")})
     rules = RuleSet.prepare(folder)
     report = pool_report(rules, rules.check([ROOT / "examples" / "2026"], trace=False))
-    assert report["states"][0]["fair_value"]["cites"] == "Art. 57(3), second sentence"     # the definition's own
+    assert report["states"][0]["fair_financial"]["cites"] == "Art. 57(3), second sentence"  # the definition's own
 
 
 @pytest.mark.slow

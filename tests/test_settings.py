@@ -49,7 +49,7 @@ def test_the_date_of_application_set_for_one_check(ammr, request_file):
     assert "compliant" in _line(out, "Deduction requested once Article 61 or 62 applies")
     assert "non_compliant" not in _line(out, "Deduction requested once Article 61 or 62 applies")
     assert ("Parameters set for this check:\n  date_of_application: 12 June 2026, instead of 1 July 2026 "
-            "(Art. 85, second subparagraph; rules/art-085.rules:") in out
+            "(Art. 85, second paragraph; rules/art-085.rules:") in out
     assert "is on or after date_of_application (12 June 2026): yes" in out
     assert code == 4                         # the act and the decision are missing; nothing non-compliant
 
@@ -71,7 +71,7 @@ def test_json_names_the_parameter_set_and_follows_the_schema(ammr, request_file)
         data = json.loads(out)
         assert data["parameters"] == {"date_of_application": {
             "value": "2026-06-12", "shown": "12 June 2026", "default": "1 July 2026", "why": "set for this check",
-            "rule": data["parameters"]["date_of_application"]["rule"], "citations": ["Art. 85, second subparagraph"]}}
+            "rule": data["parameters"]["date_of_application"]["rule"], "citations": ["Art. 85, second paragraph"]}}
         assert data["parameters"]["date_of_application"]["rule"].startswith("rules/art-085.rules:")
         assert not list(validator.iter_errors(data))
     code, out, _ = ammr("check", request_file, "--format", "json")
@@ -81,7 +81,7 @@ def test_json_names_the_parameter_set_and_follows_the_schema(ammr, request_file)
 def test_the_pool_report_says_the_date_was_set(ammr):
     example = str(Path(__file__).resolve().parent.parent / "examples" / "2026")
     _, out, _ = ammr("check", example, "--no-color", "--set", TWELFTH)
-    assert ("Date of application (Art. 85, second subparagraph): 12 June 2026 (set for this check; the text as "
+    assert ("Date of application (Art. 85, second paragraph): 12 June 2026 (set for this check; the text as "
             "published says 1 July 2026)") in out
 
 

@@ -69,8 +69,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "fmt": ("authoring", "fmt_command", "Lay out rule files in the one canonical layout, keeping every comment. "
                                         "Each file is written whole or not at all, and only if formatting leaves "
                                         "what it says unchanged."),
-    "interpretations": ("authoring", "interpretations", "Every interpretation note in the rules, with its rule, "
-                                                        "citations and place (for legal review)."),
+    "interpretations": ("authoring", "interpretations", "The interpretation register: every reading of a provision "
+                                                        "the text leaves open (its default, its alternatives and how "
+                                                        "to choose one), then every interpretation note with its "
+                                                        "rule, citations and place (for legal review)."),
     "lint": ("authoring", "lint_command", "Check rule files: every error `ammr rules` finds (E-codes), and "
                                           "warnings (W-codes) about rules that check but may not say what was "
                                           "meant."),

@@ -13,7 +13,7 @@ import click
 from ..api import RuleSet, rules_directory
 from ..language.diagnostics import Diagnostic, Failed
 from ..report.coverage import coverage_map, summary, untested_by
-from ..report.interpretations import interpretation_register
+from ..report.interpretations import interpretation_register, reading_register
 from ..tools import scenarios
 from ..tools.calendar_range import calendar_warnings
 from ..tools.files import write_atomic
@@ -260,17 +260,35 @@ def coverage(rules_dir, fmt, scenario_dir, only_gaps) -> None:
 @rules_option
 @format_option
 def interpretations(rules_dir, fmt) -> None:
-    """Every interpretation note in the rules, with its rule, citations and place (for legal review)."""
+    """The interpretation register: every reading of a provision the text leaves open (its default, its
+    alternatives and how to choose one), then every interpretation note with its rule, citations and place
+    (for legal review)."""
     rules = prepare_rules(rules_dir, fmt)
+    readings = reading_register(rules.program)
     notes = interpretation_register(rules.program)
     if fmt == "json":
-        click.echo(json.dumps({"schema": "ammr-interpretations/1", "interpretations": notes}, indent=2,
-                              ensure_ascii=False))
+        click.echo(json.dumps({"schema": "ammr-interpretations/1", "readings": readings, "interpretations": notes},
+                              indent=2, ensure_ascii=False))
         return
+    for r in readings:
+        click.echo(f"{r['file']}:{r['line']}  reading {r['name']}  ({'; '.join(r['citations'])})")
+        click.echo(f"    {r['question']}")
+        click.echo(f"    default {r['default']['name']}: {r['default']['description']}")
+        for a in r["alternatives"]:
+            how = f"--reading {r['name']}={a['name']}" if a["encoded"] else f"not encoded: {a['not_encoded']}"
+            click.echo(f"    alternative {a['name']}: {a['description']}  [{how}]")
+        if r["requirements"]:
+            click.echo(f"    can change: {', '.join(r['requirements'])}")
+        if r["notes"]:
+            click.echo(f"    named in the notes of: {', '.join(r['notes'])}")
+        click.echo("")
     for n in notes:
         click.echo(f"{n['file']}:{n['line']}  {n['kind']} {n['rule']}  ({'; '.join(n['citations']) or 'no citation'})")
         click.echo(f"    {n['text']}\n")
-    click.echo(f"{len(notes)} interpretation notes.")
+    switchable = sum(1 for r in readings if r["switchable"])
+    click.echo(f"{len(readings)} readings ({switchable} switchable with --reading NAME=VALUE), "
+               f"{len(notes)} interpretation notes.")
+
 
 def calendar_warnings_of(rules: RuleSet) -> list[Diagnostic]:
     """The warnings about the rule set's calendar of official holidays, as of today."""

@@ -45,11 +45,19 @@ def report_failure(failure: Failed, code: int, fmt: str = "text") -> NoReturn:
     raise Exit(code)
 
 
-def prepare_rules(rules: Path | None, fmt: str = "text") -> RuleSet:
+def prepare_rules(rules: Path | None, fmt: str = "text", data: str | None = None) -> RuleSet:
+    """The rule set (a wrong rule file: exit 3), on the reference data a user supplied, if any (a
+    wrong reference-data document: exit 2, like any document)."""
     try:
-        return RuleSet.prepare(rules, cache=True)
+        prepared = RuleSet.prepare(rules, cache=True)
     except Failed as failure:
         report_failure(failure, EXIT_RULES, fmt)
+    if data is None:
+        return prepared
+    try:
+        return prepared.with_data(data)
+    except Failed as failure:
+        report_failure(failure, EXIT_USAGE, fmt)
 
 
 def scenario_folder(given: Path | None, rules_dir: Path | None, how: str = "with --scenarios DIR") -> Path:
@@ -93,7 +101,7 @@ def errors_as(fmt: str) -> Iterator[None]:
 
 
 def checked_result(rules: RuleSet, paths: tuple[str, ...], data_years: tuple[str, ...], fmt: str,
-                   settings: tuple[str, ...] = ()) -> Result:
+                   settings: tuple[str, ...] = (), readings: tuple[str, ...] = ()) -> Result:
     with errors_as(fmt):
         years = parse_data_years(data_years)
         unknown = [name for name in years if name not in rules.tables]
@@ -101,9 +109,23 @@ def checked_result(rules: RuleSet, paths: tuple[str, ...], data_years: tuple[str
             raise click.BadParameter(f"no dataset '{unknown[0]}'; datasets: {', '.join(rules.tables)}",
                                      param_hint="--data-year")
     try:
-        return rules.check(paths, years, parameters=parameter_values(rules, settings))
+        chosen = readings_chosen(rules, readings)
+        return rules.check(paths, years, parameters=parameter_values(rules, settings), readings=chosen)
     except Failed as failure:
         report_failure(failure, EXIT_USAGE, fmt)
+
+
+READING_SOURCE = "--reading"
+
+
+def readings_chosen(rules: RuleSet, settings: tuple[str, ...]) -> dict[str, str]:
+    """`--reading NAME=VALUE` options, checked: `Failed` with each mistake at its place, each option
+    being one line of the source "--reading"."""
+    pairs = []
+    for setting in settings:
+        name, sep, value = (part.strip() for part in setting.partition("="))
+        pairs.append((name, value) if sep and name and value else None)
+    return rules.readings_chosen(pairs, READING_SOURCE, settings)
 
 
 def emit(text: str, output: str | None, colour: bool = False) -> None:
@@ -125,6 +147,18 @@ years_option = click.option("--data-year", "data_years", multiple=True, metavar=
 set_option = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
                            help="Set a parameter of the rules for this check, written as in a document, "
                                 "e.g. date_of_application=2026-06-12 (the output says it was set).")
+data_option = click.option("--data", "data", type=click.Path(exists=True, path_type=str), metavar="PATH",
+                            help="Reference data of your own (population, GDP, their vintage, and who participates): "
+                                 "a reference-data document, or a folder holding reference-data.yaml, instead of the "
+                                 "Eurostat figures shipped with the rules (the output says which data were used).")
+reading_option = click.option("--reading", "readings", multiple=True, metavar="NAME=VALUE",
+                               help="Check under another reading of a provision the text leaves open, e.g. "
+                                    "fair_share_composition=cumulative (`ammr interpretations` lists them; the "
+                                    "output says which readings were used).")
+readings_all_option = click.option("--readings", "readings_all", type=click.Choice(["all"]),
+                                   help="all: also evaluate under each alternative reading, one reading changed at a "
+                                        "time, and say of each verdict whether it holds under every reading or on "
+                                        "which it depends.")
 
 
 def _language(ctx, param, value: str) -> str:

@@ -19,12 +19,15 @@ from .common import (
     CHECK_JSON,
     checked_result,
     colour_option,
+    data_option,
     emit,
     errors_as,
     format_option,
     lang_option,
     output_option,
     prepare_rules,
+    reading_option,
+    readings_all_option,
     rules_option,
     set_option,
     use_colour,
@@ -37,11 +40,14 @@ from .common import (
 @rules_option
 @format_option
 @years_option
+@data_option
 @set_option
+@reading_option
+@readings_all_option
 @lang_option
 @colour_option
 @output_option
-def check(paths, rules_dir, fmt, data_years, settings, lang, colour, output) -> None:
+def check(paths, rules_dir, fmt, data_years, data, settings, readings, readings_all, lang, colour, output) -> None:
     """Check documents (YAML or JSON files, or folders of them) and print a verdict,
     citation, reason and remedy for every applicable requirement.
 
@@ -50,9 +56,10 @@ def check(paths, rules_dir, fmt, data_years, settings, lang, colour, output) -> 
     (`ammr verify` checks a stored one again); a document or rule file that cannot be read
     gives the schema's errors document instead."""
     errors = CHECK_JSON if fmt == "json" else "text"
-    rules = prepare_rules(rules_dir, errors)
-    result = checked_result(rules, paths, data_years, errors, settings)
-    data = explain_result(rules, result, traces=False, docs_url=DEFAULT_DOCS, pool=True, lang=lang)
+    rules = prepare_rules(rules_dir, errors, data)
+    result = checked_result(rules, paths, data_years, errors, settings, readings)
+    data = explain_result(rules, result, traces=False, docs_url=DEFAULT_DOCS, pool=True,
+                          readings_all=readings_all == "all", lang=lang)
     coloured = use_colour(colour) and fmt == "text" and not output
     emit(render(data, "json" if fmt == "json" else "check", colour=coloured), output, coloured)
     raise Exit(result.exit_code)
@@ -65,7 +72,10 @@ def check(paths, rules_dir, fmt, data_years, settings, lang, colour, output) -> 
               show_default=True, help="text for the terminal, md (Markdown), html (one self-contained, "
                                       "printable file) or json (schema ammr-check/1).")
 @years_option
+@data_option
 @set_option
+@reading_option
+@readings_all_option
 @lang_option
 @colour_option
 @click.option("--requirement", "only", multiple=True, metavar="ID", help="Explain only these requirements.")
@@ -76,22 +86,24 @@ def check(paths, rules_dir, fmt, data_years, settings, lang, colour, output) -> 
 @click.option("--trace", "with_trace", is_flag=True,
               help="Add the full trace of every verdict: each value computed, with its parts (in html, folded away).")
 @output_option
-def explain(paths, rules_dir, fmt, data_years, settings, lang, colour, only, docs_url, with_trace, output) -> None:
+def explain(paths, rules_dir, fmt, data_years, data, settings, readings, readings_all, lang, colour, only, docs_url,
+            with_trace, output) -> None:
     """Explain every verdict: the provision quoted and linked, the values used with their sources,
     interpretations, exceptions considered, and for a non-compliance the remedy; after the summary,
     the pool report when the documents hold a Commission proposal or a Council act."""
     errors = CHECK_JSON if fmt == "json" else "text"
-    rules = prepare_rules(rules_dir, errors)
+    rules = prepare_rules(rules_dir, errors, data)
     known = {r.name for r in rules.program.requirements}
     with errors_as(errors):
         for name in only:
             if name not in known:
                 raise click.BadParameter(f"no requirement '{name}'. {did_you_mean(name, known)}",
                                          param_hint="--requirement")
-    result = checked_result(rules, paths, data_years, errors, settings)
+    result = checked_result(rules, paths, data_years, errors, settings, readings)
     if only:
         result = replace(result, outcomes=tuple(o for o in result.outcomes if o.requirement in only))
-    data = explain_result(rules, result, traces=with_trace, docs_url=_docs_url(docs_url, output), lang=lang)
+    data = explain_result(rules, result, traces=with_trace, docs_url=_docs_url(docs_url, output),
+                          readings_all=readings_all == "all", lang=lang)
     coloured = use_colour(colour) and fmt == "text" and not output
     emit(render(data, fmt, colour=coloured), output, coloured)
     raise Exit(result.exit_code)

@@ -10,7 +10,17 @@ import click
 from ..language.diagnostics import Failed, did_you_mean
 from ..tools import sweep as S
 from ..tools.files import write_atomic
-from .common import parse_data_years, prepare_rules, rules_option, years_option
+from . import EXIT_USAGE
+from .common import (
+    data_option,
+    parse_data_years,
+    prepare_rules,
+    reading_option,
+    readings_chosen,
+    report_failure,
+    rules_option,
+    years_option,
+)
 
 
 @click.command("sweep")
@@ -26,12 +36,14 @@ from .common import parse_data_years, prepare_rules, rules_option, years_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The CSV to write (atomically).")
 @rules_option
 @years_option
-def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_years) -> None:
+@data_option
+@reading_option
+def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_years, data, readings) -> None:
     """Evaluate a document (or a folder case) over a grid or a seeded sample of values, and write
     the inputs and the verdict of every requirement, one row per scenario, to a CSV."""
     if grid == (sample is not None):
         raise click.UsageError("give either --grid or --sample N")
-    rules = prepare_rules(rules_dir)
+    rules = prepare_rules(rules_dir, data=data)
     known = {r.name for r in rules.program.requirements}
     for name in only:
         if name not in known:
@@ -43,8 +55,12 @@ def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_yea
             raise click.BadParameter(f"no dataset '{name}'; datasets: {', '.join(rules.tables)}",
                                      param_hint="--data-year")
     try:
+        chosen = readings_chosen(rules, readings)
+    except Failed as failure:
+        report_failure(failure, EXIT_USAGE)
+    try:
         documents = rules.read(template)
-        run = S.Sweep(rules, documents, specs, years, only or None)
+        run = S.Sweep(rules, documents, specs, years, only or None, chosen)
         total, values = S.scenarios(run.inputs, grid, sample, seed)
     except Failed as failure:
         raise click.BadParameter("\n".join(f"{d.message}" + (f" ({d.hint})" if d.hint else "")
@@ -62,3 +78,6 @@ def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_yea
     write_atomic(output, result.csv())
     click.echo(f"wrote {output}: {total} scenarios, {len(result.header) - len(run.inputs) - 2} verdict columns "
                f"({time.perf_counter() - start:.2f} s)", err=True)
+    set_here = ", ".join(f"{name} = {value}" for name, value in chosen.items())
+    click.echo(f"readings: {set_here + ' (set for this check); every other' if set_here else 'every'} reading at its "
+               f"default (`ammr interpretations` lists them)", err=True)

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from ..api import RuleSet
+from ..engine.digest import file_sha256
 from ..engine.documents import Document
 from ..engine.parameters import parameter_values
 from ..language.diagnostics import Failed
@@ -44,6 +45,8 @@ def verify(result_file, paths, rules_dir) -> None:
     record = _recorded(_read(result_file), result_file)
     rules = prepare_rules(rules_dir)
     _same_rules(rules, record)
+    if record.supplied is not None:
+        rules = _with_supplied_data(rules, *record.supplied)
     documents = _documents(rules, record.documents, paths)
     try:
         readings = {"readings": record.readings} if record.readings else {}
@@ -76,6 +79,7 @@ class Recorded:
     rule_files: dict[str, str]                    # path in the rules folder -> sha256
     documents: tuple[dict[str, Any], ...]         # each with its label, path, index and sha256
     years: dict[str, int]
+    supplied: tuple[str, str] | None              # reference data a user supplied (--data): path, sha256
     settings: tuple[str, ...]                     # the parameters set, as --set NAME=VALUE
     readings: dict[str, str]
     tool: str
@@ -118,6 +122,7 @@ def _recorded(record: dict[str, Any], path: Path) -> Recorded:
             str(audit["rules"]["sha256"]), {str(f["path"]): str(f["sha256"]) for f in audit["rules"]["files"]},
             tuple({key: d[key] for key in ("label", "path", "index", "sha256")} for d in audit["documents"]),
             {str(d["dataset"]): int(d["year"]) for d in audit["data"]},
+            next(((str(d["file"]), str(d["sha256"])) for d in audit["data"] if d.get("supplied")), None),
             tuple(f"{name}={p['value']}" for name, p in audit["parameters"].items() if p["set"]),
             {str(k): str(v) for k, v in audit["readings"].items()}, str(audit["tool"]["version"]),
             str(audit["checked_at"]),
@@ -150,6 +155,20 @@ def _same_rules(rules: RuleSet, recorded: Recorded) -> None:
     changes = prints.changes(recorded.rule_files)
     _cannot(f"the rules are not the record's: sha256 {recorded.rules_sha256} in the record, {prints.sha256} for "
             f"the rules in {rules.shown_directory}" + (f" ({'; '.join(changes)})" if changes else ""))
+
+
+def _with_supplied_data(rules: RuleSet, path: str, recorded: str) -> RuleSet:
+    """The rule set on the reference data the check was given (--data), read again from where the
+    record says, if its content is the record's."""
+    if not Path(path).is_file():
+        _cannot(f"{path}, the reference data of the check, is not there (paths are as given to the check)")
+    now = file_sha256(Path(path))
+    if now != recorded:
+        _cannot(f"{path} has changed: sha256 {recorded} in the record, {now} now")
+    try:
+        return rules.with_data(path)
+    except Failed as failure:
+        _cannot(f"the reference data cannot be read:\n{failure.render()}")
 
 
 def _documents(rules: RuleSet, recorded: tuple[dict[str, Any], ...], paths: tuple[str, ...]) -> list[Document]:

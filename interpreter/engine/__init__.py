@@ -8,6 +8,7 @@ missing facts and trace. In pipeline order:
     amounts.py         figures written as people write them ("EUR 40 million", "6,500,000"): named, never read
     digest.py          SHA-256 of a document's content and of a rule set's files (what a result names)
     reference_data.py  the datasets the rules declare (Eurostat tables), read from the rules folder
+    supplied_data.py   reference data a user supplies instead (another vintage, who participates)
     calendar.py        Art 75 time limits over dates, with the calendar of official holidays
     values.py          a value of a rules type read from text (`--set`, `--vary`)
     parameters.py      `--set NAME=VALUE`: the parameters of the rules set for one check

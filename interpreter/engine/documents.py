@@ -472,9 +472,32 @@ class DocumentReader:
                 if not isinstance(table, TableValue) or key in table:
                     raise Failed([Diagnostic("D015", f"'{path}' is both given and listed as undisclosed", span, "")])
                 table[key] = UNDISCLOSED
-            else:
+            elif not self._undisclose_in_item(record, fspec, path, span):
                 raise Failed([Diagnostic("D014", f"undisclosed: cannot address '{path}'", span,
-                                         "name a field, or a table field and a member state code: pledges.DE")])
+                                         "name a field, a table field and a member state code (pledges.DE), or a "
+                                         "field of that entry (pledges.DE.relocations)")])
+
+    def _undisclose_in_item(self, record: RecordValue, fspec: ir.FieldSpec, path: str, span: Span) -> bool:
+        """`undisclosed: [pledges.NL.relocations]`: one field of one entry of a table of records (the
+        entry is made if the document does not give it). False when the path does not name one."""
+        name, key, inner = (path.split(".") + ["", ""])[:3] if path.count(".") == 2 else ("", "", "")
+        item_type = fspec.type.value if isinstance(fspec.type, T.Table) else None
+        item_spec = self.structs.get(item_type.name) if isinstance(item_type, T.Record) else None
+        if item_spec is None or key not in self.member_states:
+            return False
+        if inner not in item_spec.fields:
+            raise Failed([Diagnostic("D014", f"undisclosed: {item_spec.name} has no field '{inner}'", span,
+                                     did_you_mean(inner, item_spec.fields)
+                                     or f"its fields are: {', '.join(item_spec.fields)}")])
+        table = record.fields.setdefault(name, TableValue({}, name, record.origin))
+        if not isinstance(table, TableValue):
+            raise Failed([Diagnostic("D015", f"'{name}' is listed as undisclosed, and so is '{path}'", span, "")])
+        item = table.setdefault(key, RecordValue(item_spec.name, {}, f"{name}[{key}]", record.origin))
+        if not isinstance(item, RecordValue) or inner in item.fields:
+            raise Failed([Diagnostic("D015", f"'{path}' is both given and listed as undisclosed", span,
+                                     "remove it from one of the two")])
+        item.fields[inner] = UNDISCLOSED
+        return True
 
     def _data_years(self, value, where) -> dict[str, int]:
         if value is None:
@@ -593,11 +616,21 @@ def _record(model: BaseModel, spec: ir.StructSpec, structs, path: str, origin: s
     fields: dict[str, Any] = {}
     for name, fspec in spec.fields.items():
         value = getattr(model, name)
+        if _null_for_a_default(model, name, fspec):
+            fields[name] = UNDISCLOSED
+            continue
         if value is None:
             continue
         child = f"{path}.{name}" if path else name
         fields[name] = _value(value, fspec.type, structs, child, origin)
     return RecordValue(spec.name, fields, path, origin)
+
+
+def _null_for_a_default(model: BaseModel, name: str, fspec: ir.FieldSpec) -> bool:
+    """`relocations: null` where the rules give the field a default: the document says the value is
+    there but not known, so it is not known (like an undisclosed field), never the default (issue 12).
+    A field without a default given as null is simply not given."""
+    return fspec.default is not None and name in model.model_fields_set and getattr(model, name) is None
 
 
 def _value(value: Any, t: T.Type, structs, path: str, origin: str) -> Any:

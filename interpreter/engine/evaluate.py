@@ -36,6 +36,9 @@ class Case:
     data_year_reasons: dict[str, str] = field(default_factory=dict)  # dataset -> why that year
     parameters: dict[str, Any] = field(default_factory=dict)
     holidays: Holidays | None = None        # the rules' calendar (RuleSet.case sets it): Art 75(d) time limits
+    # the readings chosen for this check (reading -> value, checked by RuleSet.case); the others are
+    # their defaults. The program evaluated must be the one for them (Program.with_readings).
+    readings: dict[str, str] = field(default_factory=dict)
 
 
 class Evaluator:
@@ -278,6 +281,8 @@ class Evaluator:
         target = self.eval(node.target, env)
         if isinstance(target, Missing):
             return target
+        if target is UNDISCLOSED:               # a record not disclosed, given as an argument (RuleSet.value)
+            return Missing.of(f"{self._label(node.target)} (not disclosed in the document)", unknown=True)
         value = target.fields.get(node.name, _NO_VALUE)
         path = target.child_path(node.name)
         if value is UNDISCLOSED:

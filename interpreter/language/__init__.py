@@ -11,6 +11,7 @@ whose expressions are typed IR nodes, or `Failed` with every positioned error. I
     typesys.py      the types of the language and their units
     library.py      the functions a rule file may call (min, max, time_limit, ...)
     checker.py      check_rules(files, law) -> Program: names, types, units, citations resolved
+    readings.py     readings checked; a choice of readings -> the definitions put in place of others
     ir.py           the checked program's expressions, as the engines evaluate them
     cache.py        the prepared program kept on disk, so a command does not re-check unchanged rules
 """

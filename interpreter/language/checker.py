@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
@@ -22,6 +22,7 @@ from . import typesys as T
 from .diagnostics import Collector, Failed, did_you_mean
 from .law import CitationSyntaxError, Law, Provision, UnresolvedCitation
 from .library import FUNCTIONS as BUILTINS
+from .readings import ReadingError, check_readings, cycle, substitutions
 
 _SIMPLE_TYPES = {"share": T.SHARE, "number": T.SHARE, "date": T.DATE, "year": T.YEAR,
                  "yes/no": T.BOOL, "text": T.TEXT, "member state": T.MEMBER_STATE}
@@ -43,6 +44,11 @@ class Program:
     coverage: tuple[ir.CoverageSpec, ...] = ()
     calendar: ir.CalendarSpec | None = None
     reports: dict[str, ir.ReportSpec] = field(default_factory=dict)
+    readings: dict[str, ir.ReadingSpec] = field(default_factory=dict)
+    # the readings this program is evaluated under, other than the defaults (see with_readings),
+    # and the definitions they put in place of others (replaced -> substitute)
+    chosen: tuple[tuple[str, str], ...] = ()
+    substituted: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def participating(self) -> tuple[str, ...]:
@@ -55,6 +61,55 @@ class Program:
 
     def requirement(self, name: str) -> ir.RequirementSpec | None:
         return next((r for r in self.requirements if r.name == name), None)
+
+    def resolve(self, name: str) -> str:
+        """The definition evaluated for a name under this program's readings."""
+        return self.substituted.get(name, name)
+
+    def with_readings(self, chosen: Mapping[str, str]) -> Program:
+        """The program evaluated under a choice of readings (checked by readings.choices): every use
+        of a replaced definition made a use of its substitute, in definitions, requirements,
+        exceptions and defaults alike, so that both engines evaluate it unchanged. Raises
+        ReadingError for a combination that cannot be evaluated."""
+        chosen = {name: value for name, value in chosen.items() if value != self.readings[name].default}
+        mapping = substitutions(self.readings, chosen)
+        if not mapping:
+            return self
+        loop = cycle({name: ir.references(v.body) for name, v in self.values.items()}, mapping)
+        if loop:
+            raise ReadingError("with these readings a definition is defined in terms of itself: " + ", ".join(loop))
+        values = {name: replace(v, body=ir.renamed(v.body, mapping), data_only=False)
+                  for name, v in self.values.items()}
+        structs = {name: replace(s, fields={f: replace(spec, default=ir.renamed(spec.default, mapping))
+                                            if spec.default is not None else spec
+                                            for f, spec in s.fields.items()})
+                   for name, s in self.structs.items()}
+        exceptions = {x.name: _exception_renamed(x, mapping) for x in self.exceptions}
+        requirements = tuple(_requirement_renamed(r, mapping, exceptions) for r in self.requirements)
+        return replace(self, values=marked_data_only(values), structs=structs, requirements=requirements,
+                       exceptions=tuple(exceptions.values()), chosen=tuple(sorted(chosen.items())),
+                       substituted=mapping)
+
+
+def _maybe(node: ir.Node | None, mapping: Mapping[str, str]) -> ir.Node | None:
+    return ir.renamed(node, mapping) if node is not None else None
+
+
+def _consequence_renamed(c: ir.ConsequenceSpec, mapping: Mapping[str, str]) -> ir.ConsequenceSpec:
+    return replace(c, condition=_maybe(c.condition, mapping))
+
+
+def _exception_renamed(x: ir.ExceptionSpec, mapping: Mapping[str, str]) -> ir.ExceptionSpec:
+    return replace(x, when=_maybe(x.when, mapping), outcome=_consequence_renamed(x.outcome, mapping))
+
+
+def _requirement_renamed(r: ir.RequirementSpec, mapping: Mapping[str, str],
+                         exceptions: Mapping[str, ir.ExceptionSpec]) -> ir.RequirementSpec:
+    for_each = (r.for_each[0], ir.renamed(r.for_each[1], mapping)) if r.for_each is not None else None
+    return replace(r, for_each=for_each, when=_maybe(r.when, mapping),
+                   unless=tuple(ir.renamed(u, mapping) for u in r.unless), requires=_maybe(r.requires, mapping),
+                   assessment=_consequence_renamed(r.assessment, mapping) if r.assessment is not None else None,
+                   exceptions=tuple(exceptions[x.name] for x in r.exceptions))
 
 
 def check_rules(files: Iterable[A.RuleFile], law: Law,
@@ -86,6 +141,7 @@ class Checker:
         self.member_states: dict[str, A.MemberState] = {}
         self.act: A.Act | None = None
         self.reports_decl: list[A.Report] = []
+        self.readings_decl: list[A.Reading] = []
         self.calendar: ir.CalendarSpec | None = None
         self.coverage_decl: list[A.Coverage] = []
         self.structs: dict[str, ir.StructSpec] = {}
@@ -109,7 +165,8 @@ class Checker:
         requirements = tuple(self._requirement(d, exceptions) for d in self.rules_decl.values()
                              if isinstance(d, A.Requirement))
         self._check_exception_order(requirements, exceptions)
-        self._mark_data_only()
+        self.values = marked_data_only(self.values)
+        readings = check_readings(self.readings_decl, self.values, self.out, self._citations)
         for decl in (*self.authorities.values(), *self.member_states.values(), *self.structs_decl.values()):
             self._citations(decl.meta.citations)
         if self.act:
@@ -118,7 +175,8 @@ class Checker:
         reports = {r.name: self._report(r, self.needs.get(r.name)) for r in self.reports_decl}
         self._check_duplicates(exceptions)
         return Program(self.files, self.law, self.act, self.authorities, self.member_states, self.structs,
-                       self.values, self.datasets, requirements, exceptions, coverage, self.calendar, reports)
+                       self.values, self.datasets, requirements, exceptions, coverage, self.calendar, reports,
+                       readings)
 
     def _coverage(self) -> tuple[ir.CoverageSpec, ...]:
         out: list[ir.CoverageSpec] = []
@@ -144,6 +202,7 @@ class Checker:
 
     # One case per kind of declaration (tests/test_node_coverage.py checks that none is missing).
     COLLECT = {A.Act: "_collect_act", A.Authority: "_collect_authority", A.Report: "_collect_report",
+               A.Reading: "_collect_reading",
                A.Calendar: "_collect_calendar", A.Coverage: "_collect_coverage", A.Structure: "_collect_structure",
                A.Requirement: "_collect_rule", A.Exception_: "_collect_rule", A.MemberState: "_collect_value",
                A.Constant: "_collect_value", A.Parameter: "_collect_value", A.Dataset: "_collect_value",
@@ -172,6 +231,9 @@ class Checker:
             self.duplicates.append(decl)
         else:
             self.reports_decl.append(decl)
+
+    def _collect_reading(self, decl: A.Reading) -> None:
+        self.readings_decl.append(decl)
 
     def _collect_calendar(self, decl: A.Calendar) -> None:
         if self.calendar is not None:
@@ -819,27 +881,27 @@ class Checker:
                 self.out.error("E227", f"report '{decl.name}' shows no figure '{name}'", figure.name_span,
                                did_you_mean(name, needs) or f"the figures it shows: {', '.join(needs)}")
 
-    # ------------------------------------------------------ data-only
-    def _mark_data_only(self) -> None:
-        memo: dict[str, bool] = {}
+def marked_data_only(values: Mapping[str, ir.Value]) -> dict[str, ir.Value]:
+    """The values, each definition marked `data_only` when it depends on reference data (and
+    constants and member states) alone: its value may then be kept across cases."""
+    memo: dict[str, bool] = {}
 
-        def data_only(name: str, trail: frozenset = frozenset()) -> bool:
-            if name in memo:
-                return memo[name]
-            value = self.values[name]
-            if value.kind == "parameter" or name in trail:
-                return False
-            if any(t != T.MEMBER_STATE for _, t in value.params):
-                memo[name] = False
-                return False
-            ok = all(_node_data_only(n, lambda ref: data_only(ref, trail | {name}))
-                     for n in ir.walk(value.body))
-            memo[name] = ok
-            return ok
+    def data_only(name: str, trail: frozenset = frozenset()) -> bool:
+        if name in memo:
+            return memo[name]
+        value = values[name]
+        if value.kind == "parameter" or name in trail:
+            return False
+        if any(t != T.MEMBER_STATE for _, t in value.params):
+            memo[name] = False
+            return False
+        ok = all(_node_data_only(n, lambda ref: data_only(ref, trail | {name})) for n in ir.walk(value.body))
+        memo[name] = ok
+        return ok
 
-        for name, value in list(self.values.items()):
-            if value.kind == "definition" and data_only(name):
-                self.values[name] = ir.Value(**{**value.__dict__, "data_only": True})
+    return {name: replace(value, data_only=value.kind == "definition" and data_only(name))
+            if value.data_only != (value.kind == "definition" and data_only(name)) else value
+            for name, value in values.items()}
 
 
 def _node_data_only(node: ir.Node, ref_ok) -> bool:

@@ -7,7 +7,8 @@ that passed the check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
 from typing import Any
 
@@ -162,6 +163,31 @@ def walk(node: Node):
         yield from walk(child)
 
 
+def renamed(node: Node, names: Mapping[str, str]) -> Node:
+    """The tree with every reference to a name of `names` made to its substitute (a reading's
+    `uses NEW for OLD`); the nodes that do not change are the same objects."""
+    changes: dict[str, Any] = {}
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            new: Any = renamed(value, names)
+        elif isinstance(value, tuple) and any(isinstance(v, Node) for v in value):
+            new = tuple(renamed(v, names) if isinstance(v, Node) else v for v in value)
+            new = value if all(a is b for a, b in zip(new, value)) else new
+        else:
+            continue
+        if new is not value:
+            changes[f.name] = new
+    if isinstance(node, Ref) and node.name in names:
+        changes["name"] = names[node.name]
+    return replace(node, **changes) if changes else node
+
+
+def references(node: Node) -> set[str]:
+    """The constants, parameters and definitions an expression refers to."""
+    return {n.name for n in walk(node) if isinstance(n, Ref)}
+
+
 # ------------------------------------------------------- checked declarations
 
 @dataclass(frozen=True)
@@ -270,6 +296,50 @@ class RequirementSpec:
     @property
     def title(self) -> str:
         return self.decl.title
+
+
+@dataclass(frozen=True)
+class AlternativeSpec:
+    """An alternative of a reading, checked: what it puts in place of what, always and in
+    combination with another reading's alternative, and the combinations it excludes."""
+    name: str
+    description: str
+    uses: tuple[tuple[str, str], ...] = ()                  # (substitute, replaced)
+    combined: tuple[tuple[str, str, str, str], ...] = ()    # (reading, value, substitute, replaced)
+    excluded: tuple[tuple[str, str, str], ...] = ()         # (reading, value, why)
+    not_encoded: str | None = None                         # why it is described but cannot be chosen
+
+    @property
+    def encoded(self) -> bool:
+        return self.not_encoded is None
+
+
+@dataclass(frozen=True)
+class ReadingSpec:
+    """A reading of a provision the text leaves open, checked."""
+    name: str
+    decl: A.Reading
+    question: str
+    default: str
+    default_description: str
+    alternatives: tuple[AlternativeSpec, ...]
+    citations: tuple[Any, ...] = ()        # law.Provision
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return (self.default, *(a.name for a in self.alternatives))
+
+    @property
+    def switchable(self) -> bool:
+        """Some alternative can be chosen for a check (`--reading NAME=VALUE`)."""
+        return any(a.encoded for a in self.alternatives)
+
+    def alternative(self, value: str) -> AlternativeSpec | None:
+        return next((a for a in self.alternatives if a.name == value), None)
+
+    def describe(self, value: str) -> str:
+        found = self.alternative(value)
+        return found.description if found is not None else self.default_description
 
 
 @dataclass(frozen=True)

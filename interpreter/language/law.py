@@ -48,7 +48,7 @@ _ORDINAL_ALT = "|".join(ORDINALS)
 # decides what reaches parse_citation, so parse_citation must accept all of it.
 CITATION_PATTERN = (
     r"(?:Art(?:icle)?\.?[ \t]*\d+(?:\([0-9]+\)|\([a-z]+\))*|Annex[ \t]+[IVX]+)"
-    rf"(?:,?[ \t]+(?:{_ORDINAL_ALT})[ \t]+subparagraph)?"
+    rf"(?:,?[ \t]+(?:{_ORDINAL_ALT})[ \t]+(?:sub)?paragraph)?"
     r"(?:,?[ \t]+point[ \t]*\((?:[a-z]+|[0-9]+)\)(?:\([a-z]+\))*)?"
     rf"(?:,?[ \t]+(?:{_ORDINAL_ALT})[ \t]+sentence)?"
 )
@@ -240,15 +240,18 @@ class CitationRef:
     subparagraph: int | None = None
     points: tuple[str, ...] = ()
     sentence: int | None = None
+    # "Art 85, second paragraph": an unnumbered paragraph of an article without numbered paragraphs,
+    # which the law text holds as the subparagraphs of the article's one paragraph
+    as_paragraph: bool = False
 
 
 _EXAMPLES = (
-    "write e.g. 'Art 12(2)(a)', 'Art 12(3), second subparagraph', "
+    "write e.g. 'Art 12(2)(a)', 'Art 12(3), second subparagraph', 'Art 85, second paragraph', "
     "'Art 66, point (a)', 'Art 57(4), second sentence' or 'Annex I'"
 )
 _HEAD = re.compile(r"Art(?:icle)?\.?[ \t]*(?P<number>\d+)|Annex[ \t]+(?P<roman>[IVX]+)")
 _GROUP = re.compile(r"\((?P<label>[0-9]+|[a-z]+)\)")
-_SUBPARAGRAPH = re.compile(rf",?[ \t]+(?P<ordinal>{_ORDINAL_ALT})[ \t]+subparagraph")
+_SUBPARAGRAPH = re.compile(rf",?[ \t]+(?P<ordinal>{_ORDINAL_ALT})[ \t]+(?P<sub>sub)?paragraph")
 _POINT = re.compile(r",?[ \t]+point[ \t]*\((?P<first>[a-z]+|[0-9]+)\)(?P<rest>(?:\([a-z]+\))*)")
 _SENTENCE = re.compile(rf",?[ \t]+(?P<ordinal>{_ORDINAL_ALT})[ \t]+sentence")
 
@@ -275,9 +278,10 @@ def parse_citation(text: str) -> CitationRef:
         groups.append(group.group("label"))
         pos = group.end()
 
-    subparagraph = None
+    subparagraph, as_paragraph = None, False
     if match := _SUBPARAGRAPH.match(text, pos, end):
         subparagraph = ORDINALS.index(match.group("ordinal")) + 1
+        as_paragraph = match.group("sub") is None
         pos = match.end()
     points: tuple[str, ...] = ()
     if match := _POINT.match(text, pos, end):
@@ -290,7 +294,7 @@ def parse_citation(text: str) -> CitationRef:
 
     if pos != end:
         raise _trailing_error(text, pos, end, annex)
-    return CitationRef(text, article, annex, tuple(groups), subparagraph, points, sentence)
+    return CitationRef(text, article, annex, tuple(groups), subparagraph, points, sentence, as_paragraph)
 
 
 def _head_error(text: str, pos: int, end: int) -> CitationSyntaxError:
@@ -339,7 +343,7 @@ def _diagnose_trailing(text: str, pos: int, end: int, rest: str, word: str, anne
         return "malformed point", "write e.g. 'point (a)' or 'point (8)(a)'"
     if re.match(r"paragraphs?\b", word):
         return "paragraphs are cited by number", "write the paragraph in brackets, e.g. 'Art 12(3)'"
-    if re.match(r"\S+[ \t]+(subparagraph|sentence)\b", word):
+    if re.match(r"\S+[ \t]+(subparagraph|paragraph|sentence)\b", word):
         return "ordinal not understood", f"spell it out in lower case: {', '.join(ORDINALS)}"
     return f"unexpected text {word[:20]!r}", _EXAMPLES
 
@@ -368,6 +372,10 @@ class Citation:
     # same first label: short() must then name the subparagraph to stay
     # unambiguous.  Display-only, so it does not take part in equality.
     points_locate_subparagraph: bool = field(default=True, compare=False, repr=False)
+    # True in an article without numbered paragraphs: its unnumbered paragraphs, held as the
+    # subparagraphs of its one paragraph, are named "paragraph" ("Art. 85, second paragraph").
+    # Display-only, like the flag above.
+    unnumbered: bool = field(default=False, compare=False, repr=False)
 
     def short(self) -> str:
         """Compact form, e.g. 'Art. 12(2)(a)', 'Art. 66, point (a)'."""
@@ -411,6 +419,12 @@ class Citation:
     def __str__(self) -> str:
         return self.short()
 
+    @property
+    def part(self) -> str:
+        """What a subdivision of this paragraph is called: an unnumbered paragraph of an article
+        without numbered paragraphs, else a subparagraph."""
+        return "paragraph" if self.unnumbered else "subparagraph"
+
     def _head(self, word: str) -> str:
         if self.annex:
             return f"Annex {self.article}"
@@ -423,7 +437,7 @@ class Citation:
     def _join(self, head: str, subparagraph: int | None, with_points: bool) -> str:
         parts = [head]
         if subparagraph is not None:
-            parts.append(f"{_ordinal(subparagraph)} subparagraph")
+            parts.append(f"{_ordinal(subparagraph)} {self.part}")
         if with_points:
             parts.append(f"point {self._labels()}")
         if self.sentence is not None:
@@ -660,7 +674,7 @@ def _point_entries(draft: _DraftSubparagraph, path) -> list[tuple[int, str, str,
 
 
 def _build_paragraph(number, drafts, article: Citation, path) -> Paragraph:
-    paragraph = replace(article, paragraph=number)
+    paragraph = replace(article, paragraph=number, unnumbered=number is None)
     several = len(drafts) > 1
     first_labels: Counter[str] = Counter()
     entries_per_draft = []
@@ -816,6 +830,12 @@ class Law:
         if not isinstance(ref, CitationRef):
             ref = parse_citation(ref)
         article = self._find_article(ref)
+        if ref.as_paragraph and article.numbered:
+            place = (ref.subparagraph or 1) - 1
+            raise UnresolvedCitation(
+                f"{article.name} has numbered paragraphs: cite one by its number"
+                + (" (a subdivision of a numbered paragraph is a subparagraph)" if ref.groups else ""),
+                tuple(p.citation.short() for p in article.paragraphs[place:place + 1] if not ref.groups))
         if article.numbered and not ref.groups and not ref.points and ref.subparagraph is None and ref.sentence is None:
             return self._by_citation[article.citation]
         paragraph, labels = self._split_groups(article, ref)
@@ -898,9 +918,10 @@ class Law:
         if number is None or 1 <= number <= len(subs):
             return subs[number - 1] if number else None
         nearest = _nearest(subs, number, lambda sub: sub.number)
+        part = paragraph.citation.part
         raise UnresolvedCitation(
-            f"{paragraph.citation.full()} has no {_ordinal(number)} subparagraph; "
-            f"it has {_cardinal(len(subs))} subparagraph{'s' if len(subs) > 1 else ''}",
+            f"{paragraph.citation.full()} has no {_ordinal(number)} {part}; "
+            f"it has {_cardinal(len(subs))} {part}{'s' if len(subs) > 1 else ''}",
             tuple(sub.citation.short() for sub in nearest),
         )
 
@@ -911,8 +932,9 @@ class Law:
         where = paragraph.citation.full()
         if holders:
             which = " and ".join(_ordinal(sub.number) for sub in holders)
+            part = paragraph.citation.part
             raise UnresolvedCitation(
-                f"{where} has a point ({label}) in its {which} subparagraphs; say which subparagraph",
+                f"{where} has a point ({label}) in its {which} {part}s; say which {part}",
                 tuple(next(p for p in sub.points if p.label == label).citation.short() for sub in holders[:3]),
             )
         siblings = [point for sub in paragraph.subparagraphs for point in sub.points]
@@ -952,7 +974,7 @@ class Law:
             return subs[0]
         holders = [sub for sub in subs if len(sub.sentences) >= sentence]
         raise UnresolvedCitation(
-            f"{paragraph.citation.full()} has {_cardinal(len(subs))} subparagraphs; "
+            f"{paragraph.citation.full()} has {_cardinal(len(subs))} {paragraph.citation.part}s; "
             f"say which one holds the {_ordinal(sentence)} sentence",
             tuple(replace(sub.citation, sentence=sentence).short() for sub in holders[:3]),
         )

@@ -36,7 +36,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
 DECLARATION_KEYWORDS = ("act", "authority", "member state", "constant", "parameter", "dataset", "calendar",
-                        "document", "record", "definition", "requirement", "exception", "coverage", "report")
+                        "document", "record", "definition", "requirement", "exception", "coverage", "report",
+                        "reading")
 
 _comments: list[Token] = []
 
@@ -226,7 +227,7 @@ def syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diagn
 _FIRST = ['act "a"', 'authority A "a"', 'member state AA "a" participates', 'constant c = 1',
           'parameter p: date = 1 January 2026', 'dataset d: persons by member state file "f"', 'calendar c file "f"',
           'document D', 'document D "d"', 'record R', 'definition d = 1', 'requirement r "t"', 'exception e "t"',
-          'coverage Art 1 not checkable "x"', 'report r', 'report r figure f = d']
+          'coverage Art 1 not checkable "x"', 'report r', 'report r figure f = d', 'reading r "q" default d "d"']
 _LATER = [f"{first} source \"s\"" for first in _FIRST]
 _FIELD = [f"{head}{clause}{first} f: text{extra}" for head in ("document D", 'document D "d"', "record R")
           for clause in ("", " cites Art 1") for first in ("", " e: text")
@@ -291,7 +292,7 @@ _MISTAKE_MESSAGES = {
 }
 
 DECLARATION_WORDS = ("act", "authority", "member", "constant", "parameter", "dataset", "calendar", "document", "record",
-                     "definition", "requirement", "exception", "coverage", "report")
+                     "definition", "requirement", "exception", "coverage", "report", "reading")
 CLAUSE_WORDS = ("cites", "interpretation", "source", "file", "scale", "eli", "url", "law", "for", "using", "when",
                 "unless", "requires", "needs", "notwithstanding", "priority", "then", "default")
 # Clause keywords followed by an expression or a name: a keyword written there is read as a name.
@@ -520,7 +521,7 @@ def _last_word(text: str, pos: int) -> str:
 def _declaration_before(text: str, pos: int) -> str:
     """The kind of the declaration the position is in: the last declaration keyword at a line start."""
     found = list(re.finditer(r"^(act|authority|member\s+state|constant|parameter|dataset|calendar|document|record|"
-                             r"definition|requirement|exception|coverage|report)\b", text[:pos], re.M))
+                             r"definition|requirement|exception|coverage|report|reading)\b", text[:pos], re.M))
     return " ".join(found[-1].group(1).split()) if found else ""
 
 
@@ -930,6 +931,55 @@ class _Builder(Transformer):
         return A.Report(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
                         description=description, figures=figures)
 
+    def reading_default(self, meta, children):
+        name, (description, _) = children
+        return A.ReadingValue(str(name), description, True, span=self._sp(meta), name_span=self._tsp(name))
+
+    def reading_alternative(self, meta, children):
+        name, (description, _), *parts = children
+        uses = tuple(p for p in parts if isinstance(p, A.Substitution))
+        excluded = tuple(p for p in parts if isinstance(p, A.Exclusion))
+        why = [p[1] for p in parts if isinstance(p, tuple) and p[0] == "not encoded"]
+        for extra in why[1:]:
+            self._collector.error("E107", "'not encoded' is given twice", extra[1], "say once why it is not encoded")
+        return A.ReadingValue(str(name), description, False, uses, excluded, why[0][0] if why else None,
+                              self._sp(meta), self._tsp(name))
+
+    def uses(self, meta, children):
+        substitute, replaced = children
+        return A.Substitution(str(substitute), str(replaced), None, self._sp(meta), self._tsp(substitute),
+                              self._tsp(replaced))
+
+    def uses_with(self, meta, children):
+        reading, value, substitute, replaced = children
+        return A.Substitution(str(substitute), str(replaced), (str(reading), str(value)), self._sp(meta),
+                              self._tsp(substitute), self._tsp(replaced))
+
+    def not_with(self, meta, children):
+        reading, value, (reason, _) = children
+        return A.Exclusion(str(reading), str(value), reason, self._sp(meta))
+
+    def not_encoded(self, meta, children):
+        return ("not encoded", (children[0][0], self._sp(meta)))
+
+    def reading(self, meta, children):
+        name, (question, _), *rest = children
+        values = tuple(r for r in rest if isinstance(r, A.ReadingValue))
+        c = self._clauses("reading", [r for r in rest if not isinstance(r, A.ReadingValue)], set())
+        defaults = [v for v in values if v.is_default]
+        if not defaults:
+            self._collector.error("E115", f"reading '{name}' names no default", self._tsp(name),
+                                  'say which reading the rules follow: default <name> "<what it says>"')
+        for extra in defaults[1:]:
+            self._collector.error("E107", "'default' is given twice", extra.span, "a reading has one default")
+        if not any(not v.is_default for v in values):
+            self._collector.error("E115", f"reading '{name}' names no alternative", self._tsp(name),
+                                  'a question with one answer is an interpretation note: add alternative <name> '
+                                  '"<what it says>", or write an interpretation instead')
+        self._require_citation("reading", name, c)
+        return A.Reading(name=str(name), span=self._sp(meta), name_span=self._tsp(name), meta=c.meta,
+                         question=question, values=values)
+
     def coverage(self, meta, children):
         token, (status, payload), *clauses = children
         c = self._clauses("coverage", clauses, set())
@@ -986,8 +1036,10 @@ class _Builder(Transformer):
 
     def _require_citation(self, kind: str, name: Token, c: _Clauses) -> None:
         if not c.meta.citations:
+            said = "every reading says which provision it reads" if kind == "reading" \
+                else "every rule says which provision it encodes"
             self._collector.error("E114", f"{kind} '{name}' cites no provision", self._tsp(name),
-                                 "every rule says which provision it encodes: add 'cites Art <n>(<paragraph>)'")
+                                 f"{said}: add 'cites Art <n>(<paragraph>)'")
 
     def _clauses(self, kind: str, clauses: list, allowed: set[str],
                  repeatable: AbstractSet[str] = frozenset()) -> _Clauses:

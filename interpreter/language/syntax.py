@@ -383,6 +383,57 @@ class Exception_(Declaration):
 
 
 @dataclass(frozen=True)
+class Substitution:
+    """`uses NEW for OLD` in an alternative reading: wherever the rules use OLD, NEW is used instead.
+    With `with READING = VALUE`, only when that other reading is chosen too (a combination resolved)."""
+    substitute: str
+    replaced: str
+    together_with: tuple[str, str] | None = None     # (reading, value)
+    span: Span = _span()
+    substitute_span: Span = _span()
+    replaced_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """`not with READING = VALUE "why"`: two alternatives that cannot be chosen together."""
+    reading: str
+    value: str
+    reason: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ReadingValue:
+    """The default or an alternative of a reading: its name, what it says, and (an alternative) the
+    definitions it puts in place, or why it is not encoded."""
+    name: str
+    description: str
+    is_default: bool = False
+    uses: tuple[Substitution, ...] = ()
+    excluded: tuple[Exclusion, ...] = ()
+    not_encoded: str | None = None
+    span: Span = _span()
+    name_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Reading(Declaration):
+    """`reading fair_share_composition "question" cites ... default ... alternative ...`: a question
+    the text leaves open, the reading the rules follow and the others, each named and switchable."""
+    question: str = ""
+    values: tuple[ReadingValue, ...] = ()
+
+    @property
+    def default(self) -> ReadingValue | None:
+        return next((v for v in self.values if v.is_default), None)
+
+    @property
+    def alternatives(self) -> tuple[ReadingValue, ...]:
+        return tuple(v for v in self.values if not v.is_default)
+
+
+@dataclass(frozen=True)
 class Coverage(Declaration):
     """`coverage Art 9(1) not checkable "..."` or `coverage Art 59(4) needs assessment by ...`:
     what becomes of a provision no requirement checks. Its name is the citation as written."""

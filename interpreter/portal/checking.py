@@ -166,9 +166,8 @@ def documents_used(rules: RuleSet, type_name: str) -> frozenset[str] | None:
 
 
 def readings(rules: RuleSet) -> dict[str, Any] | None:
-    """The readings in force (issue 12 adds named readings of ambiguous provisions). The hook:
-    when the rule set exposes `readings`, its names and chosen values are reported; until then,
-    None (the rules have one reading, their interpretation notes)."""
+    """The readings in force: every reading of the rules a check can choose, with the value the
+    portal checks with (their defaults: the portal chooses none). None for a rule set without them."""
     found = getattr(rules, "readings", None)
     if found is None:
         return None

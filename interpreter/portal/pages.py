@@ -32,7 +32,7 @@ NAMES = {"compliant": "compliant", "non_compliant": "non-compliant",
          "insufficient_information": "insufficient information", "needs_assessment": "needs assessment",
          "not_applicable": "not applicable"}
 FAIR_SHARE_FIGURES = {"share": "Share by the reference key", "fair_share_value": "Mandatory fair share, value",
-                      "pledge_value": "Pledge, value"}
+                      "pledge_value_in_reference": "Pledge, value"}
 ORDER = ("non_compliant", "insufficient_information", "needs_assessment", "compliant", "not_applicable")
 _MAX_MEASURES = 50
 
@@ -192,7 +192,7 @@ def panel(checked: Checked, member_state: str, pool_year: int) -> dict[str, Any]
 
 def fair_share(outcomes: list[dict[str, Any]]) -> list[dict[str, str]]:
     """The fair share and the pledge's value as the verdicts used them (the values of the rules'
-    definitions fair_share_value and pledge_value, named here as the pool report names them)."""
+    definitions fair_share_value and pledge_value_in_reference: the pledge as measured against the fair share)."""
     shown: dict[str, dict[str, str]] = {}
     for o in outcomes:
         for v in o["values"]:

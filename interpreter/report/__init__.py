@@ -8,6 +8,7 @@ as text, Markdown, HTML or JSON (render.py), and the reports beside it. In pipel
     figures.py         values shown as a lawyer writes them (persons, EUR, shares, dates)
     remedy.py          the search for what would have to change (engine-side, exact)
     remedy_text.py     those changes in words
+    dependence.py      which verdicts depend on a reading (`--readings all`)
     render.py          the data laid out by the templates/ (text, md, html) or as JSON
     audit.py           the audit record: tool, rule-set and document hashes, data, parameters, time
     pool.py            the Annual Solidarity Pool report, figures named by rules/pool-report.rules

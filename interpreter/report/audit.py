@@ -15,6 +15,7 @@ from dataclasses import replace
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
+from ..engine.digest import file_sha256
 from ..engine.values import value_text
 
 if TYPE_CHECKING:                       # the API imports this module: types only, no import at run time
@@ -76,10 +77,13 @@ def _parameters(rules: RuleSet, result: Result) -> dict[str, dict[str, Any]]:
 
 
 def _dataset(rules: RuleSet, result: Result, name: str, year: int, hashes: dict[str, str]) -> dict[str, Any]:
-    decl = rules.program.datasets[name].decl
-    file = rules.file_in_rules(decl.file)
-    return {"dataset": name, "year": year, "why": result.case.data_year_reasons.get(name, ""),
-            "published": rules.tables[name].dataset_label(), "file": file, "sha256": hashes.get(file, "")}
+    out = {"dataset": name, "year": year, "why": result.case.data_year_reasons.get(name, ""),
+           "published": rules.tables[name].dataset_label()}
+    if rules.supplied is not None:              # --data: the figures came from the user's file, not the rule set
+        path = rules.supplied.path
+        return {**out, "file": str(path), "sha256": file_sha256(path), "supplied": True}
+    file = rules.file_in_rules(rules.program.datasets[name].decl.file)
+    return {**out, "file": file, "sha256": hashes.get(file, "")}
 
 
 def _calendar(rules: RuleSet, hashes: dict[str, str]) -> dict[str, Any] | None:

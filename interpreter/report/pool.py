@@ -1,10 +1,13 @@
 """The pool report: the Annual Solidarity Pool of the checked documents in figures.
 
 After the verdicts, `ammr check` shows what the documents add up to: the totals against the
-minimums and the reference numbers, each participating Member State's share, fair share,
-pledge and deduction, and which mechanisms of Article 63 are triggered. Every figure is the
-value of a definition of the rules (`RuleSet.value`), never recomputed here, and carries the
-provision it comes from; a figure the documents do not give is shown as not known.
+minimums and the reference numbers, each participating Member State's share, fair share (one
+obligation, in persons or in EUR), pledge and the part of the fair share it meets, deduction and
+alternative measures converted, and which mechanisms of Article 63 are triggered. Every figure is
+the value of a definition of the rules (`RuleSet.value`, under the readings chosen for the check),
+never recomputed here, and carries the provision it comes from; a figure the documents do not give
+is shown as not known, never as 0. With `--readings all`, a figure of Article 63 that another
+reading changes is shown under it too.
 
 Which definition, document type or field each figure is, and the citation shown with it, is
 declared in the rules (`report pool` in rules/pool-report.rules) and resolved by the checker, which
@@ -24,13 +27,16 @@ from ..engine.outcomes import Missing
 from ..language import typesys as T
 from . import figures as V
 from .render import environment
+from .view import readings_used
 
 if TYPE_CHECKING:                       # the API imports this module: types only, no import at run time
     from ..api import Result, RuleSet
     from ..engine.evaluate import Case
     from ..language.ir import ReportSpec
+    from .dependence import Dependence
 
 _PERSONS, _EUR, _SHARE, _BOOL, _DATE = T.PERSONS, T.EUR, T.SHARE, T.BOOL, T.DATE
+_EUR_PER_PERSON = T.Quantity(T.dimension("EUR", "persons"))
 
 REPORT = "pool"
 # The figures this report shows, each declared in `report pool`, with the type it must give
@@ -42,8 +48,9 @@ FIGURES: dict[str, str | None] = {
     "proposal_relocations": "persons", "proposal_financial": "EUR",
     "minimum_relocations": "persons", "minimum_financial": "EUR",
     "reference_relocations": "persons", "reference_financial": "EUR",
-    "share": "number", "fair_relocations": "number", "fair_financial": "number", "fair_value": "EUR",
+    "share": "number", "fair_relocations": "persons", "fair_financial": "EUR", "relocation_rate": "EUR per person",
     "act_pledges": None, "pledging_member_state": "member state", "pledged": None, "pledge_value": "EUR",
+    "converted": "EUR", "requests_known": "yes/no",
     "under_pressure": "list of member state", "search_and_rescue": "list of member state",
     "at_risk": "list of member state", "significant_situation": "list of member state",
     "deductions": None, "deduction_full": "yes/no", "deduction_relocations": "persons",
@@ -52,6 +59,7 @@ FIGURES: dict[str, str | None] = {
     "pledged_half_as_relocations": "yes/no", "mandatory_offsets_level": "persons", "below_offsets_level": "yes/no",
     "mandatory_offsets": "persons", "relocations_to_be_implemented": "persons",
     "offsets_after_deductions": "persons", "offsets_key_part": "persons", "date_of_application": "date",
+    "point_a_margin": "persons", "forum_reconvened": "date",
 }
 
 
@@ -79,9 +87,10 @@ def _figure(value: Any, t: T.Type, cites: str = "") -> dict:
             "known": not isinstance(value, Missing)}
 
 
-def pool_report(rules: RuleSet, result: Result) -> dict | None:
+def pool_report(rules: RuleSet, result: Result, dependence: Dependence | None = None) -> dict | None:
     """The report's data, or None when the case holds neither a proposal nor a Council act (or the
-    rules declare no pool report)."""
+    rules declare no pool report). With `dependence` (`--readings all`), the figures of Article 63
+    are also evaluated under each alternative reading it evaluated."""
     if REPORT not in rules.program.reports:
         return None
     F = _Figures(rules.program.reports[REPORT])
@@ -97,7 +106,7 @@ def pool_report(rules: RuleSet, result: Result) -> dict | None:
     field = lambda record, figure: record.fields.get(F.name(figure)) if record is not None else None   # noqa: E731
     year = field(act, "act_pool_year") or field(proposal, "proposal_pool_year")
     report: dict[str, Any] = {"pool_year": year, "totals": [], "states": [], "article_63": [], "dates": [],
-                              "verdicts": _verdicts(result)}
+                              "verdicts": _verdicts(result), "readings": readings_used(rules.program, case.readings)}
 
     # ------------------------------------------------------------ totals
     given = lambda record, figure: _given(record, F.name(figure))          # noqa: E731
@@ -123,43 +132,51 @@ def pool_report(rules: RuleSet, result: Result) -> dict | None:
              "against": _ratio(reference_f, given(proposal, "proposal_financial") if proposal is not None else None)},
         ]
     report["reference_from"] = "the Council implementing act" if act is not None else "the Commission proposal"
+    known = _known(reference_r, reference_f)
+    rate = value("relocation_rate", rules.program.participating[0], reference_r, reference_f) \
+        if known and rules.program.participating else Missing.of("reference numbers")
+    report["relocation_rate"] = {**_figure(rate, _EUR_PER_PERSON, F.cites("relocation_rate"))}
 
     # ------------------------------------------------------- member states
     decision, overview = one.get(F.name("decision")), one.get(F.name("overview"))
     pledge_documents = {field(d.record, "pledging_member_state"): d
                         for d in documents.get(F.name("pledge_document"), ())}
-    sums: dict[str, Any] = {"share": 0, "relocations": 0, "financial": 0, "value": 0}
-    pledges: list = []                  # the pledges known, in value, to total them
+    sums: dict[str, Any] = {"share": 0, "relocations": 0, "financial": 0}
+    pledges: list = []                  # the pledges known, as measured, to total them
     for ms in rules.program.participating:
         share = value("share", ms)
-        fair_r = _times(share, reference_r)
-        fair_f = _times(share, reference_f)
-        fair_v = value("fair_value", ms, reference_r, reference_f) if _known(reference_r, reference_f) \
-            else Missing.of("reference numbers")
+        fair_r = value("fair_relocations", ms, reference_r) if known else Missing.of("reference numbers")
+        fair_f = value("fair_financial", ms, reference_r, reference_f) if known else Missing.of("reference numbers")
         pledge, source = _pledge(F, act, pledge_documents, ms)
-        pledged = value("pledge_value", pledge) if pledge is not None and not isinstance(pledge, Missing) else pledge
-        for key, v in (("share", share), ("relocations", fair_r), ("financial", fair_f), ("value", fair_v)):
+        pledged = pledge
+        if pledge is not None and not isinstance(pledge, Missing):
+            pledged = value("pledge_value", pledge, ms, reference_r, reference_f) if known \
+                else Missing.of("reference numbers")
+        for key, v in (("share", share), ("relocations", fair_r), ("financial", fair_f)):
             sums[key] = v if isinstance(v, Missing) or isinstance(sums[key], Missing) else sums[key] + v
         row = {"member_state": ms, "share": _figure(share, _SHARE, F.cites("share")),
                "fair_relocations": _figure(fair_r, _PERSONS, F.cites("fair_relocations")),
                "fair_financial": _figure(fair_f, _EUR, F.cites("fair_financial")),
-               "fair_value": _figure(fair_v, _EUR, F.cites("fair_value")),
                "pledge": _figure(pledged if pledged is not None else Missing.of("no pledge"), _EUR,
                                  F.cites("pledge_value")),
                "pledge_source": source,
                "situation": _situation(F, decision, ms), "deduction": _deduction(F, overview, ms),
                "benefitting": _in_list(overview, F.name("benefitting"), ms)}
-        if pledged is not None and not isinstance(pledged, Missing) and not isinstance(fair_v, Missing):
-            row["difference"] = _figure(pledged - fair_v, _EUR)
-            row["balance"] = _balance(pledged - fair_v)
+        if pledged is not None and not isinstance(pledged, Missing):
             pledges.append(pledged)
+        if pledged is not None and not isinstance(pledged, Missing) and not isinstance(fair_f, Missing) and fair_f:
+            row["difference"] = _figure(pledged - fair_f, _EUR)
+            row["balance"] = _balance(pledged - fair_f)
+            row["part_pledged"] = _figure(Fraction(pledged) / fair_f, _SHARE)
+        if pledge is not None and not isinstance(pledge, Missing):
+            row["converted"] = _converted(F, value, pledge)
         if row["deduction"] and act is not None:
             row["fair_after_deduction"] = _figure(value("fair_after_deduction", overview, act, ms), _EUR,
                                                   F.cites("fair_after_deduction"))
         report["states"].append(row)
     report["sums"] = {"share": _figure(sums["share"], _SHARE),
                       "fair_relocations": _figure(sums["relocations"], _PERSONS),
-                      "fair_financial": _figure(sums["financial"], _EUR), "fair_value": _figure(sums["value"], _EUR),
+                      "fair_financial": _figure(sums["financial"], _EUR),
                       "pledge": _figure(sum(pledges), _EUR), "pledges_known": len(pledges)}
     # what the sums are to be checked against: the whole key, and the reference numbers
     report["reference"] = {"share": _figure(1, _SHARE), "relocations": _figure(reference_r, _PERSONS),
@@ -167,7 +184,9 @@ def pool_report(rules: RuleSet, result: Result) -> dict | None:
 
     # ----------------------------------------------------------- Article 63
     if act is not None:
-        report["article_63"] = _article_63(rules, F, case, act, proposal, one.get(F.name("forum")), overview)
+        alternatives = _alternative_cases(rules, case, dependence)
+        report["article_63"] = _article_63(rules, F, case, act, proposal, one.get(F.name("forum")), overview,
+                                           alternatives)
         parts: dict[str, dict] = next((a.pop("by_state") for a in report["article_63"] if "by_state" in a), {})
         for row in report["states"]:
             if row["member_state"] in parts:
@@ -184,17 +203,57 @@ def pool_report(rules: RuleSet, result: Result) -> dict | None:
     return report
 
 
-def _article_63(rules: RuleSet, F: _Figures, case: Case, act, proposal, forum, overview) -> list[dict]:
+def _converted(F: _Figures, value, pledge) -> dict:
+    """Art 57(4), fourth sentence: what the pledge's alternative measures not requested are converted
+    into, once the requests are known; before, not yet known (never a lapse shown as EUR 0)."""
+    known = value("requests_known", pledge)
+    if known is not True:
+        return {"text": "not yet known (requests not recorded for every measure)", "value": None,
+                "cites": F.cites("converted"), "known": False}
+    return _figure(value("converted", pledge), _EUR, F.cites("converted"))
+
+
+def _alternative_cases(rules: RuleSet, case: Case, dependence: Dependence | None) -> list[tuple[str, Case]]:
+    """The case under each alternative reading `--readings all` evaluated, named "reading = value"."""
+    if dependence is None:
+        return []
+    return [(f"{name} = {v}", replace(case, readings={**case.readings, name: v})) for name, v in dependence.evaluated]
+
+
+def _under(rules: RuleSet, alternatives: list[tuple[str, Case]], name: str, args: tuple, shown: Any,
+           t: T.Type) -> list[dict]:
+    """The figure under each alternative reading that changes it."""
+    out = []
+    for label, other in alternatives:
+        v = rules.value(other, name, args)
+        if type(v) is not type(shown) or v != shown:
+            out.append({"reading": label, "text": V.show(v, t), "value": V.json_value(v, t)})
+    return out
+
+
+def _not_known(value: Missing) -> str:
+    undisclosed = any("not disclosed" in p for p in value.paths) or value.unknown
+    return "not known (relocation pledges not disclosed)" if undisclosed else "not known (" + "; ".join(
+        sorted(value.paths)) + ")"
+
+
+def _article_63(rules: RuleSet, F: _Figures, case: Case, act, proposal, forum, overview,
+                alternatives: list[tuple[str, Case]]) -> list[dict]:
+    def line(label: str, figure: str, args: tuple, t: T.Type, **extra) -> dict:
+        v = rules.value(case, F.name(figure), args)
+        shown = _figure(v, t, F.cites(figure))
+        if isinstance(v, Missing):
+            shown["text"] = _not_known(v)
+        under = _under(rules, alternatives, F.name(figure), args, v, t)
+        return {"label": label, **shown, **extra, **({"readings": under} if under else {})}
+
     value = lambda figure, *args: rules.value(case, F.name(figure), args)          # noqa: E731
-    pledged = value("relocation_pledges", act)
-    out = [{"label": "Relocation pledges in the Council implementing act",
-            **_figure(pledged, _PERSONS, F.cites("relocation_pledges"))}]
+    out = [line("Relocation pledges in the Council implementing act", "relocation_pledges", (act,), _PERSONS)]
     if proposal is not None:
-        reached = value("offsets_threshold_reached", act, proposal)
-        out.append({"label": f"63(1): pledges at or above 50 % of the proposal's relocations "
-                             f"({V.show(value('offsets_threshold', proposal), _PERSONS)})",
-                    **_figure(reached, _BOOL, F.cites("offsets_threshold_reached")),
-                    "meaning": "benefitting Member States may request offsets instead of relocations"})
+        out.append(line(f"63(1): pledges at or above 50 % of the proposal's relocations "
+                        f"({V.show(value('offsets_threshold', proposal), _PERSONS)})", "offsets_threshold_reached",
+                        (act, proposal), _BOOL,
+                        meaning="benefitting Member States may request offsets instead of relocations"))
     pledges = act.fields.get(F.name("act_pledges"))
     if isinstance(pledges, dict):
         half = [ms for ms in pledges if ms in rules.program.participating
@@ -203,26 +262,45 @@ def _article_63(rules: RuleSet, F: _Figures, case: Case, act, proposal, forum, o
                     "text": ", ".join(half) or "none", "value": half, "cites": F.cites("pledged_half_as_relocations"),
                     "known": True})
     level = value("mandatory_offsets_level", act)
-    below = value("below_offsets_level", act)
-    out.append({"label": f"63(3): pledges below the higher of 30 000 and 60 % of the reference number "
-                         f"({V.show(level, _PERSONS)})", **_figure(below, _BOOL, F.cites("below_offsets_level"))})
-    if forum is not None:
-        out.append({"label": "63(3): offsets due after the High-Level Forum reconvened under Art. 13(4)",
-                    **_figure(value("mandatory_offsets", act, forum), _PERSONS, F.cites("mandatory_offsets"))})
-    else:
-        out.append({"label": "63(3): applies only after the High-Level Forum is reconvened under Art. 13(4)",
-                    "text": "no High-Level Forum document", "value": None, "cites": F.cites("mandatory_offsets"),
-                    "known": False})
+    out.append(line(f"63(3): pledges below the higher of 30 000 and 60 % of the reference number "
+                    f"({V.show(level, _PERSONS)})", "below_offsets_level", (act,), _BOOL))
+    margin = value("point_a_margin", act)
+    if not isinstance(margin, Missing) and margin > 0:
+        reference = act.fields.get(F.name("reference_relocations"))
+        out.append({"label": f"63(3)(a): the reference number ({V.show(reference, _PERSONS)}) is itself below "
+                             f"{V.show(value('minimum_relocations'), _PERSONS).removesuffix(' persons')}",
+                    "text": f"point (a) is met unless the relocation pledges exceed it by "
+                            f"{V.show(margin, _PERSONS)} or more",
+                    "value": V.json_value(margin, _PERSONS), "cites": F.cites("point_a_margin"), "known": True})
+    out.append(_offsets_due(rules, F, case, act, forum, line))
     if overview is not None:
-        out.append({"label": "63(4): relocations to be implemented after deductions and benefitting Member States",
-                    **_figure(value("relocations_to_be_implemented", overview, act), _PERSONS,
-                              F.cites("relocations_to_be_implemented"))})
-        gap = value("offsets_after_deductions", overview, act)
-        out.append({"label": "63(4): offsets to reach the higher number",
-                    **_figure(gap, _PERSONS, F.cites("offsets_after_deductions"))})
-        if isinstance(gap, Missing) or gap > 0:
+        out.append(line("63(4): relocations to be implemented after deductions and benefitting Member States",
+                        "relocations_to_be_implemented", (overview, act), _PERSONS))
+        out.append(line("63(4): offsets to reach the higher number (only where the act's pledges reached it)",
+                        "offsets_after_deductions", (overview, act), _PERSONS))
+        shown = value("offsets_after_deductions", overview, act)
+        if isinstance(shown, Missing) or shown > 0:
             out.append(_offset_parts(rules, F, value, overview, act))
     return out
+
+
+def _offsets_due(rules: RuleSet, F: _Figures, case: Case, act, forum, line) -> dict:
+    """63(3): the offsets due. Paragraph 3 applies 'following the meeting of the High-Level Forum
+    convened in accordance with Article 13(4)': until the Council reconvenes it, it does not apply
+    (unless the reading in force needs no reconvened Forum, which the figure then shows)."""
+    reconvened = forum is not None and forum.fields.get(F.name("forum_reconvened")) not in (None, UNDISCLOSED)
+    subject = forum if forum is not None else Missing.of(f"{F.name('forum')}: no such document in the case",
+                                                          unknown=True)
+    due = line("63(3): offsets due after the High-Level Forum reconvened under Art. 13(4)", "mandatory_offsets",
+               (act, subject), _PERSONS)
+    if reconvened or (due["known"] and due["value"] is not None and due["value"]["exact"] != "0"):
+        if not reconvened:
+            due["label"] = "63(3): offsets due (the reading in force needs no High-Level Forum reconvened)"
+        return due
+    return {"label": "63(3): offsets due", "text": "does not apply yet: the High-Level Forum has not been "
+                                                 "reconvened under Art. 13(4)",
+            "value": None, "cites": due["cites"], "known": True, **({"readings": due["readings"]}
+                                                                     if "readings" in due else {})}
 
 
 def _offset_parts(rules: RuleSet, F: _Figures, value, overview, act) -> dict:
@@ -241,7 +319,7 @@ def _offset_parts(rules: RuleSet, F: _Figures, value, overview, act) -> dict:
 
 
 def _balance(difference) -> dict:
-    """The pledge against the fair share, in value (EUR): a shortfall, rounded up to the cent that
+    """The pledge as measured against the fair share, in EUR: a shortfall, rounded up to the cent that
     would close it (as remedies count); a surplus, rounded down to the cent; or met exactly."""
     cents = difference * 100
     if difference < 0:
@@ -268,10 +346,6 @@ def _known(*values) -> bool:
     return not any(isinstance(v, Missing) for v in values)
 
 
-def _times(share, total):
-    return share * total if _known(share, total) else (share if isinstance(share, Missing) else total)
-
-
 def _ratio(value, of) -> str:
     if of is None or not _known(value, of) or not of:
         return ""
@@ -279,17 +353,20 @@ def _ratio(value, of) -> str:
 
 
 def _pledge(F: _Figures, act, pledge_documents, ms):
-    """The pledge in the act, else the Member State's pledge document; and where it comes from."""
+    """The pledge in the act, else the Member State's pledge document; and where it comes from. A pledge
+    the act does not disclose (`undisclosed: [pledges]` or `[pledges.NL]`) is not known, never 0."""
     name = F.name("act_pledges")
     if act is not None:
         pledges = act.fields.get(name)
-        if pledges is UNDISCLOSED:
+        entry = pledges if pledges is UNDISCLOSED else pledges.get(ms) if isinstance(pledges, dict) else None
+        if entry is UNDISCLOSED:
             if ms in pledge_documents:
                 d = pledge_documents[ms]
                 return d.record.fields.get(F.name("pledged")), f"pledge document {d.label}"
-            return Missing.of(name, unknown=True), "not disclosed in the act"
-        if isinstance(pledges, dict) and ms in pledges:
-            return pledges[ms], "the Council implementing act"
+            shown = name if pledges is UNDISCLOSED else f"{name}[{ms}]"
+            return Missing.of(shown, unknown=True), "not disclosed in the act"
+        if entry is not None:
+            return entry, "the Council implementing act"
         if isinstance(pledges, dict):
             return Missing.of(f"{name}[{ms}]"), "not in the act"
     if ms in pledge_documents:

@@ -22,6 +22,7 @@ from ..language import typesys as T
 from . import figures as V
 from . import links
 from .audit import audit_record, document_ids
+from .dependence import METHOD, Dependence
 from .reason import describe, reason
 from .remedy import own_path
 from .remedy_text import remedy_view
@@ -55,13 +56,15 @@ SET = "set for this check"                   # a parameter given a value for the
 
 
 def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | None = None,
-         docs_url: str = DEFAULT_DOCS, lang: str = links.DEFAULT_LANGUAGE) -> dict[str, Any]:
+         docs_url: str = DEFAULT_DOCS, dependence: Dependence | None = None,
+         lang: str = links.DEFAULT_LANGUAGE) -> dict[str, Any]:
     """Everything a reader is shown. `remedies` comes from `interpreter.remedy.find`; `docs_url` is
     the root of the built reference docs (a URL, or a path relative to where the report is read);
-    `lang` the language of the EUR-Lex links (one of links.LANGUAGES)."""
+    `dependence` (report/dependence.py), when given, says of each verdict whether it holds under
+    every reading; `lang` the language of the EUR-Lex links (one of links.LANGUAGES)."""
     program = rules.program
     act = program.act
-    ctx = _Context(rules, result, docs_url, links.language(lang))
+    ctx = _Context(rules, result, docs_url, links.language(lang), dependence)
     documents = [{"id": ctx.ids[d.label], "label": d.label, "type": d.type, "note": d.note}
                  for d in result.case.documents]
     anchors: set[str] = set()
@@ -82,6 +85,8 @@ def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | 
         "data_years": {name: ctx.data_year(name, year) for name, year in result.case.data_years.items()},
         **({"parameters": {name: ctx.parameter(name, value) for name, value in result.case.parameters.items()}}
            if result.case.parameters else {}),
+        **({"readings": readings_used(program, result.case.readings)} if program.readings else {}),
+        **({"readings_all": _readings_all(dependence, outcomes)} if dependence is not None else {}),
         "overall": result.overall,
         "exit_code": result.exit_code,
         "counts": result.counts(),
@@ -91,6 +96,30 @@ def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | 
         "audit": audit_record(rules, result, ctx.ids),
         "groups": groups,
     }
+
+
+def readings_used(program, chosen: dict[str, str]) -> list[dict[str, Any]]:
+    """Every reading a check can switch, with the value used and whether it was set for this check."""
+    out = []
+    for name, r in program.readings.items():
+        if not r.switchable:
+            continue
+        value = chosen.get(name, r.default)
+        out.append({"name": name, "value": value, "default": r.default,
+                    "chosen": SET if name in chosen else "default", "description": r.describe(value),
+                    "question": r.question,
+                    "alternatives": [a.name for a in r.alternatives if a.encoded],
+                    "citations": [p.citation.short() for p in r.citations if p is not None]})
+    return out
+
+
+def _readings_all(dependence: Dependence, outcomes: list[dict]) -> dict[str, Any]:
+    depending = [o for o in outcomes if not o["readings"]["holds"]]
+    holding = [o for o in outcomes if o["readings"]["holds"] and o["verdict"] != NOT_APPLICABLE]
+    return {"method": METHOD,
+            "evaluated": [{"reading": r, "value": v} for r, v in dependence.evaluated],
+            "skipped": [{"reading": r, "value": v, "why": why} for r, v, why in dependence.skipped],
+            "holding": len(holding), "depending": [_ref(o) for o in depending]}
 
 
 def outcome_id_of(o: Outcome, ids: dict[str, str]) -> str:
@@ -148,9 +177,10 @@ def _ref(o: dict) -> dict[str, Any]:
 class _Context:
     """What the parts of the view need to know about the rules and the case."""
 
-    def __init__(self, rules: RuleSet, result: Result, docs_url: str, lang: str):
+    def __init__(self, rules: RuleSet, result: Result, docs_url: str, lang: str, dependence: Dependence | None = None):
         self.rules = rules
         self.lang = lang
+        self.dependence = dependence
         self.program = rules.program
         self.labels = [d.label for d in result.case.documents]
         self.ids = document_ids(result.case.documents)       # label -> the id results use
@@ -195,6 +225,11 @@ class _Context:
             "rule": {"file": o.span.file, "line": o.span.line, **self.rule_text(o.requirement)},
         }
         out["checked"] = checked(out)
+        if self.dependence is not None:
+            changes = self.dependence.of(o.document, o.key)
+            out["readings"] = {"holds": not changes,
+                               "depends": [{"reading": c.reading, "value": c.value, "verdict": c.verdict,
+                                            "reason": c.reason} for c in changes]}
         if traces:
             out["trace"] = _step(o.condition) if o.condition is not None else None
         return out
@@ -327,6 +362,8 @@ class _Context:
         figure = table.get(key, year) if table is not None and year is not None else None
         described = spec.decl.description if spec else name
         said = "; ".join(n.text for n in spec.decl.meta.sources) if spec else ""
+        if self.rules.supplied is not None:
+            said = f"{figure.dataset if figure else name}, supplied: {self.rules.supplied.describe()}"
         text = f"{described}, {year}: {said or (figure.dataset if figure else name)}"
         out = {"kind": "dataset", "dataset": name, "key": key, "year": year, "where": f"{s.label}@{year}",
                "description": described, "text": text, "basis": text}
@@ -343,10 +380,12 @@ class _Context:
 
     def data_year(self, name: str, year: int) -> dict[str, Any]:
         spec = self.program.datasets.get(name)
+        supplied = self.rules.supplied
+        source = f"supplied: {supplied.describe()}" if supplied is not None \
+            else "; ".join(n.text for n in spec.decl.meta.sources) if spec else ""
         return {"year": year, "why": self.year_reasons.get(name, ""),
                 "dataset": self.rules.tables[name].dataset_label(),
-                "description": spec.decl.description if spec else "",
-                "source": "; ".join(n.text for n in spec.decl.meta.sources) if spec else ""}
+                "description": spec.decl.description if spec else "", "source": source}
 
     def parameter(self, name: str, value: Any) -> dict[str, Any]:
         """A parameter of the rules set for this check (`--set`), with the default it replaces."""

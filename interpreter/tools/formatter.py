@@ -449,12 +449,31 @@ def _coverage(d: A.Coverage):
     return [(("head", 0), status), *_notes(extra)]
 
 
+def _reading_value(v: A.ReadingValue):
+    """`default NAME "..."` or `alternative NAME "..."`, then what the alternative does, a line each."""
+    head = Fill((f"{'default' if v.is_default else 'alternative'} {v.name}", quote(v.description)))
+    parts: list[Any] = []
+    for u in v.uses:
+        together = f"with {u.together_with[0]} = {u.together_with[1]} " if u.together_with else ""
+        parts += [LINE, f"{together}uses {u.substitute} for {u.replaced}"]
+    for x in v.excluded:
+        parts += [LINE, Nest(INDENT, Fill((f"not with {x.reading} = {x.value}", quote(x.reason))))]
+    if v.not_encoded is not None:
+        parts += [LINE, Nest(INDENT, Fill(("not encoded", quote(v.not_encoded))))]
+    return Nest(INDENT, (head, *parts))
+
+
+def _reading(d: A.Reading):
+    return [(("head", 0), Nest(INDENT, Fill((f"reading {d.name}", quote(d.question))))), *_notes(d.meta),
+            *((("value", i), _reading_value(v)) for i, v in enumerate(d.values))]
+
+
 # One case per declaration of the syntax tree (tests/test_node_coverage.py checks that none is missing).
 DECLARATIONS: dict[type, Callable[[Any], list]] = {
     A.Act: _act, A.Authority: _authority, A.MemberState: _member_state, A.Constant: _constant,
     A.Parameter: _parameter, A.Dataset: _dataset, A.Calendar: _calendar, A.Structure: _structure,
     A.Definition: _definition, A.Requirement: _requirement, A.Exception_: _exception, A.Coverage: _coverage,
-    A.Report: _report}
+    A.Report: _report, A.Reading: _reading}
 
 # These read as one sentence: kept on one line when it fits.
 _ONE_LINERS = (A.Authority, A.MemberState, A.Coverage)
@@ -484,7 +503,8 @@ _CLAUSE_KEYS = {"cites": "cites", "interpretation": "interpretation", "source": 
                 "scale": "scale", "eli": "eli", "url": "url", "law_text": "law_text", "for_each": "for_each",
                 "for_subject": "for", "using": "using", "when": "when", "unless": "unless", "requires": "requires",
                 "assessment": "assessment", "notwithstanding": "notwithstanding", "priority": "priority",
-                "then": "then", "field": "field", "figure": "figure"}
+                "then": "then", "field": "field", "figure": "figure", "reading_default": "value",
+                "reading_alternative": "value"}
 _MERGED = {"cites"}          # several `cites` clauses are written as one
 
 

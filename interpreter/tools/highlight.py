@@ -12,17 +12,17 @@ from pygments.token import Comment, Keyword, Literal, Name, Number, Operator, Pu
 
 _ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
 CITATION = (r"(?:Art(?:icle)?\.?[ \t]*\d+(?:\([0-9]+\)|\([a-z]+\))*|Annex[ \t]+[IVX]+)"
-            rf"(?:,?[ \t]+{_ORDINAL}[ \t]+subparagraph)?"
+            rf"(?:,?[ \t]+{_ORDINAL}[ \t]+(?:sub)?paragraph)?"
             r"(?:,?[ \t]+point[ \t]*\((?:[a-z]+|[0-9]+)\)(?:\([a-z]+\))*)?"
             rf"(?:,?[ \t]+{_ORDINAL}[ \t]+sentence)?")
 
 # `act`, `calendar`, `report` and `figure` are declarations only where they declare (below): elsewhere they
 # are names (`using report: AnnualReport`, `report.year`, `for act: CouncilImplementingAct`).
 _DECLARATIONS = ("authority", "constant", "parameter", "dataset", "document", "record", "definition",
-                 "requirement", "exception", "coverage")
+                 "requirement", "exception", "coverage", "reading")
 _CLAUSES = ("interpretation", "source", "file", "scale", "eli", "url", "using", "when", "unless",
             "requires", "notwithstanding", "priority", "then", "default", "participates", "from",
-            "compliant", "applicable", "checkable")
+            "compliant", "applicable", "checkable", "alternative", "uses", "with", "encoded")
 _OPERATORS = ("and", "or", "not", "in", "if", "else", "is", "at", "least", "most", "more", "less", "than",
               "on", "before", "after", "given", "of", "where", "each", "for", "by", "per")
 _TYPES = ("persons", "person", "EUR", "days", "day", "weeks", "week", "months", "month", "share", "number",
@@ -52,7 +52,7 @@ class AmmrLexer(RegexLexer):
             (r"\b(participating\s+member\s+states|member\s+state|by\s+member\s+state)\b", Keyword.Type),
             (r"\b(needs\s+assessment\s+by)(\s+)([A-Za-z_]\w*)", bygroups(Keyword, Whitespace, Name.Entity)),
             (r"\b(law\s+text|not\s+applicable|not\s+checkable|does\s+not\s+participate)\b", Keyword),
-            (r"\b(requirement|exception|definition|constant|parameter|dataset)(\s+)([A-Za-z_]\w*)",
+            (r"\b(requirement|exception|definition|constant|parameter|dataset|reading)(\s+)([A-Za-z_]\w*)",
              bygroups(Keyword.Declaration, Whitespace, Name.Function)),
             (r"^(calendar|report)([ \t]+)([A-Za-z_]\w*)", bygroups(Keyword.Declaration, Whitespace, Name.Function)),
             (r"\b(figure)([ \t]+)([A-Za-z_]\w*)(?=[ \t]*=)", bygroups(Keyword.Declaration, Whitespace, Name.Function)),

@@ -28,9 +28,10 @@ from ..engine.evaluate import Case, Evaluator
 from ..language import ir
 from ..language import syntax as A
 from ..language import typesys as T
-from ..language.diagnostics import Diagnostic, Failed
-from ..language.law import Provision, split_sentences
+from ..language.diagnostics import Diagnostic, Failed, did_you_mean
+from ..language.law import CitationSyntaxError, Provision, parse_citation, split_sentences
 from ..report.coverage import untested
+from ..report.interpretations import READING_NAMED
 from .law_figures import Figure, figure_of, stated
 
 
@@ -78,6 +79,8 @@ CHECKS = {c.code: c for c in (
     Check("W204", "a document, item or parameter bound but never used"),
     Check("W302", "a number with a decimal comma inside a call, read as two arguments: min(0,5)"),
     Check("W401", "a definition, constant, parameter, dataset or document type that cites no provision"),
+    Check("W402", "an interpretation note that names a reading the rules do not declare"),
+    Check("W403", "an unnumbered paragraph of an article (Art 85) cited as a subparagraph"),
     Check("W501", "an exception that can never apply: its condition is no whatever the facts"),
     Check("W502", "a provision both required (cited by a requirement) and exempted (first cited by an exception "
                   "that does not set that requirement aside)"),
@@ -199,7 +202,8 @@ def warnings_of(rules: RuleSet) -> list[Diagnostic]:
     fold = _Folder(rules)
     return [*_unused_values(program), *_unused_structures(program), *_unused_bindings(program),
             *_uncited(program), *_decimal_commas(program), *_foregone(program, fold),
-            *_required_and_exempted(program), *_figures_not_in_law(program), *_titles_unlike_rules(program)]
+            *_required_and_exempted(program), *_unknown_readings(program), *_paragraphs_as_subparagraphs(program),
+            *_figures_not_in_law(program), *_titles_unlike_rules(program)]
 
 
 def _warning(code: str, message: str, span: A.Span, hint: str) -> Diagnostic:
@@ -221,9 +225,17 @@ def _walk_all(nodes) -> Iterator[ir.Node]:
         yield from ir.walk(node)
 
 
+def _substitutes(program) -> dict[str, str]:
+    """Each definition a reading puts in place of another (substitute -> replaced)."""
+    return {x: y for r in program.readings.values() for a in r.alternatives
+            for x, y in (*a.uses, *((x, y) for *_, x, y in a.combined))}
+
+
 def _unused_values(program) -> Iterator[Diagnostic]:
-    # a figure of a report (`report pool`) is a use: the report shows it
+    # a figure of a report (`report pool`) is a use: the report shows it; so is a reading's
+    # alternative definition: the rules use it when the reading is chosen
     used = {f.source for r in program.reports.values() for f in r.figures.values() if f.kind == "value"}
+    used |= set(_substitutes(program))
     todo = [*_rule_nodes(program), *(program.values[name].body for name in used)]
     while todo:
         for node in ir.walk(todo.pop()):
@@ -316,13 +328,67 @@ def _unused_bindings(program) -> Iterator[Diagnostic]:
                 yield _warning("W204", f"'{decl.for_each.var}' is bound for each item but never used",
                                decl.for_each.span, "the requirement checks the same thing once per item: "
                                                    "use the item, or remove 'for each'")
+    # a definition a reading replaces shares its signature with the definitions put in its place: a
+    # parameter is used when any of them uses it
+    family: dict[str, set[str]] = {}
+    for x, y in _substitutes(program).items():
+        family.setdefault(y, {y}).add(x)
+        family[x] = family[y]
     for value in program.values.values():
         if isinstance(value.decl, A.Definition):
-            used = {n.name for n in ir.walk(value.body) if isinstance(n, ir.Local)}
-            for binding in value.decl.params:
-                if binding.name not in used:
+            positions = {i for name in family.get(value.name, {value.name})
+                         for i in _used_parameters(program.values[name])}
+            for i, binding in enumerate(value.decl.params):
+                if i not in positions:
                     yield _warning("W204", f"the parameter '{binding.name}' of '{value.name}' is never used",
                                    binding.span, "remove it from the definition and from its calls")
+
+
+def _used_parameters(value: ir.Value) -> set[int]:
+    """The positions of the parameters a definition's body uses."""
+    used = {n.name for n in ir.walk(value.body) if isinstance(n, ir.Local)}
+    return {i for i, (name, _) in enumerate(value.params) if name in used}
+
+
+def _unknown_readings(program) -> Iterator[Diagnostic]:
+    """An interpretation note that sends the reader to a reading ("(reading fair_share_rounding)")
+    must name one the rules declare, or the register will not have it."""
+    for f in program.files:
+        for d in f.declarations:
+            for note in d.meta.interpretations:
+                for name in READING_NAMED.findall(note.text):
+                    if name not in program.readings:
+                        yield _warning("W402", f"the interpretation names the reading '{name}', which the rules do "
+                                               f"not declare", note.span,
+                                       did_you_mean(name, program.readings)
+                                       or f'declare it: reading {name} "<the question>" cites ... default ... '
+                                          f'alternative ...')
+
+
+def _paragraphs_as_subparagraphs(program) -> Iterator[Diagnostic]:
+    """In an article without numbered paragraphs (Art 79, Art 85) each block is a paragraph: "Art 85,
+    second paragraph". The older "second subparagraph" still resolves, but names it wrongly."""
+    for f in program.files:
+        for node in _citation_nodes(f):
+            try:
+                ref = parse_citation(node.text)
+                article = program.law.article(ref.article, ref.annex)
+            except CitationSyntaxError:          # reported by the checker
+                continue
+            if article is None or article.numbered or ref.subparagraph is None or ref.as_paragraph:
+                continue
+            written = re.search(r"subparagraph", node.text)
+            assert written is not None
+            better = node.text[:written.start()] + "paragraph" + node.text[written.end():]
+            yield _warning("W403", f"{article.name} has no numbered paragraphs: its parts are paragraphs, "
+                                   f"not subparagraphs", node.span, f"write: {better}")
+
+
+def _citation_nodes(f: A.RuleFile) -> Iterator[A.CitationNode]:
+    for d in f.declarations:
+        yield from d.meta.citations
+        for sub in (*getattr(d, "fields", ()), *getattr(d, "figures", ())):
+            yield from sub.citations
 
 
 _CITED_KINDS = {A.Definition: "definition", A.Constant: "constant", A.Parameter: "parameter", A.Dataset: "dataset",

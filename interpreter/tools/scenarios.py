@@ -1,7 +1,8 @@
 """Scenario tests for the rules: facts -> expected verdict, citation and values.
 
 A scenario file (YAML, under tests/scenarios/) lists scenarios; each gives the
-documents of a case, optionally the data years, and what must come out:
+documents of a case, optionally the data years, parameters and readings (`readings:
+{fair_share_composition: cumulative}`, as `--reading` chooses them), and what must come out:
 
     scenarios:
       - name: 29 999 relocations fall one short
@@ -54,6 +55,7 @@ class Scenario:
     data_years: dict[str, int] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)      # e.g. {date_of_application: 2026-06-12}
     line: int = 0                       # where the scenario starts in its file
+    readings: dict[str, str] = field(default_factory=dict)        # e.g. {fair_share_composition: cumulative}
     # for each document, where each of its values is written in the file (by path, as the document
     # reader takes them), so that a document's errors point at the scenario file's line and column
     places: tuple[dict, ...] = ()
@@ -114,8 +116,8 @@ def load(path: str | Path) -> list[Scenario]:
         out.append(Scenario(str(path), entry["name"], documents,
                             tuple(entry.get("expect") or ()), tuple(entry.get("values") or ()),
                             dict(entry.get("data_years") or {}), dict(entry.get("parameters") or {}),
-                            where(i).line, tuple(_under(places, ("scenarios", i, "documents", j))
-                                                 for j in range(len(documents)))))
+                            where(i).line, {str(k): str(v) for k, v in (entry.get("readings") or {}).items()},
+                            tuple(_under(places, ("scenarios", i, "documents", j)) for j in range(len(documents)))))
     if problems:
         raise Failed(problems, {str(path): text})
     return out
@@ -127,7 +129,7 @@ def _malformed(entry: Any) -> str:
     for key in ("documents", "expect", "values"):
         if not isinstance(entry.get(key) or [], list) or not all(isinstance(x, dict) for x in entry.get(key) or []):
             return f"scenario '{entry['name']}': '{key}' is a list of mappings"
-    for key in ("data_years", "parameters"):
+    for key in ("data_years", "parameters", "readings"):
         if not isinstance(entry.get(key) or {}, dict):
             return f"scenario '{entry['name']}': '{key}' is a mapping"
     if not entry.get("expect") and not entry.get("values"):
@@ -256,10 +258,11 @@ def verify(rules: RuleSet, scenario: Scenario, engine: str = "reference") -> Rep
     try:
         if invalid:
             raise Failed(invalid)
-        case = rules.case(documents, scenario.data_years, scenario.parameters)
+        case = rules.case(documents, scenario.data_years, scenario.parameters, scenario.readings)
     except Failed as failure:
         shown = Failed(failure.diagnostics, {**_source(scenario.file), **failure.sources})
-        return Report(scenario, None, (Mismatch((f"the scenario's documents are invalid:\n{shown.render()}",)),))
+        return Report(scenario, None, (Mismatch((f"the scenario's documents or readings are invalid:\n"
+                                                 f"{shown.render()}",)),))
     result = rules.evaluate(case, engine=engine)
     mismatches = [_outcome_mismatch(rules, result, e) for e in scenario.expect]
     mismatches += [Mismatch(tuple(problems)) for e in scenario.values if (problems := _check_value(rules, case, e))]

@@ -395,16 +395,18 @@ class Sweep:
     """A template case, the inputs varied over it, and the compiled engine to evaluate it."""
 
     def __init__(self, rules, documents: tuple[Document, ...], specs: Iterable[str],
-                 data_years: dict[str, int] | None = None, only: Iterable[str] | None = None):
+                 data_years: dict[str, int] | None = None, only: Iterable[str] | None = None,
+                 readings: dict[str, str] | None = None):
         self.rules = rules
         self.documents = documents
         self.inputs = inputs(rules, documents, specs)
         _check_disclosed(documents, self.inputs)
         self.patch = Patch(rules, documents, self.inputs)
-        self.template = rules.case(documents, data_years)          # the data years and calendar of every scenario
+        # the data years, calendar and readings of every scenario
+        self.template = rules.case(documents, data_years, readings=readings)
         self.years, self.reasons = self.template.data_years, self.template.data_year_reasons
         self.only = frozenset(only) if only is not None else None
-        self.program = compiled(rules)
+        self.program = compiled(rules, self.template.readings)
         self.memo = self.program.new_memo()
         self._evaluated = 0
 

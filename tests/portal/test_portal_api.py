@@ -77,7 +77,8 @@ def test_schemas_rule_set_and_coverage(world, checker):
     missing = world.client.get("/api/v1/schemas/Pledge2", headers=headers)
     assert missing.status_code == 404 and "MemberStatePledge" in missing.json()["error"]["message"]
     identity = world.client.get("/api/v1/rules", headers=headers).json()
-    assert len(identity["rules_sha256"]) == 64 and identity["readings"] is None
+    assert len(identity["rules_sha256"]) == 64 and identity["readings"] == checker.rules.readings
+    assert identity["readings"]["fair_share_composition"] == "one_obligation"       # the defaults the portal checks with
     assert identity["requirements"] == len(checker.rules.program.requirements)
     coverage = world.client.get("/api/v1/rules/coverage", headers=headers).json()
     assert coverage["entries"] and sum(coverage["summary"].values()) == len(coverage["entries"])

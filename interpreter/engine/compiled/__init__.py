@@ -21,13 +21,18 @@ From the checked program to running code:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from ..evaluate import Case
 from .engine import Compiled
 
 
-def compiled(rules) -> Compiled:
-    """The rule set's compiled program, built on first use and kept with the rule set."""
-    if rules._compiled is None:
-        rules._compiled = Compiled(rules.program, rules.tables)
-    return rules._compiled
+def compiled(rules, readings: Mapping[str, str] | None = None) -> Compiled:
+    """The rule set's compiled program for a choice of readings (the defaults when none), built on
+    first use and kept with the rule set: one module per choice of readings."""
+    variant = rules._variant(Case((), readings=dict(readings or {})))
+    if variant.compiled is None:
+        variant.compiled = Compiled(variant.program, rules.tables)
+    return variant.compiled
 
 

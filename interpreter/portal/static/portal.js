@@ -71,7 +71,7 @@
 
   // The same figures as the server shows (pages.py, fair_share).
   var FIGURES = [["share", "Share by the reference key"], ["fair_share_value", "Mandatory fair share, value"],
-                 ["pledge_value", "Pledge, value"]];
+                 ["pledge_value_in_reference", "Pledge, value"]];
 
   function fairShare(outcomes) {
     var found = {};

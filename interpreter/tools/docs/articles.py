@@ -45,8 +45,16 @@ def _section(site: Site, article: Article, paragraph: Paragraph) -> dict:
 
 
 def _formulas(site: Site, rules: list[RuleDoc]) -> list[dict]:
+    """The formula of each definition at this place that a check uses by default: a definition an
+    alternative reading puts in place of another is that reading's, and the reading is named there."""
+    alternatives = {new for reading in site.rules.program.readings.values() for a in reading.alternatives
+                    for new, _ in a.uses} | \
+                   {new for reading in site.rules.program.readings.values() for a in reading.alternatives
+                    for _, _, new, _ in a.combined}
     out = []
     for r in rules:
+        if r.name in alternatives:
+            continue
         value = site.rules.program.values.get(r.name)
         shown = formula(value.decl) if value is not None and isinstance(value.decl, A.Definition) else None
         if shown is not None:

@@ -33,7 +33,7 @@ CHAPTERS = {
 }
 _KINDS = {A.Requirement: "requirement", A.Exception_: "exception", A.Definition: "definition",
           A.Constant: "constant", A.Parameter: "parameter", A.Dataset: "dataset", A.Calendar: "calendar",
-          A.Coverage: "coverage"}
+          A.Coverage: "coverage", A.Reading: "reading"}
 
 
 # Abbreviations the law writes in capitals, so that a name in words reads as the law does ("Total GDP").
@@ -41,8 +41,11 @@ _CAPITALS = {"gdp": "GDP", "eu": "EU", "ms": "MS"}
 
 
 def _in_words(name: str) -> str:
-    """A rule's name as words: total_gdp -> "total GDP"."""
-    return " ".join(_CAPITALS.get(w, w) for w in name.split("_"))
+    """A rule's name as words: total_gdp -> "total GDP"; an alternative reading's definition,
+    council_amendment_allowed__within_article_12 -> "council amendment allowed (within article 12)"."""
+    base, _, variant = name.partition("__")
+    words = lambda part: " ".join(_CAPITALS.get(w, w) for w in part.split("_") if w)      # noqa: E731
+    return f"{words(base)} ({words(variant)})" if variant else words(base)
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,7 @@ def _rule_doc(rules: RuleSet, file: A.RuleFile, decl: A.Declaration, examples) -
         if citation not in citations:
             citations.append(citation)
     source = file.source[decl.span.start:decl.span.end]
-    title = getattr(decl, "title", "") or getattr(decl, "description", "")
+    title = getattr(decl, "title", "") or getattr(decl, "description", "") or getattr(decl, "question", "")
     return RuleDoc(decl.name, _KINDS[type(decl)], title, source, file.path, decl.span.line, tuple(citations),
                    tuple(n.text for n in decl.meta.interpretations), tuple(examples))
 

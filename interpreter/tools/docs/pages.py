@@ -14,7 +14,7 @@ from ...language.library import FUNCTIONS
 from ...report import figures as V
 from ...report import links
 from ...report.coverage import summary
-from ...report.interpretations import interpretation_register
+from ...report.interpretations import interpretation_register, reading_register
 from ...report.view import MEANINGS
 from .model import Site
 from .render import template
@@ -108,7 +108,8 @@ def _link(citation: Citation) -> str:
 
 def _interpretations(site: Site) -> str:
     notes = interpretation_register(site.rules.program)
-    return template("interpretations.md.j2").render(notes=notes, site=site, link=_link)
+    readings = reading_register(site.rules.program)
+    return template("interpretations.md.j2").render(notes=notes, readings=readings, site=site, link=_link)
 
 
 # ------------------------------------------------------------------ schemas

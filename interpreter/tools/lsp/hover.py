@@ -16,7 +16,7 @@ from .state import Snapshot
 
 _KIND_WORDS = {A.Constant: "constant", A.Parameter: "parameter", A.Definition: "definition", A.Dataset: "dataset",
                A.MemberState: "member state", A.Calendar: "calendar", A.Requirement: "requirement",
-               A.Exception_: "exception", A.Authority: "authority"}
+               A.Exception_: "exception", A.Authority: "authority", A.Reading: "reading"}
 _SHOWN_LINES = 15          # a declaration longer than this is shown in part
 
 
@@ -71,7 +71,8 @@ def _head(snapshot: Snapshot, decl: A.Declaration) -> str:
     typed = _type(snapshot, decl)
     if typed:
         head += f": {typed}"
-    said = getattr(decl, "title", "") or getattr(decl, "description", "") or getattr(decl, "country", "")
+    said = (getattr(decl, "title", "") or getattr(decl, "description", "") or getattr(decl, "question", "")
+            or getattr(decl, "country", ""))
     return head + (f" — {said}" if said else "")
 
 

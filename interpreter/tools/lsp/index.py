@@ -86,7 +86,7 @@ class Index:
 _VALUES = (A.Constant, A.Parameter, A.Definition, A.Dataset, A.MemberState)
 _KINDS = {A.Constant: "value", A.Parameter: "value", A.Definition: "value", A.Dataset: "value",
           A.MemberState: "value", A.Calendar: "value", A.Structure: "type", A.Requirement: "rule",
-          A.Exception_: "rule", A.Authority: "authority"}
+          A.Exception_: "rule", A.Authority: "authority", A.Reading: "reading"}
 
 
 def _inside(span: A.Span, line: int, column: int) -> bool:
@@ -204,6 +204,13 @@ class _Walker:
     def _Coverage(self, decl: A.Coverage, scope) -> None:
         if decl.assessment is not None:
             self.add(("authority", decl.assessment.authority), decl.assessment.authority_span)
+
+    def _Reading(self, decl: A.Reading, scope) -> None:
+        # an alternative names the definitions it puts in place of others: both are uses of them
+        for value in decl.values:
+            for substitution in value.uses:
+                self.add(("value", substitution.substitute), substitution.substitute_span)
+                self.add(("value", substitution.replaced), substitution.replaced_span)
 
     def _Report(self, decl: A.Report, scope) -> None:
         for figure in decl.figures:

@@ -18,10 +18,11 @@ S = types.SymbolKind
 _KINDS = {A.Act: S.File, A.Authority: S.Object, A.MemberState: S.EnumMember, A.Constant: S.Constant,
           A.Parameter: S.Variable, A.Dataset: S.Array, A.Calendar: S.Array, A.Structure: S.Struct,
           A.Definition: S.Function, A.Requirement: S.Method, A.Exception_: S.Event, A.Coverage: S.Key,
-          A.Report: S.Module}
+          A.Report: S.Module, A.Reading: S.Boolean}
 _WORDS = {A.Act: "act", A.Authority: "authority", A.MemberState: "member state", A.Constant: "constant",
           A.Parameter: "parameter", A.Dataset: "dataset", A.Calendar: "calendar", A.Definition: "definition",
-          A.Requirement: "requirement", A.Exception_: "exception", A.Coverage: "coverage", A.Report: "report"}
+          A.Requirement: "requirement", A.Exception_: "exception", A.Coverage: "coverage", A.Report: "report",
+          A.Reading: "reading"}
 
 
 def outline(rule_file: A.RuleFile, law: Law | None, positions: Positions) -> list[types.DocumentSymbol]:
@@ -47,7 +48,7 @@ def _symbol(decl: A.Declaration, positions: Positions) -> types.DocumentSymbol:
                     for f in decl.fields]
     else:
         word, children = _WORDS.get(type(decl), "declaration"), []
-    said = getattr(decl, "title", "") or getattr(decl, "description", "")
+    said = getattr(decl, "title", "") or getattr(decl, "description", "") or getattr(decl, "question", "")
     return types.DocumentSymbol(name=decl.name, kind=_KINDS.get(type(decl), S.Object),
                                 detail=f"{word}" + (f": {said}" if said else ""), range=positions.range(decl.span),
                                 selection_range=positions.range(decl.name_span), children=children or None)
