@@ -49,11 +49,8 @@ YEAR = 2026
 # ------------------------------------------------------------------ the server
 
 def serve_command() -> list[str]:
-    try:
-        import interpreter.cli.serve  # noqa: F401
-        return [sys.executable, "-m", "interpreter.cli.serve"]
-    except ImportError:                       # before the CLI is a package (issue 11)
-        return [sys.executable, str(ROOT / "interpreter" / "cli" / "serve.py")]
+    """`ammr serve` with this interpreter (interpreter.cli.serve has no __main__ of its own)."""
+    return [sys.executable, "-m", "interpreter", "serve"]
 
 
 def free_port() -> int:

@@ -255,3 +255,39 @@ def test_the_command_refuses_bad_input_and_leaves_the_file_alone(capsys, tmp_pat
                               "--data-year", "gpd=2024", "-o", str(out)]) == 2
     assert "no dataset 'gpd'" in capsys.readouterr().err
     assert out.read_text() == "old\n"
+
+
+# ------------------------------------------------------- streaming, processes
+
+def test_the_file_streamed_is_the_table_in_memory_and_the_same_over_processes(rules, tmp_path):
+    run = S.Sweep(rules, rules.read([TEMPLATE]), ["pledges.*.relocations=0..4000:1"])
+    def values():
+        return S.scenarios(run.inputs, grid=False, sample=1100, seed=5)[1]     # more than two chunks of 500
+    expected = run.run(values()).csv()
+    for jobs in (1, 2, 3):
+        out = tmp_path / f"jobs{jobs}.csv"
+        width = run.write(values(), out, jobs=jobs)
+        assert out.read_text(encoding="utf-8") == expected, jobs
+        assert width == len(expected.splitlines()[0].split(","))
+
+
+def test_a_column_that_first_appears_late_is_empty_in_the_rows_before(rules, tmp_path, monkeypatch):
+    run = S.Sweep(rules, rules.read([TEMPLATE]), ["pledges.NL.relocations=0..2:1"])
+    late = [(1, ["0"], "compliant", [("a", "compliant")]),
+            (2, ["1"], "non_compliant", [("a", "compliant"), ("b", "non_compliant")]),
+            (3, ["2"], "compliant", [("b", "compliant")])]
+    monkeypatch.setattr(S.Sweep, "rows", lambda self, values, jobs=1: iter(late))
+    run.write([], tmp_path / "late.csv")
+    assert (tmp_path / "late.csv").read_text() == run.run([]).csv() == \
+        "scenario,pledges.NL.relocations,overall,a,b\n1,0,compliant,compliant,\n2,1,non_compliant,compliant," \
+        "non_compliant\n3,2,compliant,,compliant\n"
+
+
+def test_the_command_spreads_scenarios_over_processes_with_the_same_csv(capsys, tmp_path):
+    args = ["sweep", str(TEMPLATE), "--vary", "pledges.*.financial_contributions=0..60000000:0.01", "--sample", "300",
+            "--seed", "9", "--requirement", "act_pledge_meets_fair_share"]
+    assert cli.run(cli.main, [*args, "-o", str(tmp_path / "one.csv")]) == 0
+    assert cli.run(cli.main, [*args, "--jobs", "2", "-o", str(tmp_path / "two.csv")]) == 0
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+    err = capsys.readouterr().err
+    assert "300 scenarios" in err                      # the progress bar's label

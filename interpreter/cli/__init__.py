@@ -20,11 +20,12 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..language.diagnostics import Failed
+if TYPE_CHECKING:                 # `ammr --help` does not import it: see _as_failed
+    from ..language.diagnostics import Failed
 
 EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 2, 3, 70
 
@@ -158,20 +159,29 @@ def run(entry: click.Command, args: list[str] | None = None) -> int:
         return EXIT_USAGE
     except click.exceptions.Exit as done:
         return done.exit_code
-    except Failed as failure:                   # a stage failed outside the paths above
-        click.echo(failure.render(), err=True)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as error:                  # a bug: say so plainly, keep the traceback for developers
+    except Exception as error:
+        failed = _as_failed(error)
+        if failed is not None:                  # a stage failed outside the paths above
+            click.echo(failed.render(), err=True)
+            return EXIT_USAGE
+        # a bug: say so plainly, keep the traceback for developers
         if os.environ.get("AMMR_DEBUG"):
             raise
         click.echo(f"ammr: internal error: {type(error).__name__}: {error}\n"
                    "This is a bug in ammr, not in your input. Run again with AMMR_DEBUG=1 to see the "
                    "traceback, and report it.", err=True)
         return EXIT_INTERNAL
+
+
+def _as_failed(error: Exception) -> Failed | None:
+    """`error` if it is a `Failed`, found without importing its module (and the syntax tree's
+    dataclasses) for `ammr --help`: a `Failed` can only have been raised once that module was."""
+    diagnostics = sys.modules.get("interpreter.language.diagnostics")
+    return error if diagnostics is not None and isinstance(error, diagnostics.Failed) else None
 
 
 def main_entry() -> None:

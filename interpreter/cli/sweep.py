@@ -9,7 +9,6 @@ import click
 
 from ..language.diagnostics import Failed, did_you_mean
 from ..tools import sweep as S
-from ..tools.files import write_atomic
 from . import EXIT_USAGE
 from .common import (
     data_option,
@@ -34,11 +33,13 @@ from .common import (
 @click.option("--seed", type=int, default=0, show_default=True, help="The seed of --sample.")
 @click.option("--requirement", "only", multiple=True, metavar="ID", help="Only these requirements.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The CSV to write (atomically).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes to spread the scenarios over; the CSV is the same byte for byte.")
 @rules_option
 @years_option
 @data_option
 @reading_option
-def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_years, data, readings) -> None:
+def sweep(template, specs, grid, sample, seed, only, output, jobs, rules_dir, data_years, data, readings) -> None:
     """Evaluate a document (or a folder case) over a grid or a seeded sample of values, and write
     the inputs and the verdict of every requirement, one row per scenario, to a CSV."""
     if grid == (sample is not None):
@@ -66,17 +67,17 @@ def sweep(template, specs, grid, sample, seed, only, output, rules_dir, data_yea
         raise click.BadParameter("\n".join(f"{d.message}" + (f" ({d.hint})" if d.hint else "")
                                            for d in failure.diagnostics), param_hint="--vary") from None
     start = time.perf_counter()
+    # rows are written as they come (memory does not grow with the scenarios), the file appears whole at the end
     if total >= 200:
         with click.progressbar(length=total, label=f"{total} scenarios", file=sys.stderr) as bar:
             def progress(items):
                 for item in items:
                     yield item
                     bar.update(1)
-            result = run.run(values, progress)
+            columns = run.write(values, output, jobs, progress)
     else:
-        result = run.run(values)
-    write_atomic(output, result.csv())
-    click.echo(f"wrote {output}: {total} scenarios, {len(result.header) - len(run.inputs) - 2} verdict columns "
+        columns = run.write(values, output, jobs)
+    click.echo(f"wrote {output}: {total} scenarios, {columns - len(run.inputs) - 2} verdict columns "
                f"({time.perf_counter() - start:.2f} s)", err=True)
     set_here = ", ".join(f"{name} = {value}" for name, value in chosen.items())
     click.echo(f"readings: {set_here + ' (set for this check); every other' if set_here else 'every'} reading at its "

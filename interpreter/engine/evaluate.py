@@ -45,12 +45,17 @@ class Evaluator:
     """Evaluates every requirement of a program for one case. Create one per case."""
 
     def __init__(self, program: Program, tables: dict[str, Table], case: Case, trace: bool = True,
-                 shared: dict | None = None):
+                 shared: dict | None = None, memo: dict | None = None,
+                 by_type: dict[str, list[Document]] | None = None):
         self.program = program
         self.tables = tables
         self.case = case
         self.tracing = trace
-        self.memo: dict = {}
+        # Definitions are functions of their arguments and of the case's choices (data years,
+        # parameters), never of documents directly, and records are keyed by identity: a memo may be
+        # shared by evaluators of one case whose documents differ only in records made anew (remedies).
+        self.memo: dict = memo if memo is not None else {}
+        self.by_type = by_type if by_type is not None else documents_by_type(case.documents)
         self.shared = shared if shared is not None else {}      # data-only values, kept across cases
         self.years_key = tuple(sorted(case.data_years.items()))
         self.steps: list[list[Step]] = [[]]
@@ -75,14 +80,12 @@ class Evaluator:
     def requirement(self, r: ir.RequirementSpec) -> list[Outcome]:
         subjects: list[Document | None]
         if r.subjects:
-            name, rtype = r.subjects[0]
-            subjects = [d for d in self.case.documents if d.type == rtype.name]
+            subjects = list(self.by_type.get(r.subjects[0][1].name, ()))
         else:
-            name, subjects = None, [None]
+            subjects = [None]
         out = []
         for document in subjects:
-            env = {name: document.record} if document is not None else {}
-            self._bind_using(r.using, env)
+            env = self._env(r, document)
             if r.for_each is None:
                 out.append(self._instance(r, document, env, None))
                 continue
@@ -100,12 +103,35 @@ class Evaluator:
                 out.append(self._instance(r, document, {**env, var: item}, key))
         return out
 
+    def instance(self, r: ir.RequirementSpec, document: Document | None, key: str | None) -> Outcome | None:
+        """The outcome of one requirement for one subject document and one item (`key`, None for a
+        requirement without `for each`): what `requirement` gives for it, at the cost of that item
+        alone. None when the document has no such item. An evaluator may give many instances."""
+        self.steps = [[]]                       # the steps of an earlier instance's items are not kept
+        env = self._env(r, document)
+        if r.for_each is None:
+            return self._instance(r, document, env, None) if key is None else None
+        var, source_node = r.for_each
+        source = self.eval(source_node, env)
+        if key is None or isinstance(source, Missing) or not source:
+            return None
+        if isinstance(source, dict) or (isinstance(source, tuple) and isinstance(source[0], str)):
+            found = [(key, key)] if key in source else []      # member states: the code is the item
+        else:
+            found = [(k, item) for k, item in self._items(source) if k == key]
+        return self._instance(r, document, {**env, var: found[0][1]}, key) if found else None
+
+    def _env(self, r: ir.RequirementSpec, document: Document | None) -> dict:
+        env = {r.subjects[0][0]: document.record} if document is not None else {}
+        self._bind_using(r.using, env)
+        return env
+
     def _bind_using(self, using, env: dict) -> None:
         """Bind each `using` document. One that is absent (or not alone of its type) is bound as an
         unknown value: the requirement's own conditions are still weighed, and a verdict that
         needs the document says it is missing."""
         for name, rtype in using:
-            found = [d for d in self.case.documents if d.type == rtype.name]
+            found = self.by_type.get(rtype.name, ())
             if len(found) == 1:
                 env[name] = found[0].record
             elif found:
@@ -501,6 +527,15 @@ _COMPARE = {
 
 def _absent_field(node: ir.Node) -> bool:
     return isinstance(node, (ir.FieldOf, ir.IndexOf))
+
+
+def documents_by_type(documents: tuple[Document, ...]) -> dict[str, list[Document]]:
+    """The documents of a case by type, in the case's order: found once, not once per requirement
+    and document (a case of 10 000 pledges would otherwise be searched 10 000 times)."""
+    out: dict[str, list[Document]] = {}
+    for d in documents:
+        out.setdefault(d.type, []).append(d)
+    return out
 
 
 def _arg_label(value: Any) -> str:

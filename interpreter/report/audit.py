@@ -12,6 +12,7 @@ Markdown and HTML reports.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,10 @@ TOOL = "ammr-rules"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
+@lru_cache(maxsize=1)
 def tool_version() -> str:
+    """The installed version, read once per process (reading the package metadata takes a
+    millisecond, and every result names the version)."""
     try:
         return metadata.version(TOOL)
     except metadata.PackageNotFoundError:       # run from a checkout that was never installed
@@ -99,8 +103,14 @@ def _calendar(rules: RuleSet, hashes: dict[str, str]) -> dict[str, Any] | None:
 def calendar_years(rules: RuleSet) -> tuple[int | None, int | None]:
     """The first and the last year for which the calendar has the official holidays of every Member
     State it lists (None, None when it lists none)."""
+    return _span(rules.holidays.years if rules.holidays else frozenset())
+
+
+@lru_cache(maxsize=4)
+def _span(covered: frozenset[tuple[str, int]]) -> tuple[int | None, int | None]:
+    """Kept per calendar (a frozenset keeps its hash): every result's audit record names the span."""
     years: dict[str, list[int]] = {}
-    for geo, year in (rules.holidays.years if rules.holidays else ()):
+    for geo, year in covered:
         years.setdefault(geo, []).append(year)
     if not years:
         return None, None

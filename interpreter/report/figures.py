@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from ..engine.documents import ListValue, RecordValue, TableValue
@@ -105,12 +106,19 @@ def show(value: Any, t: T.Type) -> str:
     if isinstance(value, (ListValue, tuple)):
         return f"({len(value)} item{'s' if len(value) != 1 else ''})"
     if isinstance(t, T.Quantity) and isinstance(value, (int, Fraction)):
-        if t.is_share and not is_whole(value):
-            return percent(value)
-        return quantity(value, t)
+        return _shown_quantity(value, t)
     if t == T.YEAR:
         return str(value)
     return str(value)
+
+
+@lru_cache(maxsize=8192)
+def _shown_quantity(value: Fraction | int, t: T.Quantity) -> str:
+    """A quantity in words, kept: a view shows each figure three times (its text, whether it was
+    rounded, its JSON), and the same figures (reference numbers, shares) under many verdicts."""
+    if t.is_share and not is_whole(value):
+        return percent(value)
+    return quantity(value, t)
 
 
 def exact(value: Any, t: T.Type | None = None) -> str | None:

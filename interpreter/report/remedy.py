@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..engine.documents import Document, ListValue, RecordValue, TableValue
-from ..engine.evaluate import Case
+from ..engine.evaluate import Case, Evaluator, documents_by_type
 from ..engine.outcomes import Missing, Outcome, Step
 from ..language import typesys as T
 
@@ -89,17 +89,21 @@ class Remedy:
 def find(rules, result) -> dict[tuple[str | None, str], Remedy]:
     """A remedy for every non-compliant outcome of `result`, keyed by (document label, outcome key)."""
     out = {}
+    probe = Probe(rules, result.case)
     for o in result.outcomes:
         if o.verdict == "non_compliant":
-            out[(o.document, o.key)] = remedy(rules, result.case, o)
+            out[(o.document, o.key)] = remedy(rules, result.case, o, probe)
     return out
 
 
-def remedy(rules, case: Case, outcome: Outcome) -> Remedy:
-    document = next((d for d in case.documents if d.label == outcome.document), None)
+def remedy(rules, case: Case, outcome: Outcome, probe: Probe | None = None) -> Remedy:
+    """The remedy of one non-compliant outcome. `probe`: the case's evaluations so far, to reuse
+    (`find` shares one among every outcome of a result)."""
+    probe = probe or Probe(rules, case)
+    document = probe.labels.get(outcome.document) if outcome.document is not None else None
     if document is None or outcome.condition is None:
         return Remedy()
-    search = _Search(rules, case, outcome, document, outcome.condition)
+    search = _Search(probe, outcome, document, outcome.condition)
     leaves = list(_failing_leaves(outcome.condition))
     steps = [s for _, s in leaves]
     to_state = _unique(f for s in steps if s.kind == "given" and (f := search.missing_field(s, negated=False)))
@@ -116,14 +120,49 @@ def remedy(rules, case: Case, outcome: Outcome) -> Remedy:
     return Remedy(tuple(changes), together, to_state, to_leave_out, facts, tuple(off_grid))
 
 
+class Probe:
+    """Evaluates one requirement for one document and item of a case, with that document's record
+    changed. A probe costs the item alone, whatever the size of the case: the other documents are
+    found by type once, and the values of definitions are kept across probes (a definition depends
+    on its arguments only, and a changed record is a new object, so nothing kept goes stale)."""
+
+    def __init__(self, rules, case: Case):
+        self.rules = rules
+        self.case = case
+        self.by_type = documents_by_type(case.documents)
+        self.labels: dict[str, Document] = {}
+        for d in case.documents:
+            self.labels.setdefault(d.label, d)
+        self.memo: dict = {}
+        self.variant = rules._variant(case)          # the program of the case's readings, and its caches
+        self.requirements = {r.name: r for r in self.variant.program.requirements}
+        self.kinds = Kinds()
+        self._evaluators: dict[bool, Evaluator] = {}        # traced or not, over the case's own documents
+
+    def outcome(self, requirement: str, document: Document, record: RecordValue, instance: str | None,
+                trace: bool) -> Outcome | None:
+        spec = self.requirements[requirement]
+        changed = replace(document, record=record)
+        if any(t.name == document.type for _, t in spec.using):      # the changed document may be used too
+            by_type = {**self.by_type,
+                       document.type: [changed if d is document else d for d in self.by_type[document.type]]}
+            return self._evaluator(trace, by_type).instance(spec, changed, instance)
+        if trace not in self._evaluators:
+            self._evaluators[trace] = self._evaluator(trace, self.by_type)
+        return self._evaluators[trace].instance(spec, changed, instance)
+
+    def _evaluator(self, trace: bool, by_type: dict[str, list[Document]]) -> Evaluator:
+        return Evaluator(self.variant.program, self.rules.tables, self.case, trace, self.variant.shared,
+                         memo=self.memo, by_type=by_type)
+
+
 # ------------------------------------------------------------------ the search
 
 class _Search:
     """Evaluates one requirement again with fields of its subject document changed."""
 
-    def __init__(self, rules, case: Case, outcome: Outcome, document: Document, condition: Step):
-        self.rules = rules
-        self.case = case
+    def __init__(self, probe: Probe, outcome: Outcome, document: Document, condition: Step):
+        self.probe = probe
         self.outcome = outcome
         self.document = document            # the subject document of the outcome
         self.condition = condition          # the outcome's failed condition
@@ -139,7 +178,7 @@ class _Search:
         found: dict[str, Field] = {}
         for items, leaf in leaves:
             scope = [k for k in (self.outcome.instance, *items) if k]
-            for step in _walk(leaf):
+            for step in _walk(leaf, self.probe.kinds, _INPUTS):
                 if step.kind not in ("input", "default") or isinstance(step.value, Missing) or not _changeable(step):
                     continue
                 f = self.field(step)
@@ -158,7 +197,7 @@ class _Search:
         """For a failed `x is given` (or `x is not given`), the field to state (or to leave out)."""
         if (" is not given" in step.label) != negated:
             return None
-        for inner in _walk(step):
+        for inner in _walk(step, self.probe.kinds, _INPUTS):
             if inner.kind in ("input", "default") and (f := self.field(inner)) is not None:
                 return f
         return None
@@ -185,11 +224,8 @@ class _Search:
             except LookupError:                 # a path the document's structure does not have
                 self._seen[key] = None
                 return None
-            documents = tuple(replace(d, record=record) if d is self.document else d for d in self.case.documents)
-            case = replace(self.case, documents=documents)
-            result = self.rules.evaluate(case, trace=trace, only={self.outcome.requirement})
-            self._seen[key] = next((o for o in result.outcomes if o.document == self.outcome.document
-                                    and o.instance == self.outcome.instance), None)
+            self._seen[key] = self.probe.outcome(self.outcome.requirement, self.document, record,
+                                                 self.outcome.instance, trace)
         return self._seen[key]
 
     def verdict_holds(self, changes) -> bool:
@@ -200,7 +236,9 @@ class _Search:
         """Whether, after the changes, the comparison `key` no longer has the value it failed with."""
         def turns(changes) -> bool:
             o = self.evaluate(changes)
-            step = _compares(o.condition).get(key) if o is not None and o.condition is not None else None
+            if o is None or o.condition is None:
+                return False
+            step = _compares(o.condition, self.probe.kinds).get(key)
             return step is not None and isinstance(step.value, bool) and step.value is not was
         return turns
 
@@ -217,9 +255,9 @@ class _Search:
             here, there = self.evaluate(at(x)), self.evaluate(at(x + unit))
             if here is None or there is None or here.condition is None or there.condition is None:
                 return None
-            m0, m1 = _compares(here.condition), _compares(there.condition)
+            m0, m1 = _compares(here.condition, self.probe.kinds), _compares(there.condition, self.probe.kinds)
             roots = []
-            for k in _failing_compare_keys(here.condition):
+            for k in _failing_compare_keys(here.condition, self.probe.kinds):
                 d0, d1 = _margin(m0[k]), _margin(m1.get(k))
                 if (only is None or k == only) and d0 is not None and d1 is not None and d1 != d0:
                     roots.append(x - d0 * unit / (d1 - d0))
@@ -261,8 +299,8 @@ class _Search:
     def together(self) -> tuple[Change, ...]:
         """Several comparisons fail and no one field fixes them all: fix each by a field of its own,
         and keep the set only if, made all at once, they make the requirement hold."""
-        compares = _compares(self.condition)
-        keys = _failing_compare_keys(self.condition)
+        compares = _compares(self.condition, self.probe.kinds)
+        keys = _failing_compare_keys(self.condition, self.probe.kinds)
         if len(keys) < 2:
             return ()
         chosen: list[Change] = []
@@ -287,12 +325,32 @@ class _OffGrid(Change):
 
 # ------------------------------------------------------------------ the trace
 
-def _walk(step: Step | None) -> Iterator[Step]:
+_INPUTS = frozenset({"input", "default"})
+
+
+class Kinds:
+    """The kinds of step in each part of a trace, found once per step: what a remedy looks for
+    (inputs, comparisons) is a small part of a trace, beside e.g. the reference key under every fair
+    share, which holds a figure per Member State and is the same step in every trace of a case."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[Step, frozenset[str]]] = {}    # id -> (the step, kept alive; kinds)
+
+    def __call__(self, step: Step) -> frozenset[str]:
+        hit = self._seen.get(id(step))
+        if hit is None:
+            hit = self._seen[id(step)] = (step, frozenset({step.kind}).union(*map(self, step.children)))
+        return hit[1]
+
+
+def _walk(step: Step | None, kinds: Kinds, wanted: frozenset[str]) -> Iterator[Step]:
+    """The steps of a trace, leaving out the parts that hold no step of the `wanted` kinds."""
     if step is None:
         return
     yield step
     for child in step.children:
-        yield from _walk(child)
+        if kinds(child) & wanted:
+            yield from _walk(child, kinds, wanted)
 
 
 def _failing_leaves(step: Step, want: bool = True, items: tuple = ()) -> Iterator[tuple[tuple, Step]]:
@@ -316,7 +374,7 @@ def _failing_leaves(step: Step, want: bool = True, items: tuple = ()) -> Iterato
         yield from _failing_leaves(child, want, inner)
 
 
-def _compares(step: Step) -> dict[tuple, Step]:
+def _compares(step: Step, kinds: Kinds) -> dict[tuple, Step]:
     """Every comparison in a trace, keyed so that the same comparison is found again after a change:
     (the items it sits in, the definitions it sits in, where it is written in the rules)."""
     out: dict[tuple, Step] = {}
@@ -329,16 +387,16 @@ def _compares(step: Step) -> dict[tuple, Step]:
         elif s.kind == "definition":
             definitions += (_where(s),)
         for c in s.children:
-            if c.kind != "operand":
+            if c.kind != "operand" and "compare" in kinds(c):
                 visit(c, items, definitions)
 
     visit(step, (), ())
     return out
 
 
-def _failing_compare_keys(step: Step) -> list[tuple]:
+def _failing_compare_keys(step: Step, kinds: Kinds) -> list[tuple]:
     failing = {id(s) for _, s in _failing_leaves(step) if s.kind == "compare"}
-    return [k for k, s in _compares(step).items() if id(s) in failing]
+    return [k for k, s in _compares(step, kinds).items() if id(s) in failing]
 
 
 def _where(step: Step) -> tuple:

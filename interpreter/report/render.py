@@ -6,7 +6,6 @@ wording of reasons and remedies comes from the view, so every format says the sa
 
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 from functools import lru_cache
@@ -16,6 +15,7 @@ from typing import Any
 import click
 import jinja2
 
+from . import jsontext
 from .view import MARKS, MEANINGS
 
 COLOURS = {"compliant": "green", "non_compliant": "red", "insufficient_information": "yellow",
@@ -75,7 +75,7 @@ def render_audit(data: dict[str, Any]) -> str:
 
 def render_json(data: dict[str, Any]) -> str:
     clean = {k: v for k, v in data.items() if k != "groups"}
-    return json.dumps(clean, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(clean) + "\n"
 
 
 @lru_cache(maxsize=1)

@@ -69,12 +69,12 @@ def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | 
                  for d in result.case.documents]
     anchors: set[str] = set()
     outcomes = [ctx.outcome(o, (remedies or {}).get((o.document, o.key)), traces, anchors) for o in result.outcomes]
-    groups = []
-    for d in documents:
-        mine = [o for o in outcomes if o["document"] == d["label"]]
-        if mine:
-            groups.append({**d, "outcomes": _by_severity(mine)})
-    loose = [o for o in outcomes if o["document"] is None]
+    by_document: dict[str | None, list[dict]] = {}
+    for o in outcomes:
+        by_document.setdefault(o["document"], []).append(o)
+    groups = [{**d, "outcomes": _by_severity(by_document[d["label"]])} for d in documents
+              if by_document.get(d["label"])]
+    loose = by_document.get(None, [])
     if loose:
         groups.append({"id": "", "label": "(no document)", "type": "", "note": "", "outcomes": _by_severity(loose)})
     return {
@@ -183,6 +183,7 @@ class _Context:
         self.dependence = dependence
         self.program = rules.program
         self.labels = [d.label for d in result.case.documents]
+        self.order = {label: i for i, label in reversed(list(enumerate(self.labels)))}
         self.ids = document_ids(result.case.documents)       # label -> the id results use
         self.types = {d.label: d.type for d in result.case.documents}
         self.case = result.case
@@ -191,6 +192,10 @@ class _Context:
         self.docs_url = docs_url
         self.authorities = {name: a.description for name, a in self.program.authorities.items()}
         self.sources = {f.path: f.source for f in self.program.files}
+        # The sources of an aggregate, by the step's id (with the step, kept alive): the reference key's
+        # sums over every Member State are the same steps under every verdict, walked once per case.
+        self.aggregates: dict[int, tuple[Step, dict[str, Any]]] = {}
+        self.descriptions: dict[tuple[str, str], str] = {}
 
     # ---------------------------------------------------------------- outcomes
     def outcome(self, o: Outcome, found, traces: bool, anchors: set[str]) -> dict[str, Any]:
@@ -268,12 +273,22 @@ class _Context:
     def missing(self, text: str) -> dict[str, Any]:
         """"doc.yaml: pledges (not disclosed in the document)" -> document, field, undisclosed."""
         undisclosed = text.endswith("(not disclosed in the document)")
-        for label in self.labels:
+        for label in self.labels_in(text):
             path = own_path(text, label)
             if path is not None:
                 return {"text": text, "document": label, "field": path, "undisclosed": undisclosed}
         head, _, detail = text.partition(": ")
         return {"text": text, "document": None, "field": head if detail else text, "undisclosed": undisclosed}
+
+    def labels_in(self, text: str) -> list[str]:
+        """The labels of the case's documents that `text` starts with ("<label>: <field>"), in the
+        case's order: found by the text's own prefixes, not by trying every document of the case."""
+        found, at = [], text.find(": ")
+        while at >= 0:
+            if text[:at] in self.order:
+                found.append(text[:at])
+            at = text.find(": ", at + 1)
+        return sorted(found, key=self.order.__getitem__)
 
     def notes(self, o: Outcome, relied_on: list[tuple[dict, str]]) -> list[dict[str, Any]]:
         """Every interpretation the verdict relies on: the requirement's (and a deciding exception's),
@@ -324,7 +339,7 @@ class _Context:
     def source(self, s: Step) -> dict[str, Any]:
         """Where a value came from, in words and as data."""
         if s.kind in ("input", "default"):
-            for label in self.labels:
+            for label in self.labels_in(s.source):
                 path = own_path(s.source, label)
                 if path is not None:
                     description = self.field_description(label, path)
@@ -340,18 +355,24 @@ class _Context:
         if s.kind == "data":
             return self.data_source(s)
         if s.kind == "aggregate":
-            parts = sorted({self.source(d)["basis"] for d in _walk(s) if d.kind in ("data", "input", "default")})
-            more = f"; and {len(parts) - _MAX_ITEMS} more" if len(parts) > _MAX_ITEMS else ""
-            shown = "; ".join(parts[:_MAX_ITEMS]) + more
-            items = sum(1 for c in s.children if c.kind == "item")
-            text = f"over {items} item{'s' if items != 1 else ''}" + (f", each from {shown}" if shown else "")
-            return {"kind": "aggregate", "text": text, "basis": text}
+            if id(s) not in self.aggregates:
+                self.aggregates[id(s)] = (s, self.aggregate_source(s))
+            return dict(self.aggregates[id(s)][1])
         rule = f"{s.span.file}:{s.span.line}" if s.span.line else ""
         if s.kind == "parameter" and s.source:
             return {"kind": "case", "rule": rule, "text": f"{SET}, instead of the default of the rules ({rule})"}
         if s.source:
             return {"kind": "case", "rule": rule, "text": s.source}
         return {"kind": "rules", "rule": rule, "text": f"{s.kind} in {rule}" if rule else s.kind}
+
+    def aggregate_source(self, s: Step) -> dict[str, Any]:
+        """What an aggregate was computed over: its items, and the sources of the figures in them."""
+        parts = sorted({self.source(d)["basis"] for d in _walk(s) if d.kind in ("data", "input", "default")})
+        more = f"; and {len(parts) - _MAX_ITEMS} more" if len(parts) > _MAX_ITEMS else ""
+        shown = "; ".join(parts[:_MAX_ITEMS]) + more
+        items = sum(1 for c in s.children if c.kind == "item")
+        text = f"over {items} item{'s' if items != 1 else ''}" + (f", each from {shown}" if shown else "")
+        return {"kind": "aggregate", "text": text, "basis": text}
 
     def data_source(self, s: Step) -> dict[str, Any]:
         name, _, key = s.label.partition("[")
@@ -397,8 +418,15 @@ class _Context:
                 "citations": [p.citation.short() for p in spec.citations if p is not None]}
 
     def field_description(self, label: str, path: str) -> str:
-        """The description the rules give a document's field, found by walking the path."""
-        struct = self.program.structs.get(self.types.get(label, ""))
+        """The description the rules give a document's field, found by walking the path (once per
+        document type and path)."""
+        key = (self.types.get(label, ""), path)
+        if key not in self.descriptions:
+            self.descriptions[key] = self.described(*key)
+        return self.descriptions[key]
+
+    def described(self, type_name: str, path: str) -> str:
+        struct = self.program.structs.get(type_name)
         description = ""
         for name in re.findall(r"[A-Za-z_]\w*", re.sub(r"\[[^\]]*\]", "", path)):
             spec = struct.fields.get(name) if struct else None

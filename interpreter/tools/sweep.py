@@ -18,15 +18,21 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import multiprocessing
 import random
+import shutil
+import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import cached_property
-from itertools import product
+from itertools import islice, product
 from math import gcd
+from pathlib import Path
 from typing import Any
 
 from ..engine.compiled import compiled
@@ -37,6 +43,7 @@ from ..engine.outcomes import NOT_APPLICABLE, SEVERITY
 from ..engine.values import exact_number, problem, value_reader
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
+from .files import write_atomic_stream
 
 GRID_LIMIT = 1_000_000            # scenarios; beyond this, a sample says as much
 MEMO_LIMIT = 50_000               # definitions of records kept across scenarios before starting afresh
@@ -422,26 +429,122 @@ class Sweep:
         return self.program.evaluate(self.case(values), False, self.only, self.memo)
 
     def run(self, values: Iterable[tuple], progress: Callable[[Iterable], Iterable] = lambda x: x) -> Result:
-        columns: dict[str, int] = {}
-        rows = []
-        single = {t for t in {d.type for d in self.documents} if self._one_of_type(t)}
-        rank = {v: i for i, v in enumerate(SEVERITY)}
+        """Every scenario's row, in memory (for a few scenarios; `write` streams them to a file)."""
+        table = _Table(len(self.inputs))
+        rows = [table.cells(row) for row in progress(self.rows(values))]
+        return Result(table.header(self.inputs), [row + [""] * (table.width - len(row)) for row in rows])
+
+    def write(self, values: Iterable[tuple], output: str | Path, jobs: int = 1,
+              progress: Callable[[Iterable], Iterable] = lambda x: x) -> int:
+        """Write the CSV of every scenario to `output` (whole or not at all), one row at a time:
+        memory does not grow with the number of scenarios. With `jobs` > 1 the scenarios are spread
+        over that many processes and the file is the same byte for byte. Returns the number of
+        verdict columns."""
+        table = _Table(len(self.inputs))
+        # the rows wait in a temporary file of the system's until the header (every column) is known
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as body:
+            writer = csv.writer(body, lineterminator="\n")
+            first = None                           # the width of the first row: later columns pad it
+            for row in progress(self.rows(values, jobs)):
+                cells = table.cells(row)
+                first = len(cells) if first is None else first
+                writer.writerow(cells)
+            body.seek(0)
+            grew = first is not None and first != table.width
+            write_atomic_stream(output, lambda handle: _finish(handle, table, self.inputs, body, grew))
+        return table.width
+
+    def rows(self, values: Iterable[tuple], jobs: int = 1) -> Iterator[Row]:
+        """The row of every scenario, in order; with `jobs` > 1 computed by that many processes."""
         with paused_collector():
-            for n, scenario in enumerate(progress(values), 1):
-                outcomes = self.outcomes(scenario)
-                verdicts = {}
-                worst = len(SEVERITY) - 1                  # "compliant" when nothing applies (Result.overall)
-                for o in outcomes:
-                    key = o.key if o.document is None or o.document_type in single else f"{o.document}: {o.key}"
-                    verdicts[key] = o.verdict
-                    columns.setdefault(key, len(columns))
-                    if o.verdict != NOT_APPLICABLE:
-                        worst = min(worst, rank[o.verdict])
-                rows.append((n, [exact_text(v) for v in scenario], SEVERITY[worst], verdicts))
-        keys = list(columns)
-        header = ["scenario", *(i.label for i in self.inputs), "overall", *keys]
-        return Result(header, [[str(n), *inputs_, overall, *(v.get(k, "") for k in keys)]
-                               for n, inputs_, overall, v in rows])
+            if jobs <= 1:
+                for n, scenario in enumerate(values, 1):
+                    yield self.row(n, scenario)
+            else:
+                yield from _parallel(self, values, jobs)
+
+    def row(self, n: int, scenario: tuple) -> Row:
+        single = self._single
+        verdicts = []
+        worst = len(SEVERITY) - 1                  # "compliant" when nothing applies (Result.overall)
+        for o in self.outcomes(scenario):
+            key = o.key if o.document is None or o.document_type in single else f"{o.document}: {o.key}"
+            verdicts.append((key, o.verdict))
+            if o.verdict != NOT_APPLICABLE:
+                worst = min(worst, _RANK[o.verdict])
+        return n, [exact_text(v) for v in scenario], SEVERITY[worst], verdicts
+
+    @cached_property
+    def _single(self) -> set[str]:
+        return {t for t in {d.type for d in self.documents} if self._one_of_type(t)}
 
     def _one_of_type(self, type_name: str) -> bool:
         return sum(1 for d in self.documents if d.type == type_name) == 1
+
+
+# ------------------------------------------------------------------ rows, in one process or several
+
+Row = tuple[int, list[str], str, list[tuple[str, str]]]     # scenario number, inputs, overall, (column, verdict)
+_RANK = {v: i for i, v in enumerate(SEVERITY)}
+_CHUNK = 500                      # scenarios sent to a worker at a time
+_WORKING: Sweep | None = None     # the sweep a worker process runs (inherited when it is forked)
+
+
+class _Table:
+    """The columns of the CSV, in the order their verdicts first appear, and each row's cells."""
+
+    def __init__(self, inputs: int):
+        self.inputs = inputs
+        self.columns: dict[str, int] = {}
+
+    @property
+    def width(self) -> int:
+        return 2 + self.inputs + len(self.columns)
+
+    def header(self, inputs: list[Input]) -> list[str]:
+        return ["scenario", *(i.label for i in inputs), "overall", *self.columns]
+
+    def cells(self, row: Row) -> list[str]:
+        n, values, overall, verdicts = row
+        found = {}
+        for key, verdict in verdicts:
+            found[self.columns.setdefault(key, len(self.columns))] = verdict
+        return [str(n), *values, overall, *(found.get(c, "") for c in range(len(self.columns)))]
+
+
+def _finish(handle, table: _Table, inputs: list[Input], body, grew: bool) -> None:
+    """The header, then the rows; a row written before some column first appeared gets it empty."""
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(table.header(inputs))
+    if not grew:
+        shutil.copyfileobj(body, handle)
+        return
+    for cells in csv.reader(body):
+        writer.writerow(cells + [""] * (table.width - len(cells)))
+
+
+def _parallel(sweep: Sweep, values: Iterable[tuple], jobs: int) -> Iterator[Row]:
+    """The rows, computed by `jobs` forked processes over chunks of scenarios, yielded in order. At
+    most two chunks per process are in flight, so memory does not grow with the scenarios."""
+    global _WORKING
+    _WORKING = sweep
+    numbered = enumerate(values, 1)
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending: deque = deque()
+            while True:
+                while len(pending) < 2 * jobs:
+                    chunk = list(islice(numbered, _CHUNK))
+                    if not chunk:
+                        break
+                    pending.append(pool.submit(_work, chunk))
+                if not pending:
+                    return
+                yield from pending.popleft().result()
+    finally:
+        _WORKING = None
+
+
+def _work(chunk: list[tuple[int, tuple]]) -> list[Row]:
+    assert _WORKING is not None
+    return [_WORKING.row(n, scenario) for n, scenario in chunk]
