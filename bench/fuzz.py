@@ -1,7 +1,23 @@
-"""A longer fuzz campaign than CI runs: the robustness and property tests of
-tests/test_fuzz_rules.py, tests/test_fuzz_documents.py and tests/test_format_properties.py,
-each with many more generated inputs, and a watchdog that counts an input taking too long
-as a hang. Run by hand, from the repository root:
+"""A longer fuzz campaign than CI runs. Run by hand, from the repository root.
+
+The hostile-input run (issue 13): documents typed as people type them and rule files from the
+grammar (tests/fuzz/), in worker processes, every finding counted and kept rather than stopping
+at the first:
+
+    python bench/fuzz.py --long 1000000 --workers 2        # prints the figures at the end
+    python bench/fuzz.py --long 20000 --seed 3 --findings /tmp/findings
+
+Of every 1 000 inputs, 900 are documents generated from the rules' document types (read and
+validated; every figure accepted compared with what a person reads in it), 85 are the bundled
+examples retyped field by field (5 of them also evaluated and explained in every format: no
+control character on the terminal, no HTML from the input, every figure shown as its exact
+value), and 15 are rule files (parsed, formatted, linted, checked, evaluated). Reports the inputs
+tried, accepted and refused, figures compared, tracebacks (what a user sees as exit 70), hangs
+(longer than --watchdog), figures misread, and each worker's peak memory; exits 1 on any finding,
+written with its input under --findings.
+
+The property tests of CI with more examples (tests/test_fuzz_rules.py, test_fuzz_documents.py,
+test_format_properties.py, through pytest):
 
     python bench/fuzz.py                                  # 5 000 inputs per test
     python bench/fuzz.py --examples 20000 --watchdog 30 --seed 7
@@ -34,7 +50,13 @@ def main() -> int:
     options.add_argument("--examples", type=int, default=5000, help="generated inputs per test (default 5000)")
     options.add_argument("--watchdog", type=int, default=20, help="seconds after which an input is a hang (default 20)")
     options.add_argument("--seed", type=int, default=None, help="hypothesis seed, for a run that can be repeated")
+    options.add_argument("--long", type=int, default=0, metavar="N", help="the hostile-input run of N inputs")
+    options.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes of the --long run")
+    options.add_argument("--findings", type=Path, default=ROOT / "bench" / "fuzz-findings",
+                         help="where the --long run writes each finding with its input")
     args = options.parse_args()
+    if args.long:
+        return long_run(args)
     env = {**os.environ, "AMMR_FUZZ_EXAMPLES": str(args.examples), "AMMR_FUZZ_WATCHDOG": str(args.watchdog)}
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--hypothesis-show-statistics",
                "-k", GENERATED_ONLY, *TESTS]
@@ -63,6 +85,116 @@ def main() -> int:
         return 1
     print(f"no traceback, no hang (watchdog {args.watchdog} s), in {totals['passing']} generated inputs")
     return 0
+
+
+# ------------------------------------------------------------------ the hostile-input run
+
+BATCH = 1000            # inputs per hypothesis run: a fresh run keeps hypothesis's memory of inputs small
+MIX = (("documents", 900), ("examples", 80), ("examples, evaluated", 5), ("rule files", 15))
+
+
+def long_run(args) -> int:
+    import multiprocessing
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    args.findings.mkdir(parents=True, exist_ok=True)
+    seed = args.seed if args.seed is not None else int(time.time())
+    quotas = [args.long // args.workers + (1 if i < args.long % args.workers else 0) for i in range(args.workers)]
+    print(f"hostile-input run: {args.long} inputs, {args.workers} workers, seed {seed}, watchdog {args.watchdog} s")
+    start = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+        results = pool.starmap(_worker, [(i, seed + 1000 * i, quota, args.watchdog, str(args.findings))
+                                         for i, quota in enumerate(quotas)])
+    elapsed = time.perf_counter() - start
+    totals: dict[str, dict[str, int]] = {}
+    for counts, _ in results:
+        for kind, row in counts.items():
+            into = totals.setdefault(kind, {})
+            for key, value in row.items():
+                into[key] = into.get(key, 0) + value
+    columns = ("inputs", "accepted", "refused", "figures", "evaluated", "bugs", "hangs", "misread")
+    print(f"\n{'kind':22}" + "".join(f"{c:>11}" for c in columns))
+    for kind, row in [*totals.items(), ("total", {c: sum(r.get(c, 0) for r in totals.values()) for c in columns})]:
+        print(f"{kind:22}" + "".join(f"{row.get(c, 0):>11}" for c in columns))
+    peaks = [peak for _, peak in results]
+    print(f"\n{elapsed:.0f} s; peak memory per worker: " + ", ".join(f"{p / 1024:.0f} MB" for p in peaks))
+    found = sum(totals[k].get(c, 0) for k in totals for c in ("bugs", "hangs", "misread"))
+    print(f"findings: {found}" + (f" (inputs and tracebacks in {args.findings})" if found else ""))
+    return 1 if found else 0
+
+
+def _worker(number: int, seed: int, quota: int, seconds: int, findings: str):
+    import resource
+    import tempfile
+
+    from fuzz import documents as D
+    from fuzz import harness as H
+    from fuzz.rules import rule_texts
+
+    from interpreter import RuleSet
+
+    rules = RuleSet.prepare()
+    fields = D.example_fields(rules)
+    tallies = {kind: H.Tally() for kind, _ in MIX}
+    folder = Path(tempfile.mkdtemp(prefix=f"ammr-fuzz-{number}-"))
+    done, batch = 0, 0
+    written: dict[str, tuple[int, int]] = {}
+    while done < quota:
+        size = min(BATCH, quota - done)                 # this round's inputs, split as MIX says
+        for kind, share in MIX:
+            count = max(1, min(share * size // 1000, quota - done))
+            tally = tallies[kind]
+
+            def one(data, kind=kind, tally=tally):
+                if kind == "documents":
+                    H.check_document(rules, data.draw(D.documents(rules)), folder, tally, seconds=seconds)
+                elif kind.startswith("examples"):
+                    H.check_document(rules, data.draw(D.mutated_examples(rules, fields)), folder, tally,
+                                     full=kind.endswith("evaluated"), seconds=seconds)
+                else:
+                    H.check_rule_text(data.draw(rule_texts), tally, seconds=seconds)
+            before = tally.inputs
+            _hypothesis_run(one, count, seed + batch)
+            done += tally.inputs - before
+            batch += 1
+            written[kind] = _keep(findings, number, kind, tally, written.get(kind, (0, 0)))
+            if done >= quota:
+                break
+        found = sum(len(t.bugs) + len(t.hangs) + len(t.misread) for t in tallies.values())
+        print(f"worker {number}: {done}/{quota} inputs, {found} findings, "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
+    counts = {kind: {"inputs": t.inputs, "accepted": t.accepted, "refused": t.refused, "figures": t.figures,
+                     "evaluated": t.evaluated, "bugs": len(t.bugs), "hangs": len(t.hangs), "misread": len(t.misread)}
+              for kind, t in tallies.items()}
+    return counts, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _hypothesis_run(one, count: int, seed: int) -> None:
+    """`one(data)` for `count` inputs that hypothesis draws from `seed`, generated only (nothing
+    fails inside: the harness counts findings, so there is nothing to shrink)."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as seeded
+    from hypothesis import strategies as st
+
+    @seeded(seed)
+    @settings(max_examples=count, deadline=None, database=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def test(data):
+        one(data)
+    test()
+
+
+def _keep(findings: str, number: int, kind: str, tally, written: tuple[int, int]) -> tuple[int, int]:
+    """Write the findings not written yet, each with its input; return how many are written."""
+    folder = Path(findings)
+    slug = kind.replace(" ", "-").replace(",", "")
+    found = tally.bugs + tally.misread
+    for i, (text, why) in enumerate(found[written[0]:], start=written[0]):
+        (folder / f"{slug}-{number}-{i}.txt").write_text(f"{why}\n----- input -----\n{text}", encoding="utf-8")
+    for i, text in enumerate(tally.hangs[written[1]:], start=written[1]):
+        (folder / f"{slug}-{number}-hang-{i}.txt").write_text(text, encoding="utf-8")
+    return len(found), len(tally.hangs)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from .language import ir
 from .language import syntax as A
 from .language.checker import Program, check_rules
 from .language.diagnostics import Diagnostic, Failed
-from .language.law import Law
+from .language.law import Law, LawFormatError
 from .language.readings import choices
 from .report import pool, remedy
 from .report.dependence import dependence
@@ -190,7 +190,7 @@ class RuleSet:
             raise Failed([d for f in problems for d in f.diagnostics],
                          {k: v for f in problems for k, v in f.sources.items()})
         law_folder = _law_folder(directory, parsed)
-        program = check_rules(parsed, Law.load(law_folder), reports=REPORTS)
+        program = check_rules(parsed, _load_law(law_folder), reports=REPORTS)
         tables = {name: load_table(name, _data_file(directory, spec.decl), spec.scale)
                   for name, spec in program.datasets.items()}
         calendar = program.calendar
@@ -378,7 +378,17 @@ def data_files(directory: Path, program: Program) -> list[Path]:
 
 def law_for(directory: Path, files: list[A.RuleFile]) -> Law:
     """The law text the rules declare (the folder their act names), loaded."""
-    return Law.load(_law_folder(directory, files))
+    return _load_law(_law_folder(directory, files))
+
+
+def _load_law(folder: Path) -> Law:
+    """The law text, or a rule-set error where it does not follow its format (not an internal error)."""
+    try:
+        return Law.load(folder)
+    except LawFormatError as error:
+        raise Failed([Diagnostic("E710", f"the law text is malformed: {error.message}",
+                                 A.Span(str(error.path or folder), error.line or 1, 1, error.line or 1, 1),
+                                 "the format of the law text is described in rules/law/README.md")]) from None
 
 
 def _law_folder(directory: Path, files: list[A.RuleFile]) -> Path:
@@ -388,6 +398,10 @@ def _law_folder(directory: Path, files: list[A.RuleFile]) -> Path:
                                  A.Span(str(directory), 1, 1, 1, 1),
                                  'declare it once: act "Regulation (EU) 2024/1351" law text "law"')])
     text_dir = directory / (acts[0].law_text or "law")
+    if not text_dir.resolve().is_relative_to(directory.resolve()):
+        raise Failed([Diagnostic("E709", f"the law text folder '{acts[0].law_text}' is outside the rules folder "
+                                         f"{directory}", acts[0].span,
+                                 'keep the law text beside the rules, e.g. law text "law"')])
     if not (text_dir / "index.json").is_file():
         raise Failed([Diagnostic("E005", f"the law text folder {text_dir} has no index.json", acts[0].span,
                                  "ship the law text under rules/law/")])

@@ -1,4 +1,6 @@
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from browser import require
@@ -16,6 +18,16 @@ def pytest_runtest_setup(item):
 @pytest.fixture(scope="session")
 def rules() -> RuleSet:
     return RuleSet.prepare()
+
+
+@pytest.fixture
+def rules_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the shipped rules (tmp_path/rules), and a cache folder of this test's own (tmp_path/cache)."""
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rules", rules)
+    monkeypatch.setenv("AMMR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("AMMR_NO_CACHE", raising=False)
+    return rules
 
 
 @pytest.fixture

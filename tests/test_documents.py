@@ -118,6 +118,16 @@ def test_a_number_of_persons_written_as_people_write_it_is_named(rules, written,
     assert [d.message for d in pledge_refused(rules, "relocations", written)] == ["pledge.relocations: " + said]
 
 
+def test_a_named_figure_keeps_every_digit_and_only_the_digits_0_to_9(rules):
+    """The figure to write is the one written, to its 40th digit (not rounded to 28); a foreign digit
+    is never taken for one (issue 13: "600000000\u0660" was read as EUR 6 000 000 000)."""
+    [d] = pledge_refused(rules, "financial_contributions", "9,999,999,999,999,999,999,999,999,999,999,999,999,999")
+    assert d.code == "D023" and f"write {'9' * 40} (EUR" in d.message, d.message
+    for written in ("EUR 600000000\u0660", "6,500,00\uff10"):
+        [d] = pledge_refused(rules, "financial_contributions", written)
+        assert d.code == "D022" and "write" not in d.message and "has the digit" in d.message, d.message
+
+
 def pledge_refused(rules, field, written):
     """The diagnostics of a pledge whose `field` is written as `written` (it must be refused)."""
     data = json.loads(json.dumps(PLEDGE))

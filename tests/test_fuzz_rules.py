@@ -10,16 +10,16 @@ AMMR_FUZZ_EXAMPLES (default 150); bench/fuzz.py runs a longer campaign.
 
 import os
 import re
-import signal
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fuzz import harness
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interpreter import Failed, RuleSet
+from interpreter.language.diagnostics import printable
 from interpreter.language.parse import MAX_NESTING, parse_file, parse_text
 from interpreter.tools.formatter import format_text, without_spans
 from interpreter.tools.lint import lint
@@ -52,7 +52,8 @@ def assert_positioned(failure: Failed, text: str, name: str) -> None:
             assert d.span.line <= len(lines) + 1, (d, len(lines))
             shown = lines[d.span.line - 1].rstrip("\r").expandtabs(1) if d.span.line <= len(lines) else ""
             if shown.strip() and len(shown) <= 200:
-                assert f"{d.span.line} | {shown}\n" in d.render(text), (d, shown)
+                # control characters are shown as escapes (diagnostics.printable)
+                assert f"{d.span.line} | {printable(shown)}\n" in d.render(text), (d, shown)
     failure.render()
 
 
@@ -90,24 +91,10 @@ def _through_everything(text: str) -> None:
         render_check(view(result, rules))
 
 
-@contextmanager
 def watchdog():
     """bench/fuzz.py sets AMMR_FUZZ_WATCHDOG (seconds): an input taking longer is a hang, and fails
     like a traceback would (hypothesis then shrinks it). Unset in CI: no test here is timed."""
-    seconds = int(os.environ.get("AMMR_FUZZ_WATCHDOG", "0"))
-    if not seconds or not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def hang(*_):
-        raise TimeoutError(f"an input took more than {seconds} s")
-    previous = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    return harness.watchdog(int(os.environ.get("AMMR_FUZZ_WATCHDOG", "0")))
 
 
 @st.composite

@@ -1,7 +1,7 @@
 """`ammr lint`: every check has a file that trips it (tests/lint/bad/) and the same file
 corrected (tests/lint/good/), each with the exact output expected (.expected files beside
 them). Each file is linted together with a small rule base that stays put (tests/lint/rules/),
-as `ammr lint FILE --rules tests/lint/rules` does: the shipped rules grow, and would change
+as `ammr lint FILE --rules DIR` does (DIR: base.rules with the law text beside it): the shipped rules grow, and would change
 the names a misspelling may have meant, or the requirements an exception competes with.
 
 After an intended change of wording, regenerate and review the diff:
@@ -18,9 +18,17 @@ from interpreter.tools.lint import CHECKS, lint
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).parent / "lint"
-BASE = (HERE / "rules").relative_to(ROOT)
 BAD = sorted((HERE / "bad").glob("*.rules"))
 GOOD = sorted((HERE / "good").glob("*.rules"))
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    """tests/lint/rules/ with the shipped law text copied beside it: a rule set's law text lies in its folder."""
+    folder = tmp_path_factory.mktemp("lint-rules")
+    shutil.copy(HERE / "rules" / "base.rules", folder)
+    shutil.copytree(ROOT / "rules" / "law", folder / "law")
+    return folder
 
 
 @pytest.fixture(autouse=True)
@@ -28,10 +36,10 @@ def _at_root(monkeypatch):
     monkeypatch.chdir(ROOT)          # messages name files relative to the working directory
 
 
-def _rendered(path: Path) -> tuple[str, set[str]]:
+def _rendered(path: Path, base: Path) -> tuple[str, set[str]]:
     # the scenario tests are run for the check that needs them (E601), which has its own scenarios
     scenarios = HERE / "scenario-tests" if path.name.startswith(("E601", "E602")) else None
-    report = lint([path.relative_to(ROOT)], BASE, scenarios)
+    report = lint([path.relative_to(ROOT)], base, scenarios)
     assert all(d.span.file.endswith(path.name) for d in report.diagnostics), report.render()
     return (report.render() or "(no problems)") + "\n", {d.code for d in report.diagnostics}
 
@@ -44,15 +52,15 @@ def test_every_check_has_a_bad_and_a_good_file():
 
 
 @pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
-def test_bad_file_is_reported_with_its_code(path, golden):
-    rendered, codes = _rendered(path)
+def test_bad_file_is_reported_with_its_code(path, golden, base):
+    rendered, codes = _rendered(path, base)
     assert path.name[:4] in codes, rendered
     golden(path.with_suffix(".expected"), rendered)
 
 
 @pytest.mark.parametrize("path", GOOD, ids=[p.stem for p in GOOD])
-def test_corrected_file_is_clean(path, golden):
-    rendered, codes = _rendered(path)
+def test_corrected_file_is_clean(path, golden, base):
+    rendered, codes = _rendered(path, base)
     assert not codes, rendered
     golden(path.with_suffix(".expected"), rendered)
 
@@ -66,23 +74,23 @@ def test_the_shipped_rules_lint_clean():
     assert {Path(f).name for f in report.files} >= {"art-012.rules", "art-057.rules", "regulation.rules"}
 
 
-def test_a_warning_weighed_and_accepted_is_silenced_where_it_is_raised(tmp_path):
+def test_a_warning_weighed_and_accepted_is_silenced_where_it_is_raised(tmp_path, base):
     bad = (HERE / "bad" / "W201_unused_constant.rules").read_text()
     allowed = tmp_path / "allowed.rules"
     allowed.write_text(bad.replace("constant lint_ceiling",
                                    "# lint: allow W201 kept for the explanation of Art 12(3)\n"
                                    "# (a second line of comment)\nconstant lint_ceiling"))
-    assert [d.code for d in lint([allowed], BASE).diagnostics] == []
+    assert [d.code for d in lint([allowed], base).diagnostics] == []
     other_code = tmp_path / "other.rules"
     other_code.write_text(bad.replace("constant lint_ceiling", "# lint: allow W202\nconstant lint_ceiling"))
-    assert [d.code for d in lint([other_code], BASE).diagnostics] == ["W201"]
+    assert [d.code for d in lint([other_code], base).diagnostics] == ["W201"]
     far = tmp_path / "far.rules"
     far.write_text("# lint: allow W201\n\n" + bad)
-    assert [d.code for d in lint([far], BASE).diagnostics] == ["W201"]
+    assert [d.code for d in lint([far], base).diagnostics] == ["W201"]
 
 
-def test_only_the_named_file_is_reported_and_a_folder_is_a_rule_set(tmp_path):
-    report = lint([HERE / "bad" / "W201_unused_constant.rules"], BASE)
+def test_only_the_named_file_is_reported_and_a_folder_is_a_rule_set(tmp_path, base):
+    report = lint([HERE / "bad" / "W201_unused_constant.rules"], base)
     assert [d.code for d in report.diagnostics] == ["W201"]
     assert report.files == ("tests/lint/bad/W201_unused_constant.rules",)
     folder = tmp_path / "rules"
@@ -92,19 +100,19 @@ def test_only_the_named_file_is_reported_and_a_folder_is_a_rule_set(tmp_path):
     assert [d.code for d in report.errors] == ["E004"]          # a rule set of its own needs its act
 
 
-def test_cli_exit_codes_and_formats(ammr):
-    base = ("--rules", BASE, "--no-scenarios")          # the small rule base has no scenario tests of its own
-    code, _, err = ammr("lint", *base, HERE / "good" / "W201_unused_constant.rules")
+def test_cli_exit_codes_and_formats(ammr, base):
+    flags = ("--rules", base, "--no-scenarios")          # the small rule base has no scenario tests of its own
+    code, _, err = ammr("lint", *flags, HERE / "good" / "W201_unused_constant.rules")
     assert code == 0 and "0 errors, 0 warnings" in err
-    code, _, err = ammr("lint", *base, HERE / "bad" / "W201_unused_constant.rules")
+    code, _, err = ammr("lint", *flags, HERE / "bad" / "W201_unused_constant.rules")
     assert code == 0 and "warning[W201]" in err and "1 warning." in err
-    code, _, _ = ammr("lint", "--strict", *base, HERE / "bad" / "W201_unused_constant.rules")
+    code, _, _ = ammr("lint", "--strict", *flags, HERE / "bad" / "W201_unused_constant.rules")
     assert code == 1
-    code, out, _ = ammr("lint", "--format", "json", *base, HERE / "bad" / "E203_misspelt_name.rules")
+    code, out, _ = ammr("lint", "--format", "json", *flags, HERE / "bad" / "E203_misspelt_name.rules")
     data = json.loads(out)
     assert code == 3 and data["schema"] == "ammr-lint/1" and data["errors"] == 1
     assert data["diagnostics"][0]["code"] == "E203" and "did you mean 'minimum_relocations'" in data["diagnostics"][0]["hint"]
-    code, _, err = ammr("lint", "--rules", BASE, "--scenarios", HERE / "scenario-tests",
+    code, _, err = ammr("lint", "--rules", base, "--scenarios", HERE / "scenario-tests",
                         HERE / "bad" / "E601_untested_requirement.rules")
     assert code == 3 and "error[E601]: 'lint_untested': no passing scenario where it fails" in err
     code, out, _ = ammr("lint", "--list")

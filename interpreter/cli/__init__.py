@@ -4,25 +4,35 @@ The commands live one module per group (documents.py: check, explain, schema; au
 lint, fmt, test, coverage, interpretations; docs.py; sweep.py; verify.py; lsp.py; data.py; serve.py)
 and are imported only when run (click's "lazy loading of subcommands"), so `ammr --help` imports none of them.
 
-Exit codes (also printed by `ammr --help`):
-  0  every applicable requirement is compliant
-  1  at least one requirement is non-compliant
-  2  the command line or a document is wrong (the message says where)
-  3  a rule file is wrong (the message says where)
-  4  nothing non-compliant, but information is missing for some requirement
-  5  nothing non-compliant or missing, but some requirement needs an authority's assessment
-  70 an internal error (a bug: please report it)
+Exit codes (also printed by `ammr --help`, with the environment variables):
+  0   every applicable requirement is compliant
+  1   at least one requirement is non-compliant
+  2   the command line or a document is wrong (the message says where), or a file cannot be
+      read or written (the message names it and the system's reason: a full disk, a folder)
+  3   a rule file is wrong (the message says where)
+  4   nothing non-compliant, but information is missing for some requirement
+  5   nothing non-compliant or missing, but some requirement needs an authority's assessment
+  70  an internal error (a bug: please report it)
+  130 interrupted (Ctrl-C), also while the command starts
 """
 
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import click
+try:
+    import importlib
+    from typing import Any
+
+    import click
+
+    from ..tools.files import CannotWrite
+except KeyboardInterrupt:             # Ctrl-C while the command starts: no traceback (see run())
+    sys.stderr.write("Interrupted.\n")
+    raise SystemExit(130) from None
 
 if TYPE_CHECKING:                 # `ammr --help` does not import it: see _as_failed
     from ..language.diagnostics import Failed
@@ -31,18 +41,25 @@ EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 2, 3, 70
 
 _EPILOG = """\b
 Exit codes:
-  0  all applicable requirements compliant
-  1  some requirement non-compliant
-  2  bad command line or document
-  3  bad rule file
-  4  information missing (nothing non-compliant)
-  5  assessment needed (nothing non-compliant or missing)
-  70 internal error
+  0   all applicable requirements compliant
+  1   some requirement non-compliant
+  2   bad command line or document, or a file that cannot be read or written
+  3   bad rule file
+  4   information missing (nothing non-compliant)
+  5   assessment needed (nothing non-compliant or missing)
+  70  internal error (a bug in ammr)
+  130 interrupted (Ctrl-C)
 
 \b
 Environment (the flags come first):
   AMMR_RULES       the rule set (default: the one installed with ammr)
+  AMMR_CACHE_DIR   where the prepared rules are kept (default: the platform's cache folder for
+                   ammr, e.g. ~/.cache/ammr); used only if it is yours and writable by no one else
+  AMMR_NO_CACHE    set (e.g. to 1): prepare the rules afresh every time, keep nothing
   AMMR_CHECKED_AT  the time of the check in results, ISO 8601 (to reproduce them)
+  AMMR_DEBUG       set: show the traceback of an internal error instead of exit code 70
+  AMMR_DATABASE    ammr serve: the database URL when --database is not given
+  NO_COLOR         set: no colours (nor with TERM=dumb, nor when the output is not a terminal)
 
 \b
 Shell completion: eval "$(_AMMR_COMPLETE=bash_source ammr)" (or zsh_source, fish_source)
@@ -151,8 +168,8 @@ def run(entry: click.Command, args: list[str] | None = None) -> int:
         return 0
     except Exit as done:
         return done.code
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+    except click.exceptions.Abort as aborted:   # click turns Ctrl-C (and end of input at a prompt) into Abort
+        click.echo("Interrupted." if isinstance(aborted.__cause__, KeyboardInterrupt) else "Aborted.", err=True)
         return 130
     except click.ClickException as error:
         error.show()
@@ -160,9 +177,16 @@ def run(entry: click.Command, args: list[str] | None = None) -> int:
     except click.exceptions.Exit as done:
         return done.exit_code
     except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
         return 130
     except BrokenPipeError:
         return 0
+    except CannotWrite as error:                # the user's situation (a full disk, a folder), not a bug
+        click.echo(f"ammr: {error}", err=True)
+        return EXIT_USAGE
+    except OSError as error:                    # e.g. standard output on a full disk
+        click.echo(f"ammr: {error.strerror or error}" + (f": {error.filename}" if error.filename else ""), err=True)
+        return EXIT_USAGE
     except Exception as error:
         failed = _as_failed(error)
         if failed is not None:                  # a stage failed outside the paths above

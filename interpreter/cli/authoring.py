@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ..api import RuleSet, rules_directory
-from ..language.diagnostics import Diagnostic, Failed
+from ..language.diagnostics import Diagnostic, Failed, printable
 from ..report.coverage import coverage_map, summary, untested_by
 from ..report.interpretations import interpretation_register, reading_register
 from ..tools import scenarios
@@ -136,13 +136,13 @@ def fmt_command(paths, check, diff) -> None:
             continue
         changed.append(path)
         if diff:
-            click.echo("".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
-                                                    f"{path} (as it is)", f"{path} (formatted)")), nl=False)
+            click.echo(printable("".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
+                                                              f"{path} (as it is)", f"{path} (formatted)"))), nl=False)
         if check:
-            click.echo(f"would reformat {path}", err=True)
+            click.echo(f"would reformat {printable(str(path))}", err=True)
         else:
             write_atomic(path, after)
-            click.echo(f"reformatted {path}", err=True)
+            click.echo(f"reformatted {printable(str(path))}", err=True)
     for failure in failures:
         click.echo(failure.render() + "\n", err=True)
     verb = "would be reformatted" if check else "reformatted"

@@ -14,7 +14,8 @@ import click
 
 from ..api import Result, RuleSet, display_path, rules_directory, scenario_folders
 from ..engine.parameters import parameter_values
-from ..language.diagnostics import Diagnostic, Failed
+from ..language import cache
+from ..language.diagnostics import Diagnostic, Failed, printable
 from ..language.syntax import Span
 from ..report import links
 from ..tools.files import write_atomic
@@ -52,6 +53,8 @@ def prepare_rules(rules: Path | None, fmt: str = "text", data: str | None = None
         prepared = RuleSet.prepare(rules, cache=True)
     except Failed as failure:
         report_failure(failure, EXIT_RULES, fmt)
+    if cache.refused():
+        click.echo(f"ammr: not using the cache: {printable(cache.refused() or '')}", err=True)
     if data is None:
         return prepared
     try:
@@ -131,7 +134,7 @@ def readings_chosen(rules: RuleSet, settings: tuple[str, ...]) -> dict[str, str]
 def emit(text: str, output: str | None, colour: bool = False) -> None:
     if output:
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {printable(str(output))}", err=True)
     else:
         click.echo(text, nl=False, color=colour)
 

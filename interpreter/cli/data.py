@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from ..language.diagnostics import printable
 from ..tools.eurostat import (
     DATASETS,
     EUROSTAT_API,
@@ -79,7 +80,7 @@ def update(target: Path | None, in_place: bool, rules_dir: Path | None, extra: t
         click.echo(f"ammr data update: {error}", err=True)
         raise Exit(EXIT_USAGE) from None
     for path, extract in zip(written, extracts):
-        click.echo(f"wrote {path} ({len(extract.figures)} rows)")
+        click.echo(f"wrote {printable(str(path))} ({len(extract.figures)} rows)")
     if in_place:
         click.echo(f"{rules_dir / 'data' / 'README.md'} still describes the previous extract: update its sources, "
                    "then run `ammr docs` (the reference key pages are generated from these files)")

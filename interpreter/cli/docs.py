@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..language.diagnostics import printable
 from ..tools import docs as site
 from . import EXIT_USAGE, Exit, reference
 from .common import prepare_rules, rules_option, scenario_folder
@@ -41,4 +42,4 @@ def docs(rules_dir, root, scenario_dir, check_only) -> None:
         click.echo(f"{len(files)} files up to date.")
         return
     site.write(files, root)
-    click.echo(f"wrote {len(files) - 1} pages to {root / 'generated_docs'} and {root / site.CONFIG}")
+    click.echo(printable(f"wrote {len(files) - 1} pages to {root / 'generated_docs'} and {root / site.CONFIG}"))

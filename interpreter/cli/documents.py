@@ -12,7 +12,7 @@ import click
 
 from ..api import explain as explain_result
 from ..api import render
-from ..language.diagnostics import did_you_mean
+from ..language.diagnostics import did_you_mean, printable
 from ..report.view import DEFAULT_DOCS
 from . import Exit
 from .common import (
@@ -132,7 +132,7 @@ def schema(type_name, rules_dir, output) -> None:
             click.echo(f"{name:28} {spec.decl.description}")
         return
     if type_name not in rules.reader.models.structs:
-        raise click.BadParameter(f"no document type '{type_name}'. "
+        raise click.BadParameter(f"no document type '{printable(type_name)}'. "
                                  f"{did_you_mean(type_name, documents) or 'Types: ' + ', '.join(documents)}",
                                  param_hint="TYPE_NAME")
     emit(json.dumps(rules.schema(type_name), indent=2, ensure_ascii=False) + "\n", output)

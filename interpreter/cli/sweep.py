@@ -7,7 +7,7 @@ import time
 
 import click
 
-from ..language.diagnostics import Failed, did_you_mean
+from ..language.diagnostics import Failed, did_you_mean, printable
 from ..tools import sweep as S
 from . import EXIT_USAGE
 from .common import (
@@ -77,7 +77,7 @@ def sweep(template, specs, grid, sample, seed, only, output, jobs, rules_dir, da
             columns = run.write(values, output, jobs, progress)
     else:
         columns = run.write(values, output, jobs)
-    click.echo(f"wrote {output}: {total} scenarios, {columns - len(run.inputs) - 2} verdict columns "
+    click.echo(f"wrote {printable(str(output))}: {total} scenarios, {columns - len(run.inputs) - 2} verdict columns "
                f"({time.perf_counter() - start:.2f} s)", err=True)
     set_here = ", ".join(f"{name} = {value}" for name, value in chosen.items())
     click.echo(f"readings: {set_here + ' (set for this check); every other' if set_here else 'every'} reading at its "

@@ -17,7 +17,7 @@ from ..api import RuleSet
 from ..engine.digest import file_sha256
 from ..engine.documents import Document
 from ..engine.parameters import parameter_values
-from ..language.diagnostics import Failed
+from ..language.diagnostics import Failed, printable
 from ..report.audit import document_ids, tool_version
 from ..report.view import SCHEMA, outcome_id_of
 from . import EXIT_USAGE, Exit
@@ -60,15 +60,16 @@ def verify(result_file, paths, rules_dir) -> None:
     made = f"recorded {record.checked_at} by ammr-rules {record.tool}" + \
         (f", verified with {tool_version()}" if record.tool != tool_version() else "")
     if differences:
-        click.echo(f"{result_file}: {len(differences)} verdict{'s' if len(differences) != 1 else ''} "
-                   f"differ{'s' if len(differences) == 1 else ''} from the record ({made}), with the same rules "
-                   f"and documents:")
+        # the record is a file like any input: what it says is shown with its control characters escaped
+        click.echo(printable(f"{result_file}: {len(differences)} verdict{'s' if len(differences) != 1 else ''} "
+                             f"differ{'s' if len(differences) == 1 else ''} from the record ({made}), with the same "
+                             f"rules and documents:"))
         for line in differences:
-            click.echo(f"  {line}")
+            click.echo(printable(f"  {line}"))
         raise Exit(DIFFERENT)
-    click.echo(f"{result_file}: the same verdicts: all {len(record.outcomes)} verdicts of the record confirmed "
-               f"({made}), with the same rules (sha256 {record.rules_sha256}) and the same {len(documents)} "
-               f"document{'s' if len(documents) != 1 else ''}.")
+    click.echo(printable(f"{result_file}: the same verdicts: all {len(record.outcomes)} verdicts of the record "
+                         f"confirmed ({made}), with the same rules (sha256 {record.rules_sha256}) and the same "
+                         f"{len(documents)} document{'s' if len(documents) != 1 else ''}."))
     raise Exit(SAME)
 
 
@@ -198,5 +199,5 @@ def _documents(rules: RuleSet, recorded: tuple[dict[str, Any], ...], paths: tupl
 
 
 def _cannot(why: str) -> NoReturn:
-    click.echo(f"ammr verify: cannot verify: {why}", err=True)
+    click.echo(printable(f"ammr verify: cannot verify: {why}"), err=True)
     raise Exit(EXIT_USAGE)

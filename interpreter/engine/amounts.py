@@ -12,9 +12,12 @@ guessed at: both readings are named.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 EUR, PERSONS = "EUR", "persons"
+# The digits 0-9 only: Python's \d, isdigit() and Decimal() also take Arabic-Indic or full-width
+# digits, which a document never gives as a figure (the reader says so, documents.py).
+_DIGITS = "0123456789"
 _LONGEST = 60                    # a figure with its unit and grouping is shorter: longer text is not one
 _WHAT = {EUR: "(EUR, up to two decimals)", PERSONS: "(persons, a whole number)"}
 _NOT = {EUR: "is not an amount", PERSONS: "is not a number of persons"}
@@ -34,6 +37,12 @@ def misread(written: str, unit: str) -> str | None:
     text = " ".join(str(written).split())
     if len(text) > _LONGEST:
         return None
+    # every digit written is kept: Decimal arithmetic rounds to 28 digits, a figure given may have 40
+    with localcontext(prec=2 * _LONGEST):
+        return _said(text, unit)
+
+
+def _said(text: str, unit: str) -> str | None:
     number, magnitude, with_unit = _parts(text, unit)
     if number is None:
         return None
@@ -61,7 +70,7 @@ def misread(written: str, unit: str) -> str | None:
 def _parts(text: str, unit: str) -> tuple[str | None, int, bool]:
     """The number as written, the magnitude a word after it gives, and whether a unit was written."""
     units = _UNITS[unit]
-    match = re.fullmatch(rf"(?i)(?:(?:{units})\s*)?(?P<n>[\d][\d.,'’\s\u00a0\u202f]*?)\s*(?P<m>[a-z]+)?\.?"
+    match = re.fullmatch(rf"(?i)(?:(?:{units})\s*)?(?P<n>[0-9][0-9.,'’\s\u00a0\u202f]*?)\s*(?P<m>[a-z]+)?\.?"
                          rf"(?:\s*(?:{units}))?", text)
     if match is None:
         return None, 1, False
@@ -75,7 +84,7 @@ def _parts(text: str, unit: str) -> tuple[str | None, int, bool]:
 
 def _separators(number: str) -> tuple[str, list[Decimal]] | None:
     """What the separators of `number` are, in words ("" when it has none), and the readings."""
-    marks = [c for c in number if not c.isdigit()]
+    marks = [c for c in number if c not in _DIGITS]
     if not marks:
         return "", [Decimal(number)]
     kinds = list(dict.fromkeys(marks))
@@ -106,7 +115,11 @@ def _separators(number: str) -> tuple[str, list[Decimal]] | None:
 def _grouped(number: str, mark: str) -> bool:
     """Whether `number` is digits grouped by threes with `mark` ("6,500,000")."""
     groups = number.split(mark)
-    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 and g.isdigit() for g in groups[1:]) and groups[0].isdigit()
+    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 and _digits(g) for g in groups[1:]) and _digits(groups[0])
+
+
+def _digits(text: str) -> bool:
+    return bool(text) and all(c in _DIGITS for c in text)
 
 
 def _decimal(text: str) -> Decimal:

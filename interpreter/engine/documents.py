@@ -8,14 +8,16 @@ and column: a validation error points at the offending field in the file.
 
 from __future__ import annotations
 
+import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -30,11 +32,13 @@ from pydantic import (
 )
 
 from ..language import ir
+from ..language import syntax as A
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..language.syntax import Span
 from . import amounts
 from .digest import content_sha256
+from .reading import FIRST_YEAR, LAST_YEAR, MAX_DIGITS, STDIN, Path_, read_documents, shown_name, too_long
 
 RESERVED = {
     "document": "the document type, e.g. CommissionProposal",
@@ -45,9 +49,6 @@ RESERVED = {
     "undisclosed": "fields the act contains but whose content is not public, e.g. [pledges]: "
                    "checks that need them report insufficient information instead of absence",
 }
-
-Path_ = tuple  # a path into a document: ("pledges", "DE", "relocations")
-
 
 class _Undisclosed:
     """Stands for a field a document has but does not disclose (its `undisclosed:` list)."""
@@ -117,68 +118,142 @@ class Document:
 # ------------------------------------------------------------------- models
 
 def _no_float(value: Any) -> Any:
+    """A figure as the document wrote it: an int, a Decimal, or a string of plain ASCII digits."""
     if isinstance(value, float):
         raise ValueError("give the amount as an exact number or a string, not a floating-point value")
+    if isinstance(value, str):
+        value = _decimal(value)
     return _within_reach(value)
 
 
-# A figure of the Regulation has a handful of digits; one of thousands, or written as
-# 1e999999999, is a typing accident, and turned into an exact fraction would take forever.
-MAX_DIGITS = 40
-
-
 def _within_reach(value: Any) -> Any:
-    if isinstance(value, (str, Decimal)) and not isinstance(value, bool):
-        try:
-            number = Decimal(value.strip().rstrip("%").strip()) if isinstance(value, str) else value
-        except InvalidOperation:
-            return value                     # not a number at all: the type check says so
-        if not number.is_finite():
-            raise ValueError("expected a number")
-        if len(number.as_tuple().digits) > MAX_DIGITS or abs(number.adjusted()) > MAX_DIGITS:
-            raise ValueError(f"a figure of more than {MAX_DIGITS} digits")
+    """At most MAX_DIGITS digits, and finite: a longer figure is a typing accident (see reading.py)."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return value
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError("expected a number")
+    if too_long(number):
+        raise ValueError(f"a figure of more than {MAX_DIGITS} digits\n"
+                         "figures of the Regulation have a few digits: is a digit repeated?")
+    return value
+
+
+_DECIMAL = re.compile(r"[-+]?((0|[1-9]\d*)(\.\d*)?|\.\d+)([eE][-+]?\d+)?")     # no leading zero, as in YAML
+
+
+def _decimal(text: str) -> Decimal:
+    """A number written in a string, read only as a person reads it: Python would also take
+    Arabic-Indic or full-width digits, `_` separators and `Infinity`; none of them is a figure here."""
+    text = text.strip()
+    foreign = next((c for c in text if c.isdigit() and not c.isascii()), None)
+    if foreign is not None:
+        raise ValueError(f"'{text[:40]}' has the digit '{foreign}' ({unicodedata.name(foreign, 'not 0-9')})\n"
+                         "write figures with the digits 0-9")
+    if re.fullmatch(r"[-+]?0\d+(\.\d*)?", text):
+        raise ValueError(f"'{text[:40]}' has a leading zero\nwrite {text.lstrip('+-').lstrip('0') or '0'}: "
+                         "a figure with a leading zero is octal to some readers")
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"'{text[:40]}' is not a number\nwrite digits only, with a dot before decimals, "
+                         "e.g. 600000000 or 1234.50")
+    return Decimal(text)
+
+
+def _money(value: Any) -> Any:
+    """EUR, exact to the cent: three decimals written are refused even when they are zeros, since
+    `30.000` may be thirty thousand with a dot between the thousands."""
+    value = _no_float(value)
+    if isinstance(value, Decimal) and value.is_finite() and int(value.as_tuple().exponent) < -2:
+        # 30.000, 1.500: thousands, as many countries write them
+        thousands = int(value.as_tuple().exponent) == -3 and abs(value) < 1000
+        raise ValueError(f"{value} has more than two decimals\n" + (
+            f"if the dot separates thousands, write {value.scaleb(3):f}; amounts in EUR have at most two decimals"
+            if thousands else "amounts in EUR have at most two decimals"))
     return value
 
 
 def _to_fraction(value: Any) -> Fraction:
-    if isinstance(value, bool):
+    """A number: '1/3', 0.25 or '25 %', each part within MAX_DIGITS digits."""
+    if isinstance(value, bool) or isinstance(value, float):
         raise ValueError("expected a share such as 1/3, 0.25 or 25 %")
-    if isinstance(value, (int, Decimal, Fraction)):
-        return Fraction(_within_reach(value))
-    if isinstance(value, str):
-        text = _within_reach(value).strip()
+    if isinstance(value, (int, Decimal)):
+        share = Fraction(_within_reach(value))
+    elif isinstance(value, Fraction):
+        share = Fraction(_within_reach(value.numerator), _within_reach(value.denominator))
+    elif isinstance(value, str):
+        share = _share_text(value)
+    else:
+        raise ValueError("expected a share such as 1/3, 0.25 or 25 %")
+    return share
+
+
+def _to_share(value: Any) -> Fraction:
+    """A share: a number from 0 to 1 (0 % to 100 %)."""
+    share = _to_fraction(value)
+    if not 0 <= share <= 1:
+        raise ValueError(f"a share is from 0 % to 100 %, not {_percent_words(share)}\n"
+                         "write a share such as 1/3, 0.25 or 25 %")
+    return share
+
+
+def _share_text(text: str) -> Fraction:
+    text = text.strip()
+    if text.endswith("%"):
+        return Fraction(_within_reach(_decimal(text[:-1]))) / 100
+    numerator, slash, denominator = text.partition("/")
+    if not slash:
+        return Fraction(_within_reach(_decimal(text)))
+    top, bottom = (_within_reach(_decimal(part)) for part in (numerator, denominator))
+    if not (isinstance(top, Decimal) and isinstance(bottom, Decimal) and top == top.to_integral_value()
+            and bottom == bottom.to_integral_value()):
+        raise ValueError("expected a share such as 1/3, 0.25 or 25 %")
+    if bottom == 0:
+        raise ValueError("a share of x/0 is not a number")
+    return Fraction(int(top), int(bottom))
+
+
+def _percent_words(share: Fraction) -> str:
+    percent = share * 100
+    if percent.denominator == 1:
+        return f"{percent.numerator} %"
+    return f"about {Decimal(percent.numerator) / Decimal(percent.denominator):.4g} %"
+
+
+def _date(value: Any) -> date:
+    """Written YYYY-MM-DD (a date in YAML, a string in JSON), from FIRST_YEAR to LAST_YEAR: pydantic
+    alone would also take 0 (1 January 1970), a time stamp, or 9999-12-31, whose next day does not exist."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            if text.endswith("%"):
-                return Fraction(Decimal(text[:-1].strip())) / 100
-            return Fraction(text)
-        except (ValueError, ZeroDivisionError, InvalidOperation):
-            pass
-    raise ValueError("expected a share such as 1/3, 0.25 or 25 %")
-
-
-def _amount_as_written(value: Any) -> Any:
-    """An amount that reads two ways is refused, not read one way: "6.500" may be EUR 6.50 or
-    EUR 6 500 (the reader's message names both, amounts.py)."""
-    if isinstance(value, (str, Decimal)) and not isinstance(value, bool):
-        said = amounts.misread(str(value), amounts.EUR)
-        if said is not None:
-            raise ValueError(said)
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"'{value.strip()}' is not a date in the calendar\nwrite dates as YYYY-MM-DD") from None
+    if not isinstance(value, date) or isinstance(value, datetime):
+        shown = f"'{value[:40]}'" if isinstance(value, str) else str(value)[:40]
+        raise ValueError(f"{shown} is not a date\nwrite dates as YYYY-MM-DD, e.g. 2025-10-15")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"{value.isoformat()} is not a year from {FIRST_YEAR} to {LAST_YEAR}\n"
+                         "a date of the Regulation's procedures lies within these years")
     return value
 
 
-Persons = Annotated[StrictInt, Field(ge=0, description="a whole number of persons")]
-Money = Annotated[Decimal, BeforeValidator(_amount_as_written), BeforeValidator(_no_float),
+Persons = Annotated[StrictInt, Field(ge=0, description="a whole number of persons"), BeforeValidator(_within_reach)]
+Money = Annotated[Decimal, BeforeValidator(_money),
                   Field(ge=0, decimal_places=2, description="an amount in EUR, at most two decimals"),
                   # stated here rather than left to pydantic, whose rendering of Decimal varies by version
                   WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0},
                                             {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}],
                                   "description": "an amount in EUR, at most two decimals; "
                                                  "a string keeps decimals exact"})]
-Share = Annotated[Fraction, BeforeValidator(_to_fraction),
+Share = Annotated[Fraction, BeforeValidator(_to_share),
                   WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(%|/\s*\d+)?\s*$"},
-                                            {"type": "integer"}],
-                                  "description": "a share: '1/3', '0.25' or '25 %'"})]
-Year = Annotated[StrictInt, Field(ge=1900, le=2200)]
+                                            {"type": "integer", "minimum": 0, "maximum": 1}],
+                                  "description": "a share from 0 to 1: '1/3', '0.25' or '25 %'"})]
+Number = Annotated[Fraction, BeforeValidator(_to_fraction),
+                   WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?\s*(%|/\s*\d+)?\s*$"},
+                                             {"type": "integer"}],
+                                   "description": "a number: '1/3', '0.25' or '25 %'"})]
+Year = Annotated[StrictInt, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+Day = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
 
 
 class _Base(BaseModel):
@@ -204,7 +279,7 @@ class Models:
         spec = self.structs[name]
         fields = {}
         for fname, fspec in spec.fields.items():
-            annotation = self._annotation(fspec.type) | None
+            annotation = self._annotation(fspec.type, fspec.decl.type) | None
             extra: dict[str, Any] = {}
             if fspec.decl.default is not None:
                 extra["x-default-in-rules"] = self._default_text(fspec)
@@ -219,15 +294,19 @@ class Models:
         node = fspec.default
         return getattr(node, "text", "") or str(getattr(node, "value", ""))
 
-    def _annotation(self, t: T.Type) -> Any:
+    def _annotation(self, t: T.Type, declared: A.TypeExpr | None = None) -> Any:
+        """The pydantic type of a field of type `t`, as the rules wrote it (`declared`: a `share` lies
+        between 0 and 1, a `number` need not, though both are plain numbers to the type system)."""
         if isinstance(t, T.Quantity):
             if t.dim == T.PERSONS.dim:
                 return Persons
             if t.dim == T.EUR.dim:
                 return Money
-            return Share if not t.dim else Annotated[Decimal, BeforeValidator(_no_float)]
+            if not t.dim:
+                return Share if isinstance(declared, A.SimpleType) and declared.name == "share" else Number
+            return Annotated[Decimal, BeforeValidator(_no_float)]
         if t == T.DATE:
-            return date
+            return Day
         if t == T.YEAR:
             return Year
         if t == T.BOOL:
@@ -237,9 +316,11 @@ class Models:
         if t == T.MEMBER_STATE:
             return self._code
         if isinstance(t, T.Table):
-            return dict[self._code, self._annotation(t.value) | None]  # type: ignore[misc,name-defined]
+            value = declared.value if isinstance(declared, A.TableType) else None
+            return dict[self._code, self._annotation(t.value, value) | None]  # type: ignore[misc,name-defined]
         if isinstance(t, T.List):
-            return list[self._annotation(t.item)]  # type: ignore[misc]  # a type made at run time
+            item = declared.item if isinstance(declared, A.ListType) else None
+            return list[self._annotation(t.item, item)]  # type: ignore[misc]  # a type made at run time
         if isinstance(t, T.Record):
             return self._model(t.name)
         return Any
@@ -261,136 +342,6 @@ class Models:
         return schema
 
 
-# ------------------------------------------------------------------ loading
-
-@dataclass
-class _Raw:
-    data: Any
-    positions: dict[Path_, Span]
-
-
-def read_yaml(path: Path) -> list[_Raw]:
-    """Every document in a YAML or JSON file, with the position of every key and value."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as error:
-        raise Failed([Diagnostic("D001", f"cannot read the file: {error.strerror}",
-                                 Span(str(path), 1, 1, 1, 1))]) from None
-    except UnicodeDecodeError as error:
-        raise Failed([Diagnostic("D002", "the file is not valid UTF-8 text", Span(str(path), 1, 1, 1, 1),
-                                 f"byte {error.start} cannot be decoded; save the file as UTF-8")]) from None
-    try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
-        out = []
-        for node in nodes:
-            if node is None:
-                continue
-            positions: dict[Path_, Span] = {}
-            problems: list[Diagnostic] = []
-            data = _construct(node, (), positions, problems, str(path), _Budget())
-            if problems:
-                raise Failed(problems, {str(path): text})
-            out.append(_Raw(data, positions))
-        return out
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(str(error.problem or error.context or "not valid YAML").split())
-        raise Failed([Diagnostic("D003", f"not valid YAML or JSON: {message}",
-                                 Span(str(path), line, column, line, column + 1),
-                                 "check indentation, colons and quotes around this point")],
-                     {str(path): text}) from None
-    except yaml.YAMLError as error:
-        raise Failed([Diagnostic("D003", f"not valid YAML or JSON: {error}", Span(str(path), 1, 1, 1, 1))]) from None
-    except RecursionError:
-        raise Failed([Diagnostic("D004", "the document is nested too deeply", Span(str(path), 1, 1, 1, 1))]) from None
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_constructor = yaml.SafeLoader("")   # used only for its scalar constructors
-
-
-class _Budget:
-    """Aliases let a small YAML file stand for an enormous document (a "billion laughs"), or
-    for one that contains itself: count the values, and know the values being built."""
-    MAX_VALUES = 100_000
-
-    def __init__(self):
-        self.values = 0
-        self.building: set[int] = set()
-
-
-def _construct(node, path: Path_, positions, problems, filename, budget: _Budget) -> Any:
-    start, end = node.start_mark, node.end_mark
-    positions[path] = Span(filename, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-    budget.values += 1
-    if budget.values > budget.MAX_VALUES:
-        if budget.values == budget.MAX_VALUES + 1:
-            problems.append(Diagnostic("D007", f"the document holds more than {budget.MAX_VALUES} values",
-                                       _mark(node, filename), "an alias (*name) repeated inside repeated aliases "
-                                                              "multiplies what it stands for: write the values out"))
-        return None
-    if id(node) in budget.building:
-        problems.append(Diagnostic("D008", "this alias stands for a value that contains it", _mark(node, filename),
-                                   "a value cannot hold itself: write the values out"))
-        return None
-    if isinstance(node, yaml.MappingNode):
-        budget.building.add(id(node))
-        out: dict = {}
-        for key_node, value_node in node.value:
-            try:
-                key = _scalar(key_node)
-            except ValueError:
-                key = None
-            if isinstance(key, (list, dict)) or key is None:
-                problems.append(Diagnostic("D005", "a key must be a plain name", _mark(key_node, filename)))
-                continue
-            key = str(key) if not isinstance(key, (int, date)) else key
-            if key in out:
-                problems.append(Diagnostic("D006", f"the key '{key}' appears twice", _mark(key_node, filename),
-                                           "a later value would silently replace the earlier one: keep one"))
-                continue
-            out[key] = _construct(value_node, path + (key,), positions, problems, filename, budget)
-            positions[path + (key, "<key>")] = _mark(key_node, filename)
-        budget.building.discard(id(node))
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        budget.building.add(id(node))
-        items = [_construct(child, path + (i,), positions, problems, filename, budget)
-                 for i, child in enumerate(node.value)]
-        budget.building.discard(id(node))
-        return items
-    try:
-        return _scalar(node)
-    except ValueError:                   # e.g. an integer of thousands of digits, a 30 February
-        problems.append(Diagnostic("D009", f"cannot read the value '{node.value[:40]}'", _mark(node, filename),
-                                   "write numbers of a few digits, and dates as YYYY-MM-DD"))
-        return None
-
-
-def _mark(node, filename) -> Span:
-    s, e = node.start_mark, node.end_mark
-    return Span(filename, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
-
-
-def _scalar(node) -> Any:
-    if not isinstance(node, yaml.ScalarNode):
-        return node.value
-    if node.tag == "tag:yaml.org,2002:float":
-        # never let a float near a legal figure: keep the digits as written
-        try:
-            return Decimal(node.value.replace("_", ""))
-        except InvalidOperation:
-            return node.value
-    value = _constructor.construct_object(node, deep=True)
-    if isinstance(value, datetime):
-        return value
-    return value
-
-
 # --------------------------------------------------------------- validation
 
 class DocumentReader:
@@ -404,19 +355,20 @@ class DocumentReader:
         self.member_states = member_states
 
     def read(self, path: Path) -> list[Document]:
-        raws = read_yaml(path)
+        raws = read_documents(path)
+        name = shown_name(path)
         if not raws:
-            raise Failed([Diagnostic("D010", "the file holds no document", Span(str(path), 1, 1, 1, 1),
+            raise Failed([Diagnostic("D010", "the file holds no document", Span(name, 1, 1, 1, 1),
                                      "start it with 'document: <type>'")])
         documents: list[Document] = []
         problems: list[Diagnostic] = []
         for index, raw in enumerate(raws):
             try:
-                documents.append(self.from_data(raw.data, str(path), index, len(raws), raw.positions))
+                documents.append(self.from_data(raw.data, name, index, len(raws), raw.positions))
             except Failed as failure:
                 problems.extend(failure.diagnostics)
         if problems:
-            raise Failed(problems, {str(path): path.read_text(encoding="utf-8")})
+            raise Failed(problems, {name: raws[0].text})
         return documents
 
     def from_data(self, data: Any, source: str = "<data>", index: int = 0, count: int = 1,
@@ -537,8 +489,12 @@ class DocumentReader:
         if figure is not None:
             return Diagnostic("D023", f"{field_path}: {figure}", where(_trim(loc)),
                               "a document gives a figure as digits alone, with a point before any decimals")
-        message = error["msg"]
-        hint = _HINTS.get(kind, "")
+        # our own validators' words, as they are: the message, and after a newline the hint
+        message, _, hint = error["msg"].removeprefix("Value error, ").partition("\n")
+        hint = hint or _HINTS.get(kind, "")
+        if kind == "int_type" and isinstance(error.get("input"), (str, Decimal)) \
+                and re.fullmatch(r"\s*\d{1,3}([.,' \u00a0]\d{3})+\s*", str(error["input"])):
+            hint = f"write the whole number without separators: {re.sub(r'[^0-9]', '', str(error['input']))}"
         if kind.startswith("decimal") and "decimal places" in message:
             hint = "amounts in EUR have at most two decimals"
         return Diagnostic("D022", f"{field_path}: {message}", where(_trim(loc)), hint)
@@ -649,11 +605,16 @@ def _value(value: Any, t: T.Type, structs, path: str, origin: str) -> Any:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """The document files named, with directories expanded to their YAML and JSON files, sorted."""
+    """The document files named, with directories expanded to their YAML and JSON files, sorted;
+    `-` (standard input) as it is. A file named twice (or by two paths) is read once."""
     out: list[Path] = []
+    seen: set[str] = set()
     for p in paths:
-        if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml", ".json") and q.is_file()))
-        else:
-            out.append(p)
+        found = [p] if str(p) == STDIN or not p.is_dir() else \
+            sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml", ".json") and q.is_file())
+        for path in found:
+            identity = STDIN if str(path) == STDIN else os.path.realpath(path)
+            if identity not in seen:
+                seen.add(identity)
+                out.append(path)
     return out

@@ -29,8 +29,9 @@ data were used (the file, the dataset, its vintage and year).
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ from typing import Any
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..language.syntax import Span
-from .documents import read_yaml
+from .reading import MAX_DIGITS, read_documents, too_long
 from .reference_data import Figure, Table
 
 NAMES = ("reference-data.yaml", "reference-data.yml", "reference-data.json")
@@ -70,7 +71,7 @@ class SuppliedData:
 
     def __init__(self, path: Path, datasets: dict, member_states: dict, participating: tuple[str, ...]):
         self.path = path
-        raws = read_yaml(path)
+        raws = read_documents(path)
         if len(raws) != 1:
             raise Failed([Diagnostic("D051", "a reference-data file holds one document", Span(str(path), 1, 1, 1, 1),
                                      "give the datasets of one vintage in one document")])
@@ -204,11 +205,13 @@ class SuppliedData:
             self._error("D059", f"{name}: the figure of {code} must be an exact number (a whole number, or a "
                                 f"decimal in quotes), not {figure!r}", where)
             return None
-        try:
-            exact = Fraction(Decimal(str(figure).strip()))
-        except (InvalidOperation, ValueError):
-            self._error("D059", f"{name}: the figure of {code} is not a number: {figure!r}", where)
+        text = str(figure).strip()
+        # digits 0-9 as a person reads them: Decimal would also take '٣٠٠', 'Infinity' and 1e999999999
+        if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text) or too_long(Decimal(text)):
+            self._error("D059", f"{name}: the figure of {code} is not a number of at most {MAX_DIGITS} digits "
+                                f"0-9: {figure!r}", where)
             return None
+        exact = Fraction(Decimal(text))
         if exact < 0:
             self._error("D059", f"{name}: the figure of {code} is negative", where,
                         "population and GDP are not negative")

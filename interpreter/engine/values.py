@@ -4,6 +4,7 @@ and `--vary` (tools/sweep.py); a mistake is a positioned message, never a guess.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -13,6 +14,7 @@ from typing import Any
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed
 from ..language.syntax import Span
+from .reading import FIRST_YEAR, LAST_YEAR, MAX_DIGITS, too_long
 
 
 def problem(message: str, hint: str = "") -> Diagnostic:
@@ -23,10 +25,20 @@ def problem(message: str, hint: str = "") -> Diagnostic:
 def exact_number(text: str, label: str) -> Fraction:
     """A number written as in a document (30000, 43742210.70, 1/3, 25 %), exactly."""
     text = text.strip().replace(" ", "").replace("_", "")
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    too_many = Failed([problem(f"{label}: '{shown}' is not a number written with the digits 0-9, "
+                               f"at most {MAX_DIGITS} of them")])
+    if not text.isascii():
+        raise too_many
     try:
-        if text.endswith("%"):
-            return Fraction(Decimal(text[:-1])) / 100
-        return Fraction(Decimal(text)) if "/" not in text else Fraction(text)
+        if "/" in text:
+            if any(len(re.sub(r"[^0-9]", "", part)) > MAX_DIGITS for part in text.split("/")):
+                raise too_many
+            return Fraction(text)
+        number = Decimal(text[:-1] if text.endswith("%") else text)
+        if not number.is_finite() or too_long(number):       # 1e999999999 would take forever as a fraction
+            raise too_many
+        return Fraction(number) / 100 if text.endswith("%") else Fraction(number)
     except (InvalidOperation, ValueError, ZeroDivisionError):
         raise Failed([problem(f"{label}: '{text}' is not an exact number", "e.g. 30000, 43742210.70, 1/3 or 25 %")]) \
             from None
@@ -48,9 +60,12 @@ def value_reader(rules, t: T.Type, label: str) -> Callable[[str], Any]:
             raise fail(text, "is not yes or no")
         if t == T.DATE:
             try:
-                return date.fromisoformat(word)
+                day = date.fromisoformat(word)
             except ValueError:
                 raise fail(text, "is not a date written YYYY-MM-DD") from None
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise fail(text, f"is not a date from {FIRST_YEAR} to {LAST_YEAR}")
+            return day
         if t == T.MEMBER_STATE:
             if word not in rules.program.member_states:
                 raise fail(text, "is not a member state code")
@@ -59,8 +74,8 @@ def value_reader(rules, t: T.Type, label: str) -> Callable[[str], Any]:
             return word
         value = exact_number(word, label)
         if t == T.YEAR:
-            if value.denominator != 1 or not 1900 <= value <= 2200:
-                raise fail(text, "is not a year between 1900 and 2200")
+            if value.denominator != 1 or not FIRST_YEAR <= value <= LAST_YEAR:
+                raise fail(text, f"is not a year between {FIRST_YEAR} and {LAST_YEAR}")
             return int(value)
         if value < 0 and t in (T.PERSONS, T.EUR):
             raise fail(text, "is negative: figures in these documents are not")

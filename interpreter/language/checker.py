@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from . import ir
+from . import depth, ir
 from . import syntax as A
 from . import typesys as T
 from .diagnostics import Collector, Failed, did_you_mean
@@ -167,6 +167,8 @@ class Checker:
         self._check_exception_order(requirements, exceptions)
         self.values = marked_data_only(self.values)
         readings = check_readings(self.readings_decl, self.values, self.out, self._citations)
+        if not self.out.errors:
+            self._check_depth(requirements, exceptions)
         for decl in (*self.authorities.values(), *self.member_states.values(), *self.structs_decl.values()):
             self._citations(decl.meta.citations)
         if self.act:
@@ -880,6 +882,32 @@ class Checker:
             if name not in needs:
                 self.out.error("E227", f"report '{decl.name}' shows no figure '{name}'", figure.name_span,
                                did_you_mean(name, needs) or f"the figures it shows: {', '.join(needs)}")
+
+    # ------------------------------------------------------ depth
+    def _check_depth(self, requirements, exceptions) -> None:
+        """No evaluation deeper than depth.MAX_DEPTH: reported where a too deep chain is used
+        first (the last definition of a chain, or the rule using it), not at every link."""
+        depths = depth.value_depths(self.values)
+        deep = {name for name, d in depths.items() if d > depth.MAX_DEPTH}
+        users = {used for name in deep for used in depth.uses(self.values[name].body)}
+        for name in sorted(deep - users, key=lambda n: -depths[n]):
+            self._too_deep(name, depths[name], self.values[name].decl.name_span, depth.deepest_chain(
+                name, self.values, depths))
+        for rule in (*requirements, *exceptions):
+            nodes = depth.rule_nodes(rule)
+            levels = max((depth.node_depth(n, depths) for n in nodes), default=0)
+            used = {u for n in nodes for u in depth.uses(n)}
+            if levels > depth.MAX_DEPTH and not used & deep:
+                deepest = max(used, key=lambda u: depths.get(u, 0), default=None)
+                self._too_deep(rule.name, levels, rule.decl.name_span,
+                               depth.deepest_chain(deepest, self.values, depths) if deepest in self.values else [])
+
+    def _too_deep(self, name: str, levels: int, span: A.Span, chain: list[str]) -> None:
+        shown = " -> ".join(chain if len(chain) <= 6 else [*chain[:3], "...", *chain[-2:]])
+        self.out.error("E320", f"'{name}' is computed through {levels} nested steps, more than {depth.MAX_DEPTH}",
+                       span, (f"it rests on a chain of {len(chain)} definitions ({shown}): " if chain else "")
+                       + "compute it in fewer steps")
+
 
 def marked_data_only(values: Mapping[str, ir.Value]) -> dict[str, ir.Value]:
     """The values, each definition marked `data_only` when it depends on reference data (and

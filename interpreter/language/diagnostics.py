@@ -8,10 +8,23 @@ a position, a sentence, and where possible a hint. Stages collect them and raise
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .syntax import Span
+
+# What a terminal acts on rather than shows: C0 controls but tab and newline (ESC begins colour,
+# clear-screen and OSC 8 hyperlink sequences; CR overwrites the line), DEL, C1 controls (CSI is
+# U+009B), and the marks that reorder text right to left (a figure could read backwards).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text from a document, a rule file or a file name, safe to print: each control character
+    written out as an escape (\\x1b, \\u202e), so that it is seen and does nothing."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True)
@@ -23,6 +36,7 @@ class Diagnostic:
     severity: str = "error"          # error | warning
 
     def render(self, source: str | None = None) -> str:
+        """The message as a compiler prints it; what came from the input is made printable."""
         head = f"{self.span}: {self.severity}[{self.code}]: {self.message}"
         lines = [head]
         excerpt = source_excerpt(source, self.span) if source is not None else ""
@@ -30,7 +44,7 @@ class Diagnostic:
             lines.append(excerpt)
         if self.hint:
             lines.append(f"  hint: {self.hint}")
-        return "\n".join(lines)
+        return printable("\n".join(lines))
 
     def to_json(self) -> dict:
         return {

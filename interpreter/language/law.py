@@ -695,6 +695,9 @@ def _build_paragraph(number, drafts, article: Citation, path) -> Paragraph:
 
 def _read_article(directory: Path, entry: dict) -> Article:
     path = directory / entry["file"]
+    if not path.resolve().is_relative_to(directory.resolve()):        # the index names no file elsewhere
+        raise LawFormatError(f"the file '{entry['file']}' of article {entry['number']} is outside the law text folder",
+                             directory / "index.json")
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as error:

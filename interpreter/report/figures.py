@@ -8,7 +8,6 @@ value kept beside it, never silently.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -34,10 +33,15 @@ def group(digits: str) -> str:
 
 
 def decimal_text(value: Fraction, places: int) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    d = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, rounding=ROUND_HALF_EVEN) \
-        if places else Decimal(round(value))
-    return group(f"{d:f}")
+    """`value` rounded half to even to `places` decimals, in exact integer arithmetic (a Decimal
+    division would stop at 28 digits, and a figure may have 40)."""
+    value = Fraction(value)
+    scaled = round(value * 10 ** places)                  # Fraction rounds half to even, exactly
+    # a small negative amount stays visibly negative ("≈ EUR -0.00"), as the decimals show it
+    sign = "-" if scaled < 0 or (value < 0 and places) else ""
+    digits = str(abs(scaled)).rjust(places + 1, "0")
+    whole, decimals = (digits[:-places], digits[-places:]) if places else (digits, "")
+    return group(sign + whole + (f".{decimals}" if decimals else ""))
 
 
 def exact_text(value: Fraction | int) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 from ..engine.documents import Document, ListValue, RecordValue, TableValue
 from ..engine.evaluate import Case, Evaluator, documents_by_type
 from ..engine.outcomes import Missing, Outcome, Step
+from ..engine.reading import FIRST_YEAR, LAST_YEAR
 from ..language import typesys as T
 
 # The grid a document's figures live on: whole persons, whole cents, whole days.
@@ -459,10 +460,14 @@ def _grid(root: Fraction, unit: Fraction) -> set[Fraction]:
     return {(k + i) * unit for i in (-1, 0, 1, 2)}
 
 
+_DAYS = (date(FIRST_YEAR, 1, 1).toordinal(), date(LAST_YEAR, 12, 31).toordinal())
+
+
 def _allowed(x: Fraction, f: Field) -> bool:
-    """Figures in documents are not negative, and dates stay in the calendar."""
+    """Figures in documents are not negative, and dates stay within the years a document may state
+    (a rule counting days from 31 December 9999 would leave the calendar)."""
     if f.type == T.DATE:
-        return 1 <= x <= date.max.toordinal()
+        return _DAYS[0] <= x <= _DAYS[1]
     return x >= 0
 
 

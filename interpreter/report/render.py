@@ -11,10 +11,13 @@ import textwrap
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import click
 import jinja2
+from markupsafe import Markup
 
+from ..language.diagnostics import printable
 from . import jsontext
 from .view import MARKS, MEANINGS
 
@@ -75,17 +78,31 @@ def render_audit(data: dict[str, Any]) -> str:
 
 def render_json(data: dict[str, Any]) -> str:
     clean = {k: v for k, v in data.items() if k != "groups"}
-    return jsontext.dumps(clean) + "\n"
+    return json_text(clean)
+
+
+# JSON escapes C0 controls itself; C1 controls and the marks that reorder text are escaped too, so
+# that JSON shown on a terminal does nothing there (the data read back is the same).
+_JSON_UNPRINTABLE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: Any) -> str:
+    """Data as the JSON the commands print: indented, UTF-8, nothing a terminal would act on."""
+    text = jsontext.dumps(data)
+    return _JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined,
+                             undefined=jinja2.StrictUndefined, finalize=_printable,
                              autoescape=lambda name: name is not None and name.endswith(".html.j2"))
     env.filters["wrap"] = _wrap
     env.filters["md"] = md_escape
+    env.filters["code"] = md_code
+    env.filters["url"] = md_url
+    env.filters["fenced"] = md_fenced
     env.filters["rstrip"] = lambda text: str(text).rstrip()
     env.filters["verdict_name"] = lambda v: NAMES.get(v, v)
     env.filters["unitless"] = unitless
@@ -135,19 +152,59 @@ def figures_unbroken(page: str) -> str:
     return "".join(parts)
 
 
+class Styled(str):
+    """Text with the terminal's colour codes in it, put there by the template's own styler: the one
+    kind of output `_printable` lets through as it is."""
+
+
+def _printable(value: Any) -> Any:
+    """Every value a template writes (Jinja2's `finalize`): control characters written out, so
+    that a document's note or a file name cannot clear the screen, recolour or hide text, or
+    plant a hyperlink in the terminal. HTML keeps its markup (and Jinja2 still escapes it)."""
+    if isinstance(value, Styled) or not isinstance(value, str):
+        return value
+    clean = printable(value)
+    return Markup(clean) if isinstance(value, Markup) else clean
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
 
 
 def md_escape(text: Any) -> str:
-    """Text for Markdown: the law's and the documents' words, never read as markup."""
+    """Text for Markdown: the law's and the documents' words, never read as markup (HTML, links,
+    emphasis, a table's cell boundary)."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def md_code(text: Any) -> str:
+    """A code span holding `text` exactly, whatever backticks it has: a fence of more backticks
+    than it holds in a row (CommonMark), `|` escaped for a table cell, on one line."""
+    inner = " ".join(str(text).split()).replace("|", "\\|")
+    if not inner:
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall("`+", inner)), default=0) + 1)
+    pad = " " if inner.startswith("`") or inner.endswith("`") else ""
+    return f"{fence}{pad}{inner}{pad}{fence}"
+
+
+def md_url(url: Any) -> str:
+    """A link target: characters that would end it or start markup percent-encoded (a link the
+    rules and the command line make is unchanged)."""
+    return quote(str(url), safe=":/#?&=%@+,;~!$'*.-_")
+
+
+def md_fenced(lines: list[str]) -> str:
+    """Lines as a fenced code block, with a fence longer than any run of backticks in them."""
+    text = "\n".join(lines)
+    fence = "`" * max(3, max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence}\n{text}\n{fence}" if lines else f"{fence}\n{fence}"
 
 
 def _styler(colour: bool):
 
     def verdict(v: str, width: int = 0) -> str:
         text = f"{MARKS.get(v, ' ')} {v}".ljust(width)
-        return click.style(text, fg=COLOURS.get(v), bold=v == "non_compliant") if colour else text
+        return Styled(click.style(text, fg=COLOURS.get(v), bold=v == "non_compliant")) if colour else text
     return verdict
 
 

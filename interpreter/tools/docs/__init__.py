@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +39,26 @@ def generate(rules: RuleSet, scenario_dir: Path | None, cli_reference: dict[str,
 
 
 def write(files: dict[str, str], root: Path) -> None:
-    """Replace generated_docs/ and mkdocs.yml under `root`.
+    """Replace generated_docs/ and mkdocs.yml under `root` (made if missing).
 
-    The folder is written beside the old one and swapped in with renames, so a reader
-    (or a failure half-way) never sees a mixture of old and new pages."""
+    The folder is written beside the old one and swapped in with renames, so a reader (or a
+    failure half-way) never sees a mixture of old and new pages. Two runs at once take turns (a
+    lock on the root folder); Ctrl-C or SIGTERM while the files are being replaced
+    takes effect once they are, so no half-made folder is left behind; and folders a killed run
+    left (.generated_docs.new.*, .old.*) are removed by the next."""
+    root.mkdir(parents=True, exist_ok=True)
+    with _turn(root), _signals_deferred():
+        for leftover in (*root.glob(".generated_docs.new.*"), *root.glob(".generated_docs.old.*")):
+            shutil.rmtree(leftover, ignore_errors=True)
+        _swap(files, root)
+        write_atomic(root / CONFIG, files[CONFIG])
+
+
+def _swap(files: dict[str, str], root: Path) -> None:
     target = root / "generated_docs"
-    fresh = Path(tempfile.mkdtemp(prefix=".generated_docs.new.", dir=root))
+    fresh = root / f".generated_docs.new.{os.getpid()}"
     backup = root / f".generated_docs.old.{os.getpid()}"
+    fresh.mkdir(0o777)                      # the mode the umask gives, as for any folder the user makes
     try:
         for path, text in files.items():
             if path.startswith("generated_docs/"):
@@ -64,7 +80,43 @@ def write(files: dict[str, str], root: Path) -> None:
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    write_atomic(root / CONFIG, files[CONFIG])
+
+
+@contextmanager
+def _turn(root: Path) -> Iterator[None]:
+    """One `ammr docs` at a time writes under `root` (an advisory lock on the folder; none where
+    fcntl is missing)."""
+    try:
+        import fcntl  # here, not at the top: POSIX only, and a missing module is handled below
+    except ImportError:                     # not on this system: runs at once are not serialised
+        yield
+        return
+    fd = os.open(root, os.O_RDONLY)         # the folder itself is locked: no lock file is left behind
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)                        # which releases the lock
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM noted while the block runs, and acted on when it is done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    names = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, lambda number, _frame: caught.append(number)) for s in names}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if caught:
+        if caught[0] == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + caught[0])
 
 
 def differences(files: dict[str, str], root: Path) -> list[str]:
