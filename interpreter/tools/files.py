@@ -47,7 +47,7 @@ def write_atomic_stream(path: str | Path, write: Callable[[IO[str]], object]) ->
     """`write_atomic` for text written piece by piece: `write(handle)` writes it (UTF-8, newlines
     as written), and the file appears whole when it returns, or not at all when it raises."""
     def through_text(handle: IO[bytes]) -> None:
-        text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)  # type: ignore[arg-type]
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
         write(text)
         text.flush()
         text.detach()                             # the binary handle stays open for the caller to sync
