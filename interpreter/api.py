@@ -435,17 +435,18 @@ def display_path(path: Path) -> Path:
 # ------------------------------------------------------------------ explain and render
 
 def explain(rules: RuleSet, result: Result, *, traces: bool = False, docs_url: str | None = None,
-            pool: bool = True, readings_all: bool = False) -> dict[str, Any]:
+            pool: bool = True, readings_all: bool = False, lang: str = "en") -> dict[str, Any]:
     """The `ammr-check/1` document of a result as plain data: every verdict with its citation,
     reason, values and (with `traces`) its trace, the remedies of each non-compliance, the readings
     used, and links to the reference docs under `docs_url` (default: the site/ folder `mkdocs build`
-    writes). With `pool`, when the documents hold a Commission proposal or a Council act, the pool
-    report is added under "pool" (`ammr check` does so, `ammr explain` does not). With
-    `readings_all`, the case is evaluated again under each alternative reading, one at a time, and
-    each verdict says whether it holds under every reading or on which it depends."""
+    writes) and to EUR-Lex in the language `lang` (one of the 24 official languages, "en" by
+    default). With `pool`, when the documents hold a Commission proposal or a Council act, the pool
+    report is added under "pool". With `readings_all`, the case is evaluated again under each
+    alternative reading, one at a time, and each verdict says whether it holds under every reading
+    or on which it depends."""
     found = dependence(rules, result) if readings_all else None
     data = view(result, rules, traces=traces, remedies=remedy.find(rules, result),
-                docs_url=DEFAULT_DOCS if docs_url is None else docs_url, dependence=found)
+                docs_url=DEFAULT_DOCS if docs_url is None else docs_url, dependence=found, lang=lang)
     report = pool_report(rules, result, found) if pool else None
     return {**data, "pool": report} if report else data
 

@@ -11,6 +11,7 @@ files where they are kept (test_explain_golden.py keeps them equal to the output
 import html
 import json
 import re
+from fractions import Fraction
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from outputs import output_of
 from interpreter import cli
 from interpreter.cli import common
 from interpreter.report import links
-from interpreter.report.view import schema_path
+from interpreter.report.view import MEANINGS, schema_path
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ["explain.txt", "explain.md", "explain.html", "explain.json"]
@@ -60,6 +61,12 @@ def readable(case: str, name: str) -> str:
     return " ".join(raw.split())
 
 
+def figures_as_written(page: str) -> str:
+    """The HTML report with its figures as the other formats write them: no span.fig, plain spaces
+    (render.figures_unbroken keeps them on one line)."""
+    return re.sub(r'<span class="fig">(.*?)</span>', r"\1", page).replace("&nbsp;", " ")
+
+
 def _strings(value):
     if isinstance(value, str):
         yield value
@@ -96,14 +103,22 @@ def test_the_provision_quoted_in_full_form_with_its_lead_in(name):
 
 @pytest.mark.parametrize("name", FORMATS)
 @pytest.mark.parametrize("case", ["examples-2026", "boundaries"])
-def test_links_to_the_act_and_to_the_paragraph(case, name):
+def test_links_to_the_article_and_to_the_paragraph(case, name):
     found = links_in(case, name)
-    assert links.EUR_LEX in found
-    assert "site/articles/art-12/#art-12-6-sent1" in found or case == "boundaries"
-    assert "site/articles/art-57/#art-57-3-sent2" in found
+    # EUR-Lex: the article in the Official Journal's text, in English by default
+    assert "https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=OJ:L_202401351#art_57" in found
+    assert "https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=OJ:L_202401351#art_12" in found \
+        or case == "boundaries"
+    # the reference docs on disk (site/ beside the report): the page's index.html, so that a browser
+    # opening the report from disk lands on the page and keeps the anchor
+    assert "site/articles/art-12/index.html#art-12-6-sent1" in found or case == "boundaries"
+    assert "site/articles/art-57/index.html#art-57-3-sent2" in found
     for link in found:
         if link.startswith("site/"):
-            assert re.fullmatch(r"site/articles/(art|annex)-\d+/#(art|annex)-[a-z0-9-]+", link), link
+            assert re.fullmatch(r"site/articles/(art|annex)-\d+/index\.html#(art|annex)-[a-z0-9-]+", link), link
+        if "legal-content" in link:
+            assert re.fullmatch(r"https://eur-lex\.europa\.eu/legal-content/EN/TXT/HTML/\?uri=OJ:L_202401351"
+                                r"(#(art_\d+|anx_[IVX]+))?", link), link
 
 
 @pytest.mark.parametrize("name", FORMATS)
@@ -258,13 +273,13 @@ def run(capsys, *args):
 def test_docs_url_option(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(ROOT)
     _, out, _ = run(capsys, "explain", "examples/2026", "--format", "md", "--docs-url", "https://example.org/ammr/")
-    assert "(https://example.org/ammr/articles/art-12/#art-12-6-sent1)" in out
+    assert "(https://example.org/ammr/articles/art-12/#art-12-6-sent1)" in out       # served: the folder URL
     # by default, the site/ folder of `mkdocs build`, relative to where the report is written
     target = tmp_path / "reports" / "report.html"
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "explain", str(ROOT / "examples" / "2026"), "--format", "html", "-o", str(target))
     assert code == 1 and out == ""
-    assert 'href="../site/articles/art-12/#art-12-6-sent1"' in target.read_text(encoding="utf-8")
+    assert 'href="../site/articles/art-12/index.html#art-12-6-sent1"' in target.read_text(encoding="utf-8")
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]       # written whole, no temporary left
 
 
@@ -339,5 +354,191 @@ def test_the_full_trace_on_request(capsys, monkeypatch):
                         ("html", '<details class="trace"><summary>Full trace</summary>')):
         _, plain, _ = run(capsys, "explain", case, "--format", fmt)
         _, traced, _ = run(capsys, "explain", case, "--format", fmt, "--trace")
+        traced = figures_as_written(traced)
         assert marker not in plain and marker in traced, fmt
         assert lines in traced and "population[SE] = 10 551 707 persons" in traced, fmt
+
+
+# ------------------------------------------------------------------ the reader's language
+
+def test_every_official_language_has_its_eur_lex_links(rules):
+    article = rules.program.law.resolve("Art 57(1)").citation
+    annex = rules.program.law.resolve("Annex I").citation
+    assert len(links.LANGUAGES) == 24
+    for code in links.LANGUAGES:
+        assert links.eur_lex_url(article, code) == \
+            f"https://eur-lex.europa.eu/legal-content/{code.upper()}/TXT/HTML/?uri=OJ:L_202401351#art_57"
+        assert links.eur_lex_url(annex, code).endswith(f"/{code.upper()}/TXT/HTML/?uri=OJ:L_202401351#anx_I")
+    # the schema names the same languages
+    schema = json.loads(schema_path().read_text(encoding="utf-8"))
+    assert tuple(schema["$defs"]["language"]["enum"]) == links.LANGUAGES
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "json"])
+def test_lang_links_the_text_in_the_readers_language(capsys, monkeypatch, fmt):
+    monkeypatch.chdir(ROOT)
+    _, out, _ = run(capsys, "explain", "examples/2026", "--format", fmt, "--lang", "fr")
+    assert "https://eur-lex.europa.eu/legal-content/FR/TXT/HTML/?uri=OJ:L_202401351#art_12" in out
+    assert "legal-content/EN/" not in out
+    _, out, _ = run(capsys, "check", "examples/2026", "--format", "json", "--lang", "DE")
+    data = json.loads(out)
+    assert data["language"] == "de" and data["act"]["eur_lex"].endswith("/DE/TXT/HTML/?uri=OJ:L_202401351")
+
+
+def test_an_unknown_language_is_refused_naming_the_24(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, err = run(capsys, "explain", "examples/2026", "--lang", "xx")
+    assert code == 2 and out == ""
+    assert "'xx' is not one of the 24 official languages: bg cs da de el en" in err and "Traceback" not in err
+
+
+# ------------------------------------------------------------------ the pool report
+
+POOL_MARKERS = {"explain.txt": "════ Annual Solidarity Pool 2027: the figures",
+                "explain.md": '## <a id="pool"></a>Annual Solidarity Pool 2027: the figures',
+                "explain.html": '<h2 id="pool-title">Annual Solidarity Pool 2027: the figures</h2>'}
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_the_pool_report_in_every_format_first_after_the_summary(name, rules):
+    raw = figures_as_written(output_of("examples-synthetic-2027", name))
+    if name.endswith(".json"):
+        pool = json.loads(raw)["pool"]
+        assert [s["member_state"] for s in pool["states"]] == list(rules.program.participating)
+        return
+    start = raw.index(POOL_MARKERS[name])
+    summary = raw.index("Summary") if "Summary" in raw else raw.index("Findings, failing first")
+    first_document = raw.index("council-implementing-act.yaml", raw.index("Reference data"))
+    assert summary < start < raw.index("Responsibility offsets (Art. 63)") < first_document \
+        or name == "explain.txt" and summary < start < first_document
+    section = html.unescape(raw[start:first_document])
+    for ms in rules.program.participating:                      # a row for every participating Member State
+        assert re.search(rf"(^|[\s>|]){ms}([\s<|]|$)", section), ms
+    assert "63(1): pledges at or above 50 % of the proposal's relocations (15 000 persons)" in section
+    assert "63(3): pledges below the higher of 30 000 and 60 % of the reference number" in section
+
+
+@pytest.mark.parametrize("case", ["examples-2026", "examples-synthetic-2027", "boundaries"])
+def test_the_pool_totals_check_against_the_reference_numbers(case):
+    """The sums of the table are the reference numbers (the shares sum to one), exactly; and the
+    total of the pledges is the sum of the pledges shown."""
+    pool = json.loads(output_of(case, "explain.json"))["pool"]
+    exact = lambda figure: Fraction(figure["value"]["exact"])          # noqa: E731
+    assert exact(pool["sums"]["share"]) == 1 == exact(pool["reference"]["share"])
+    assert exact(pool["sums"]["fair_relocations"]) == exact(pool["reference"]["relocations"])
+    assert exact(pool["sums"]["fair_financial"]) == exact(pool["reference"]["financial"])
+    assert sum(exact(s["fair_relocations"]) for s in pool["states"]) == exact(pool["reference"]["relocations"])
+    known = [s for s in pool["states"] if "balance" in s]
+    assert pool["sums"]["pledges_known"] == len(known)
+    assert exact(pool["sums"]["pledge"]) == sum(exact(s["pledge"]) for s in known)
+    for s in known:                                                   # the balance is pledge minus fair share
+        assert Fraction(s["balance"]["value"]["exact"]) == exact(s["pledge"]) - exact(s["fair_financial"])
+
+
+def test_a_shortfall_is_rounded_up_to_the_cent_that_closes_it():
+    pool = json.loads(output_of("boundaries", "explain.json"))["pool"]
+    mt = next(s for s in pool["states"] if s["member_state"] == "MT")
+    assert mt["balance"]["short"] is True and mt["balance"]["text"] == "short by EUR 0.01"
+    text = output_of("boundaries", "explain.txt")
+    assert re.search(r"\n  MT +EUR 542 342\.38 +100\.0000 %  short by EUR 0\.01\n", text)
+
+
+def test_offsets_by_member_state_in_the_pool_table(capsys, monkeypatch):
+    """Under the reading that Art 63(4) covers the part of the gap the deductions caused, the 2027 case
+    has offsets to share: each Member State's part stands in its row of the table."""
+    monkeypatch.chdir(ROOT)
+    _, out, _ = run(capsys, "explain", "examples/synthetic-2027", "--format", "json",
+                    "--reading", "offsets_63_4_cause=part_caused")
+    pool = json.loads(out)["pool"]
+    de = next(s for s in pool["states"] if s["member_state"] == "DE")
+    assert de["offsets"]["text"] == "≈ 176.56 persons" and de["offsets"]["cites"] == "Art. 63(7)"
+    assert "by_state" not in json.dumps(pool)
+    plain = json.loads(output_of("examples-synthetic-2027", "explain.json"))["pool"]     # the default reading: none
+    assert not any("offsets" in s for s in plain["states"])
+
+
+# ------------------------------------------------------------------ words for people
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_each_verdict_says_in_a_sentence_what_was_checked(name):
+    text = readable("examples-2026", name)
+    assert "Not compliant with “Proposal adopted by 15 October” (Article 12(6), first sentence)." in text
+    assert "Compliant with “Reference numbers that differ from the Commission proposal: amended by qualified " \
+           "majority” (Article 57(1), third sentence)." in text
+    assert "Compliance with “Search and rescue arrivals of disproportionate scale” for ES (Article 11(3)) is for " \
+           "the European Commission to assess." in text
+    assert "Compliance with “Indicative percentage for search and rescue arrivals” (Article 12(5)) cannot be " \
+           "established: information is missing." in text
+    outcomes = json.loads(output_of("examples-2026", "explain.json"))["outcomes"]
+    assert all(o["title"] in o["checked"] and o["checked"].endswith(".") for o in outcomes)
+
+
+def test_the_rule_and_its_place_are_folded_away():
+    """Internal names and rule-language expressions are for those who ask: in a <details> block in
+    HTML and Markdown, in text only with --trace."""
+    html_page = output_of("examples-2026", "explain.html")
+    folded = "".join(re.findall(r'<details class="rule">.*?</details>', html_page, re.S))
+    assert "proposal_adopted_by_15_october" in folded and "rules/art-012.rules:" in folded
+    assert "proposal.adopted_on is on or before 15 October of (proposal.pool_year - 1)" in folded
+    # what a verdict shows before the law: its title, the verdict and the sentence, no internal name
+    heads = dict(re.findall(r'<article class="outcome[^"]*" id="([^"]+)">(.*?)<blockquote', html_page, re.S))
+    outcomes = {o["anchor"]: o for o in json.loads(output_of("examples-2026", "explain.json"))["outcomes"]}
+    assert heads.keys() == outcomes.keys()
+    assert not [a for a, h in heads.items() if "<code>" in h or ".rules:" in h or outcomes[a]["id"] in h]
+    markdown_page = output_of("examples-2026", "explain.md")
+    assert "<details><summary>The rule</summary>\n\nRequirement `proposal_adopted_by_15_october`" in markdown_page
+    text = output_of("examples-2026", "explain.txt")
+    assert "proposal_adopted_by_15_october" not in text and "rules/art-012.rules" not in text.split("Values used")[0]
+
+
+def test_the_rule_line_in_text_with_trace(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    _, out, _ = run(capsys, "explain", "examples/2026", "--trace", "--requirement", "proposal_adopted_by_15_october")
+    assert re.search(r"\n    rule: proposal_adopted_by_15_october in rules/art-012\.rules:\d+; requires "
+                     r"proposal\.adopted_on is on or before 15 October of \(proposal\.pool_year - 1\)\n", out)
+
+
+@pytest.mark.parametrize("name", ["explain.md", "explain.html"])
+def test_the_legend_names_all_five_verdicts(name):
+    text = re.sub(r"[|✔✘?⚖–]", " ", readable("examples-2026", name))
+    for verdict, meaning in MEANINGS.items():
+        assert re.search(rf"{verdict.replace('_', ' ').replace('non ', 'non-')}\s+{re.escape(meaning)}", text), verdict
+
+
+def test_the_schema_describes_all_five_verdicts():
+    schema = json.loads(schema_path().read_text(encoding="utf-8"))
+    description = schema["$defs"]["verdict"]["description"]
+    for verdict in schema["$defs"]["verdict"]["enum"]:
+        assert f"{verdict}: " in description
+
+
+def test_a_result_stored_before_these_words_still_renders():
+    """The portal keeps every version of a result and shows it again: one stored before the words,
+    the rule's conditions and the pool in explanations were added renders, without them."""
+    from interpreter import render
+    from interpreter.portal.pages import with_groups
+    data = json.loads(output_of("boundaries", "explain.json"))
+    for o in data["outcomes"]:
+        del o["checked"], o["rule"]["when"], o["rule"]["requires"]
+    for key in ("pool", "language"):
+        data.pop(key, None)
+    del data["act"]["eur_lex"]
+    page = figures_as_written(render(with_groups(data), "html"))
+    assert "At least 30 000 relocations" in page and 'id="pool"' not in page
+
+
+def test_no_figure_of_the_html_report_can_break_across_lines():
+    """Between the groups of a figure, after EUR and ≈, and before %, the HTML report writes a no-break
+    space; the style sheet is left as it is."""
+    page = output_of("examples-2026", "explain.html")
+    parser = _Text()
+    parser.feed(page)
+    text = html.unescape("".join(parser.parts))
+    assert "420\u00a0000\u00a0000" in text and "EUR\u00a040\u00a0000\u00a0000" in text
+    assert "≈\u00a0EUR\u00a031\u00a0244\u00a0436.21" in text and "70.0000\u00a0%" in text
+    assert '<span class="fig">EUR&nbsp;40&nbsp;000&nbsp;000</span>' in page
+    assert not re.search(r"\d \d{3}(?!\d)|EUR [≈\d]|≈ [E\d]|\d %", text), \
+        re.search(r".{30}(\d \d{3}(?!\d)|EUR [≈\d]|≈ [E\d]|\d %).{30}", text)
+    from interpreter.report.render import figures_unbroken
+    assert figures_unbroken("<title>EUR 1 000</title><style>p { margin: 0 100px }</style><p>EUR 1 000 more</p>") == \
+        '<title>EUR 1 000</title><style>p { margin: 0 100px }</style><p><span class="fig">EUR&nbsp;1&nbsp;000</span> more</p>'

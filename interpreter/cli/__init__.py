@@ -82,7 +82,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                              "at all. Then: mkdocs serve (or mkdocs build)."),
     "explain": ("documents", "explain", "Explain every verdict: the provision quoted and linked, the values used "
                                         "with their sources, interpretations, exceptions considered, and for a "
-                                        "non-compliance the remedy."),
+                                        "non-compliance the remedy; after the summary, the pool report when the "
+                                        "documents hold a Commission proposal or a Council act."),
     "fmt": ("authoring", "fmt_command", "Lay out rule files in the one canonical layout, keeping every comment. "
                                         "Each file is written whole or not at all, and only if formatting leaves "
                                         "what it says unchanged."),

@@ -17,6 +17,7 @@ from ..engine.parameters import parameter_values
 from ..language import cache
 from ..language.diagnostics import Diagnostic, Failed, printable
 from ..language.syntax import Span
+from ..report import links
 from ..tools.files import write_atomic
 from . import EXIT_RULES, EXIT_USAGE, Exit
 
@@ -161,6 +162,19 @@ readings_all_option = click.option("--readings", "readings_all", type=click.Choi
                                    help="all: also evaluate under each alternative reading, one reading changed at a "
                                         "time, and say of each verdict whether it holds under every reading or on "
                                         "which it depends.")
+
+
+def _language(ctx, param, value: str) -> str:
+    try:
+        return links.language(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+lang_option = click.option("--lang", "lang", default=links.DEFAULT_LANGUAGE, show_default=True, metavar="XX",
+                           callback=_language,
+                           help="Language of the links to the Regulation on EUR-Lex: one of the 24 official "
+                                "languages (" + " ".join(links.LANGUAGES) + ").")
 output_option = click.option("-o", "--output", type=click.Path(dir_okay=False),
                               help="Write to this file (atomically).")
 colour_option = click.option("--color/--no-color", "colour", default=None,

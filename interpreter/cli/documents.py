@@ -23,6 +23,7 @@ from .common import (
     emit,
     errors_as,
     format_option,
+    lang_option,
     output_option,
     prepare_rules,
     reading_option,
@@ -43,9 +44,10 @@ from .common import (
 @set_option
 @reading_option
 @readings_all_option
+@lang_option
 @colour_option
 @output_option
-def check(paths, rules_dir, fmt, data_years, data, settings, readings, readings_all, colour, output) -> None:
+def check(paths, rules_dir, fmt, data_years, data, settings, readings, readings_all, lang, colour, output) -> None:
     """Check documents (YAML or JSON files, or folders of them) and print a verdict,
     citation, reason and remedy for every applicable requirement.
 
@@ -57,7 +59,7 @@ def check(paths, rules_dir, fmt, data_years, data, settings, readings, readings_
     rules = prepare_rules(rules_dir, errors, data)
     result = checked_result(rules, paths, data_years, errors, settings, readings)
     data = explain_result(rules, result, traces=False, docs_url=DEFAULT_DOCS, pool=True,
-                          readings_all=readings_all == "all")
+                          readings_all=readings_all == "all", lang=lang)
     coloured = use_colour(colour) and fmt == "text" and not output
     emit(render(data, "json" if fmt == "json" else "check", colour=coloured), output, coloured)
     raise Exit(result.exit_code)
@@ -74,18 +76,21 @@ def check(paths, rules_dir, fmt, data_years, data, settings, readings, readings_
 @set_option
 @reading_option
 @readings_all_option
+@lang_option
 @colour_option
 @click.option("--requirement", "only", multiple=True, metavar="ID", help="Explain only these requirements.")
 @click.option("--docs-url", metavar="URL",
-              help="Root of the built reference docs the citations link to (default: the site/ folder "
-                   "that `mkdocs build` writes, relative to where the output is written).")
+              help="Root of the reference docs the citations link to: the published site's URL, or the "
+                   "folder `mkdocs build` writes (default: site/, relative to where the output is written; "
+                   "links into a folder name each page's index.html, so that they work opened from disk).")
 @click.option("--trace", "with_trace", is_flag=True,
               help="Add the full trace of every verdict: each value computed, with its parts (in html, folded away).")
 @output_option
-def explain(paths, rules_dir, fmt, data_years, data, settings, readings, readings_all, colour, only, docs_url,
+def explain(paths, rules_dir, fmt, data_years, data, settings, readings, readings_all, lang, colour, only, docs_url,
             with_trace, output) -> None:
     """Explain every verdict: the provision quoted and linked, the values used with their sources,
-    interpretations, exceptions considered, and for a non-compliance the remedy."""
+    interpretations, exceptions considered, and for a non-compliance the remedy; after the summary,
+    the pool report when the documents hold a Commission proposal or a Council act."""
     errors = CHECK_JSON if fmt == "json" else "text"
     rules = prepare_rules(rules_dir, errors, data)
     known = {r.name for r in rules.program.requirements}
@@ -97,8 +102,8 @@ def explain(paths, rules_dir, fmt, data_years, data, settings, readings, reading
     result = checked_result(rules, paths, data_years, errors, settings, readings)
     if only:
         result = replace(result, outcomes=tuple(o for o in result.outcomes if o.requirement in only))
-    data = explain_result(rules, result, traces=with_trace, docs_url=_docs_url(docs_url, output), pool=False,
-                          readings_all=readings_all == "all")
+    data = explain_result(rules, result, traces=with_trace, docs_url=_docs_url(docs_url, output),
+                          readings_all=readings_all == "all", lang=lang)
     coloured = use_colour(colour) and fmt == "text" and not output
     emit(render(data, fmt, colour=coloured), output, coloured)
     raise Exit(result.exit_code)

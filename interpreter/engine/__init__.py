@@ -8,6 +8,7 @@ missing facts and trace. In pipeline order:
     records.py         the records, tables and lists of a document at run time
     fastread.py        the fast path: a well-formed document's values -> records, by closures per type
     models.py          the slow path: pydantic models from the rules, which say what is wrong and where
+    amounts.py         figures written as people write them ("EUR 40 million", "6,500,000"): named, never read
     digest.py          SHA-256 of a document's content and of a rule set's files (what a result names)
     reference_data.py  the datasets the rules declare (Eurostat tables), read from the rules folder
     supplied_data.py   reference data a user supplies instead (another vintage, who participates)

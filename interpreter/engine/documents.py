@@ -21,6 +21,7 @@ from ..language import ir
 from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..language.syntax import Span
+from . import amounts
 from .digest import content_sha256
 from .fastread import FastReader
 from .reading import STDIN, Path_, read_documents, shown_name
@@ -215,6 +216,10 @@ class DocumentReader:
             place = loc[:-1] + ("<key>",) if is_key else loc
             shown = ".".join(str(p) for p in (loc[:-1] if is_key else loc))
             return Diagnostic("D021", f"{shown}: '{bad}' is not a member state code", where(place), hint)
+        figure = self._figure_as_people_write_it(error, type_name, loc)
+        if figure is not None:
+            return Diagnostic("D023", f"{field_path}: {figure}", where(_trim(loc)),
+                              "a document gives a figure as digits alone, with a point before any decimals")
         # our own validators' words, as they are: the message, and after a newline the hint
         message, _, hint = error["msg"].removeprefix("Value error, ").partition("\n")
         hint = hint or _HINTS.get(kind, "")
@@ -225,8 +230,30 @@ class DocumentReader:
             hint = "amounts in EUR have at most two decimals"
         return Diagnostic("D022", f"{field_path}: {message}", where(_trim(loc)), hint)
 
+    def _figure_as_people_write_it(self, error: Any, type_name: str, loc: tuple) -> str | None:
+        """"EUR 40 million", "6,500,000", "1234,56" given for an amount or a number of persons: what
+        was written, named, and the figure to write (amounts.py); never read as a figure."""
+        written = error.get("input")
+        if isinstance(written, bool) or not isinstance(written, (str, Decimal)):
+            return None
+        t = self._type_at(type_name, _trim(loc))
+        unit = {T.EUR.dim: amounts.EUR, T.PERSONS.dim: amounts.PERSONS}.get(t.dim) \
+            if isinstance(t, T.Quantity) else None
+        return amounts.misread(str(written), unit) if unit else None
+
     def _struct_at(self, type_name: str, loc: tuple) -> ir.StructSpec | None:
+        """The record type holding the place `loc` (the last one the path passes through)."""
         spec = self.structs.get(type_name)
+        for end in range(len(loc) + 1):
+            t = self._type_at(type_name, loc[:end])
+            if t is None:
+                return spec if end == len(loc) else None
+            if isinstance(t, T.Record):
+                spec = self.structs.get(t.name)
+        return spec
+
+    def _type_at(self, type_name: str, loc: tuple) -> T.Type | None:
+        """The type of the value at `loc` in a document of type `type_name` (None: no such place)."""
         t: T.Type | None = T.Record(type_name, True)
         for part in loc:
             if isinstance(t, T.Record):
@@ -237,7 +264,7 @@ class DocumentReader:
                 t = t.value if isinstance(t, T.Table) else t.item
             else:
                 return None
-        return self.structs.get(t.name) if isinstance(t, T.Record) else spec
+        return t
 
 
 def _declared_id(value: Any, where) -> str:

@@ -6,14 +6,31 @@ generator (which makes the pages and anchors) cannot drift apart:
     page    articles/art-12/          (MkDocs page generated from generated_docs/articles/art-12.md)
     anchor  art-12-2-s1-a             (Citation.anchor(): one per paragraph, subparagraph, point, sentence)
 
-EUR-Lex is linked at the level of the act: article fragments such as #art_12 are not
-confirmed for this act (see rules/law/README.md), so none is used.
+The site is built with MkDocs' `use_directory_urls` (its default): the page of art-12.md is the
+file articles/art-12/index.html. A web server serves it at articles/art-12/, but a browser that
+opens the built site from disk shows a folder listing there and loses the anchor; so a link into
+a site on disk (a path, or a file: URL) names index.html, and only a link into a published site
+(http or https) uses the folder form.
+
+EUR-Lex is linked at the article, in the Official Journal's HTML of the act, in one of the 24
+official languages: .../legal-content/FR/TXT/HTML/?uri=OJ:L_202401351#art_57, #anx_I for Annex I.
+The article ids are those of the Official Journal's HTML format for acts published since
+October 2023 (rules/law/README.md); nothing here fetches the page to confirm them.
 """
 
 from __future__ import annotations
 
-EUR_LEX = "https://eur-lex.europa.eu/eli/reg/2024/1351/oj"
+from urllib.parse import urlsplit
+
 ELI = "http://data.europa.eu/eli/reg/2024/1351/oj"
+EUR_LEX = "https://eur-lex.europa.eu/eli/reg/2024/1351/oj"           # the act's EUR-Lex page (its ELI)
+# The Official Journal's HTML of the act; {lang} is the language code in capitals.
+EUR_LEX_TEXT = "https://eur-lex.europa.eu/legal-content/{lang}/TXT/HTML/?uri=OJ:L_202401351"
+
+# The 24 official languages of the Union, by the codes EUR-Lex uses (ISO 639-1; Greek is "el").
+LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv",
+             "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv")
+DEFAULT_LANGUAGE = "en"
 
 
 def page_name(citation) -> str:
@@ -27,9 +44,39 @@ def docs_path(citation) -> str:
 
 
 def docs_url(citation, base: str = "") -> str:
-    """The page and anchor in the built site; `base` is the site's root URL (or a relative path)."""
-    prefix = base.rstrip("/") + "/" if base else ""
-    return f"{prefix}articles/{page_name(citation)}/#{citation.anchor()}"
+    """The page and anchor in the built site under `base`: the site's published URL, or its folder
+    on disk (a path, absolute or relative to the report, or a file: URL)."""
+    return f"{_root(base)}articles/{page_name(citation)}/{_index(base)}#{citation.anchor()}"
+
+
+def published(base: str) -> bool:
+    """Whether `base` is a site served over HTTP, where a folder URL serves its index.html."""
+    return urlsplit(base).scheme in ("http", "https")
+
+
+def eur_lex_url(citation=None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The act in the Official Journal on EUR-Lex in language `lang`, at the citation's article or
+    annex (the whole act without one)."""
+    url = EUR_LEX_TEXT.format(lang=language(lang).upper())
+    if citation is None:
+        return url
+    return f"{url}#anx_{citation.article}" if citation.annex else f"{url}#art_{citation.article}"
+
+
+def language(code: str) -> str:
+    """The language code checked against the 24 official languages (ValueError naming them)."""
+    lowered = code.strip().lower()
+    if lowered not in LANGUAGES:
+        raise ValueError(f"'{code}' is not one of the 24 official languages: {' '.join(LANGUAGES)}")
+    return lowered
+
+
+def _root(base: str) -> str:
+    return base.rstrip("/") + "/" if base else ""
+
+
+def _index(base: str) -> str:
+    return "" if published(base) else "index.html"
 
 
 def _annex_number(roman: str) -> int:

@@ -17,6 +17,7 @@ silently wrong report.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -141,6 +142,7 @@ def pool_report(rules: RuleSet, result: Result, dependence: Dependence | None = 
     pledge_documents = {field(d.record, "pledging_member_state"): d
                         for d in documents.get(F.name("pledge_document"), ())}
     sums: dict[str, Any] = {"share": 0, "relocations": 0, "financial": 0}
+    pledges: list = []                  # the pledges known, as measured, to total them
     for ms in rules.program.participating:
         share = value("share", ms)
         fair_r = value("fair_relocations", ms, reference_r) if known else Missing.of("reference numbers")
@@ -160,8 +162,11 @@ def pool_report(rules: RuleSet, result: Result, dependence: Dependence | None = 
                "pledge_source": source,
                "situation": _situation(F, decision, ms), "deduction": _deduction(F, overview, ms),
                "benefitting": _in_list(overview, F.name("benefitting"), ms)}
+        if pledged is not None and not isinstance(pledged, Missing):
+            pledges.append(pledged)
         if pledged is not None and not isinstance(pledged, Missing) and not isinstance(fair_f, Missing) and fair_f:
             row["difference"] = _figure(pledged - fair_f, _EUR)
+            row["balance"] = _balance(pledged - fair_f)
             row["part_pledged"] = _figure(Fraction(pledged) / fair_f, _SHARE)
         if pledge is not None and not isinstance(pledge, Missing):
             row["converted"] = _converted(F, value, pledge)
@@ -171,13 +176,21 @@ def pool_report(rules: RuleSet, result: Result, dependence: Dependence | None = 
         report["states"].append(row)
     report["sums"] = {"share": _figure(sums["share"], _SHARE),
                       "fair_relocations": _figure(sums["relocations"], _PERSONS),
-                      "fair_financial": _figure(sums["financial"], _EUR)}
+                      "fair_financial": _figure(sums["financial"], _EUR),
+                      "pledge": _figure(sum(pledges), _EUR), "pledges_known": len(pledges)}
+    # what the sums are to be checked against: the whole key, and the reference numbers
+    report["reference"] = {"share": _figure(1, _SHARE), "relocations": _figure(reference_r, _PERSONS),
+                           "financial": _figure(reference_f, _EUR)}
 
     # ----------------------------------------------------------- Article 63
     if act is not None:
         alternatives = _alternative_cases(rules, case, dependence)
         report["article_63"] = _article_63(rules, F, case, act, proposal, one.get(F.name("forum")), overview,
                                            alternatives)
+        parts: dict[str, dict] = next((a.pop("by_state") for a in report["article_63"] if "by_state" in a), {})
+        for row in report["states"]:
+            if row["member_state"] in parts:
+                row["offsets"] = parts[row["member_state"]]
     application = value("date_of_application")
     note = ("as published; EUR-Lex metadata, Implementing Regulation (EU) 2025/2055 and the Council give "
             "12 June 2026 (see `ammr interpretations`)")
@@ -301,7 +314,23 @@ def _offset_parts(rules: RuleSet, F: _Figures, value, overview, act) -> dict:
                      "are shared)",
             "text": ", ".join(shown) or "none", "parts": shown,
             "value": {ms: V.json_value(p, _PERSONS) for ms, p in parts}, "cites": F.cites("offsets_key_part"),
+            "by_state": {ms: _figure(p, _PERSONS, F.cites("offsets_key_part")) for ms, p in parts},
             "known": not any(isinstance(p, Missing) for _, p in parts)}
+
+
+def _balance(difference) -> dict:
+    """The pledge as measured against the fair share, in EUR: a shortfall, rounded up to the cent that
+    would close it (as remedies count); a surplus, rounded down to the cent; or met exactly."""
+    cents = difference * 100
+    if difference < 0:
+        text = f"short by {V.show(Fraction(math.ceil(-cents), 100), _EUR)}"
+    elif difference == 0:
+        text = "met exactly"
+    elif cents < 1:
+        text = "met (less than EUR 0.01 over)"
+    else:
+        text = f"surplus {V.show(Fraction(math.floor(cents), 100), _EUR)}"
+    return {"text": text, "short": difference < 0, "value": V.json_value(difference, _EUR)}
 
 
 def _given(record, name: str) -> Any:

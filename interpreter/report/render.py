@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ..language.diagnostics import printable
 from . import jsontext
-from .view import MARKS
+from .view import MARKS, MEANINGS
 
 COLOURS = {"compliant": "green", "non_compliant": "red", "insufficient_information": "yellow",
            "needs_assessment": "cyan", "not_applicable": "bright_black"}
@@ -35,7 +35,31 @@ def render_explanation(data: dict[str, Any], fmt: str, colour: bool = False) -> 
         return render_json(data)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}': one of text, md, html, json")
-    return environment().get_template(FORMATS[fmt]).render(v=data, verdict=_styler(colour and fmt == "text"))
+    text = environment().get_template(FORMATS[fmt]).render(v=data, verdict=_styler(colour and fmt == "text"),
+                                                            printed=Printed())
+    return figures_unbroken(text) if fmt == "html" else text
+
+
+class Printed:
+    """What the printed report has shown so far. On paper a link cannot be followed, so each
+    target is numbered once, in the order the report first shows it, its number printed beside the
+    link and the targets listed at the end; and a provision quoted in full once is not quoted again."""
+
+    def __init__(self):
+        self.targets: list[str] = []
+        self._quoted: set[str] = set()
+
+    def link(self, url: str) -> int:
+        """The link's number in the list at the end."""
+        if url not in self.targets:
+            self.targets.append(url)
+        return self.targets.index(url) + 1
+
+    def quoted_before(self, anchor: str) -> bool:
+        """Whether the provision was quoted before (and note that it is quoted now)."""
+        before = anchor in self._quoted
+        self._quoted.add(anchor)
+        return before
 
 
 def render_explain(data: dict[str, Any], colour: bool = False) -> str:
@@ -80,8 +104,10 @@ def environment() -> jinja2.Environment:
     env.filters["url"] = md_url
     env.filters["rstrip"] = lambda text: str(text).rstrip()
     env.filters["verdict_name"] = lambda v: NAMES.get(v, v)
+    env.filters["unitless"] = unitless
     env.globals["trace_lines"] = trace_lines
     env.globals["marks"] = MARKS
+    env.globals["meanings"] = MEANINGS
     return env
 
 
@@ -91,6 +117,38 @@ def _wrap(text: str, indent: int, width: int = 100, first: int | None = None) ->
     start = indent if first is None else first
     return textwrap.fill(" ".join(str(text).split()), width=width, initial_indent="x" * start,
                          subsequent_indent=" " * indent, break_on_hyphens=False, break_long_words=False)[start:]
+
+
+def unitless(text: str) -> str:
+    """A figure without its unit, for a table whose heading names it: "≈ EUR 1 200.50" -> "≈ 1 200.50",
+    "21 000 persons" -> "21 000"."""
+    return re.sub(r"EUR |\s+persons?\b", "", str(text))
+
+
+# Where a line may not break in a figure of the HTML report: between groups of digits ("620 271 800 000"),
+# after "EUR" and "≈" before a figure, and before "%". A text node is everything between two tags.
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_INSIDE_FIGURE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))|(?<=\bEUR) (?=[≈\d])|(?<=≈) (?=EUR|\d)|(?<=\d) (?=%)")
+_JOINED = re.compile(r"\S*(?:&nbsp;\S*)+")
+_NOT_TEXT = ("style", "script", "title")          # elements whose content is not laid out as the page's text
+
+
+def figures_unbroken(page: str) -> str:
+    """The HTML page with every figure kept on one line: a no-break space (&nbsp;, visible in the
+    source) wherever a space would let it break, and the figure in a span.fig that the style sheet
+    keeps whole where long words may otherwise break anywhere (a narrow table cell on a phone). Only
+    the text is changed: tags, the style sheet and scripts are left as they are."""
+    parts = _TAG_OR_TEXT.split(page)
+    inside = ""                                     # the element of _NOT_TEXT we are within, if any
+    for i, part in enumerate(parts):
+        if i % 2:
+            tag = re.match(r"<(/?)(" + "|".join(_NOT_TEXT) + r")\b", part)
+            if tag:
+                inside = "" if tag.group(1) else tag.group(2)
+        elif not inside:
+            joined = _INSIDE_FIGURE.sub("&nbsp;", part)
+            parts[i] = _JOINED.sub(lambda m: f'<span class="fig">{m.group(0)}</span>', joined)
+    return "".join(parts)
 
 
 class Styled(str):

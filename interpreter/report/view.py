@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine.outcomes import NOT_APPLICABLE, SEVERITY, Missing, Outcome, Step
+from ..language import typesys as T
 from . import figures as V
 from . import links
 from .audit import audit_record, document_ids
@@ -37,6 +38,16 @@ def schema_path() -> Path:
     return Path(__file__).with_name("ammr-check-1.schema.json")
 MARKS = {"compliant": "✔", "non_compliant": "✘", "insufficient_information": "?",
          "needs_assessment": "⚖", "not_applicable": "–"}
+# What each verdict means, for the legends of the reports (and the README, the docs home page and
+# the JSON Schema, which say the same).
+MEANINGS = {
+    "compliant": "the condition of the provision holds",
+    "non_compliant": "it does not: the reason gives the figures and what would have to change",
+    "insufficient_information": "a fact is missing: the reason names it by its place in the document",
+    "needs_assessment": "the Regulation leaves the decision to an authority: the reason names it and quotes the words",
+    "not_applicable": "the provision does not apply to these documents (its condition of application does not "
+                      "hold, or an exception sets it aside); it does not count towards the overall verdict",
+}
 ORDER = (*SEVERITY, NOT_APPLICABLE)          # failing first
 DEFAULT_DOCS = "site"                        # `mkdocs build` writes the reference docs here
 _VALUE_KINDS = ("input", "default", "data", "definition", "constant", "parameter")
@@ -45,14 +56,15 @@ SET = "set for this check"                   # a parameter given a value for the
 
 
 def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | None = None,
-         docs_url: str = DEFAULT_DOCS, dependence: Dependence | None = None) -> dict[str, Any]:
+         docs_url: str = DEFAULT_DOCS, dependence: Dependence | None = None,
+         lang: str = links.DEFAULT_LANGUAGE) -> dict[str, Any]:
     """Everything a reader is shown. `remedies` comes from `interpreter.remedy.find`; `docs_url` is
     the root of the built reference docs (a URL, or a path relative to where the report is read);
     `dependence` (report/dependence.py), when given, says of each verdict whether it holds under
-    every reading."""
+    every reading; `lang` the language of the EUR-Lex links (one of links.LANGUAGES)."""
     program = rules.program
     act = program.act
-    ctx = _Context(rules, result, docs_url, dependence)
+    ctx = _Context(rules, result, docs_url, links.language(lang), dependence)
     documents = [{"id": ctx.ids[d.label], "label": d.label, "type": d.type, "note": d.note}
                  for d in result.case.documents]
     anchors: set[str] = set()
@@ -67,7 +79,9 @@ def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | 
         groups.append({"id": "", "label": "(no document)", "type": "", "note": "", "outcomes": _by_severity(loose)})
     return {
         "schema": SCHEMA,
-        "act": {"title": act.name if act else "", "eli": act.eli if act else "", "url": act.url if act else ""},
+        "act": {"title": act.name if act else "", "eli": act.eli if act else "", "url": act.url if act else "",
+                "eur_lex": links.eur_lex_url(lang=ctx.lang)},
+        "language": ctx.lang,
         "data_years": {name: ctx.data_year(name, year) for name, year in result.case.data_years.items()},
         **({"parameters": {name: ctx.parameter(name, value) for name, value in result.case.parameters.items()}}
            if result.case.parameters else {}),
@@ -113,6 +127,24 @@ def outcome_id_of(o: Outcome, ids: dict[str, str]) -> str:
     return f"{ids.get(o.document, o.document)}#{o.key}" if o.document else o.key
 
 
+def checked(o: dict[str, Any]) -> str:
+    """What was checked and found, in one sentence: the requirement's title, the provision in full
+    form (its text is quoted beside), and the verdict in words."""
+    what = f"\u201c{o['title']}\u201d" + (f" for {o['instance']}" if o["instance"] else "")
+    where = f" ({o['citations'][0]['full']})" if o["citations"] else ""
+    verdict = o["verdict"]
+    if verdict == "compliant":
+        return f"Compliant with {what}{where}."
+    if verdict == "non_compliant":
+        return f"Not compliant with {what}{where}."
+    if verdict == "insufficient_information":
+        return f"Compliance with {what}{where} cannot be established: information is missing."
+    if verdict == "needs_assessment":
+        who = o["assessment"]["authority"]["name"] if o["assessment"] else "an authority"
+        return f"Compliance with {what}{where} is for {who} to assess."
+    return f"{what}{where} does not apply here."
+
+
 def _by_severity(outcomes: list[dict]) -> list[dict]:
     return sorted(outcomes, key=lambda o: ORDER.index(o["verdict"]))
 
@@ -145,8 +177,9 @@ def _ref(o: dict) -> dict[str, Any]:
 class _Context:
     """What the parts of the view need to know about the rules and the case."""
 
-    def __init__(self, rules: RuleSet, result: Result, docs_url: str, dependence: Dependence | None = None):
+    def __init__(self, rules: RuleSet, result: Result, docs_url: str, lang: str, dependence: Dependence | None = None):
         self.rules = rules
+        self.lang = lang
         self.dependence = dependence
         self.program = rules.program
         self.labels = [d.label for d in result.case.documents]
@@ -158,6 +191,7 @@ class _Context:
         self.year_reasons = result.case.data_year_reasons
         self.docs_url = docs_url
         self.authorities = {name: a.description for name, a in self.program.authorities.items()}
+        self.sources = {f.path: f.source for f in self.program.files}
         # The sources of an aggregate, by the step's id (with the step, kept alive): the reference key's
         # sums over every Member State are the same steps under every verdict, walked once per case.
         self.aggregates: dict[int, tuple[Step, dict[str, Any]]] = {}
@@ -193,8 +227,9 @@ class _Context:
             "notes": self.notes(o, relied_on),
             "exceptions": [self.exception(x) for x in o.exceptions],
             "values": values,
-            "rule": {"file": o.span.file, "line": o.span.line},
+            "rule": {"file": o.span.file, "line": o.span.line, **self.rule_text(o.requirement)},
         }
+        out["checked"] = checked(out)
         if self.dependence is not None:
             changes = self.dependence.of(o.document, o.key)
             out["readings"] = {"holds": not changes,
@@ -208,7 +243,18 @@ class _Context:
         c = p.citation
         return {"id": c.anchor(), "short": c.short(), "full": c.full(), "anchor": c.anchor(),
                 "article_title": p.article_title, "text": p.text, "lead_in": p.lead_in, "complete": p.complete,
-                "url": links.EUR_LEX, "eur_lex": links.EUR_LEX, "docs": links.docs_url(c, self.docs_url)}
+                "url": links.EUR_LEX, "eur_lex": links.eur_lex_url(c, self.lang),
+                "docs": links.docs_url(c, self.docs_url)}
+
+    def rule_text(self, name: str) -> dict[str, str]:
+        """The requirement's conditions as the rule file writes them: `when` (whether it applies)
+        and `requires` (what it requires), each on one line; empty when the rule has none."""
+        spec = self.program.requirement(name)
+        if spec is None:
+            return {"when": "", "requires": ""}
+        source = self.sources.get(spec.decl.span.file, "")
+        written = lambda e: " ".join(source[e.span.start:e.span.end].split()) if e is not None else ""  # noqa: E731
+        return {"when": written(spec.decl.when), "requires": written(spec.decl.requires)}
 
     def assessment(self, o: Outcome) -> dict[str, Any] | None:
         if o.verdict != "needs_assessment" or not o.authority:
@@ -267,7 +313,7 @@ class _Context:
         found: dict[str, dict] = {}
 
         def visit(s: Step) -> None:
-            if s.kind in _VALUE_KINDS or (s.kind == "aggregate" and not isinstance(s.value, bool)):
+            if s.kind in _VALUE_KINDS or (s.kind == "aggregate" and s.type != T.BOOL):
                 entry = self.value(s)
                 if entry["id"] in found:
                     return

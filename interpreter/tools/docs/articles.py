@@ -8,10 +8,12 @@ import html
 import re
 from dataclasses import replace
 
+from ...language import syntax as A
 from ...language.law import Article, Citation, Paragraph, Point, Subparagraph
 from ...report import links
+from .math import formula
 from .model import ArticleDoc, RuleDoc, Site
-from .render import template
+from .render import template, unbroken
 
 
 def render(site: Site, doc: ArticleDoc) -> str:
@@ -20,22 +22,44 @@ def render(site: Site, doc: ArticleDoc) -> str:
     shown = {r.name for s in sections for r in s["rules"]}
     elsewhere = [r for r in site.rules_in(article.citation) if r.name not in shown]
     return template("article.md.j2").render(doc=doc, article=article, sections=sections, elsewhere=elsewhere,
-                                           site=site, eur_lex=links.EUR_LEX, rule_link=_rule_link(site, doc),
-                                           cite_link=_cite_link(doc))
+                                           site=site, eur_lex=links.eur_lex_url(article.citation),
+                                           rule_link=_rule_link(site, doc), cite_link=_cite_link(doc))
 
 
 def _section(site: Site, article: Article, paragraph: Paragraph) -> dict:
     citation = paragraph.citation
     heading = f"Paragraph {paragraph.number}" if paragraph.number is not None else "Text"
+    rules = site.rules_at_home(article, citation)
     return {
         "heading": heading,
         "anchor": citation.anchor(),
         "citation": citation,
         "law": _paragraph_html(paragraph),
-        "rules": site.rules_at_home(article, citation),
+        "rules": rules,
         "citing": site.rules_in(citation),
         "units": site.units_in(citation),
+        # where the shipped text lacks part of the article (a formula printed as an image), the
+        # formula as the rules encode it, to be set beside the official one
+        "formulas": [] if article.complete else _formulas(site, rules),
     }
+
+
+def _formulas(site: Site, rules: list[RuleDoc]) -> list[dict]:
+    """The formula of each definition at this place that a check uses by default: a definition an
+    alternative reading puts in place of another is that reading's, and the reading is named there."""
+    alternatives = {new for reading in site.rules.program.readings.values() for a in reading.alternatives
+                    for new, _ in a.uses} | \
+                   {new for reading in site.rules.program.readings.values() for a in reading.alternatives
+                    for _, _, new, _ in a.combined}
+    out = []
+    for r in rules:
+        if r.name in alternatives:
+            continue
+        value = site.rules.program.values.get(r.name)
+        shown = formula(value.decl) if value is not None and isinstance(value.decl, A.Definition) else None
+        if shown is not None:
+            out.append({"rule": r, "math": shown})
+    return out
 
 
 # ------------------------------------------------------------------ law text
@@ -78,8 +102,9 @@ def _sentence(citation: Citation, number: int) -> str:
 
 
 def _text(text: str) -> str:
-    """Escape for HTML, keeping the source's *italics* and marking text the sources could not give."""
-    escaped = html.escape(text, quote=False)
+    """Escape for HTML, keeping the source's *italics*, each figure on one line, and marking text
+    the sources could not give."""
+    escaped = unbroken(html.escape(text, quote=False))
     escaped = re.sub(r"\*([^*]+)\*", r"<em>\1</em>", escaped)
     return re.sub(r"\[TEXT NOT RECOVERED: ([^\]]*)\]", r'<span class="law-missing">[text not recovered: \1]</span>',
                   escaped)
@@ -91,7 +116,7 @@ def _rule_link(site: Site, doc: ArticleDoc):
     def link(rule: RuleDoc) -> str:
         page = site.home_page(rule)
         target = f"#{rule.anchor}" if page == doc.page else f"{page}.md#{rule.anchor}"
-        return f"[`{rule.name}`]({target})"
+        return f"[{rule.heading}]({target})"
     return link
 
 

@@ -36,6 +36,18 @@ _KINDS = {A.Requirement: "requirement", A.Exception_: "exception", A.Definition:
           A.Coverage: "coverage", A.Reading: "reading"}
 
 
+# Abbreviations the law writes in capitals, so that a name in words reads as the law does ("Total GDP").
+_CAPITALS = {"gdp": "GDP", "eu": "EU", "ms": "MS"}
+
+
+def _in_words(name: str) -> str:
+    """A rule's name as words: total_gdp -> "total GDP"; an alternative reading's definition,
+    council_amendment_allowed__within_article_12 -> "council amendment allowed (within article 12)"."""
+    base, _, variant = name.partition("__")
+    words = lambda part: " ".join(_CAPITALS.get(w, w) for w in part.split("_") if w)      # noqa: E731
+    return f"{words(base)} ({words(variant)})" if variant else words(base)
+
+
 @dataclass(frozen=True)
 class Example:
     scenario: str
@@ -61,6 +73,12 @@ class RuleDoc:
     @property
     def anchor(self) -> str:
         return "rule-" + re.sub(r"[^a-z0-9_]+", "-", self.name.lower()).strip("-")
+
+    @property
+    def heading(self) -> str:
+        """What the rule is called for a reader: its title (or description), else its name in words."""
+        words = self.title or _in_words(self.name)
+        return words[:1].upper() + words[1:]
 
     @property
     def home(self) -> Citation:

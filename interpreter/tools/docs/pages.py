@@ -15,6 +15,7 @@ from ...report import figures as V
 from ...report import links
 from ...report.coverage import summary
 from ...report.interpretations import interpretation_register, reading_register
+from ...report.view import MEANINGS
 from .model import Site
 from .render import template
 
@@ -24,7 +25,7 @@ CSS = Path(__file__).with_name("ammr.css")
 
 def render_all(site: Site, cli_reference: dict[str, Any]) -> dict[str, str]:
     return {
-        "index.md": template("index.md.j2").render(site=site, counts=_counts(site)),
+        "index.md": template("index.md.j2").render(site=site, counts=_counts(site), verdicts=MEANINGS),
         "reference-key.md": _reference_key(site),
         "coverage.md": _coverage(site),
         "interpretations.md": _interpretations(site),
@@ -65,13 +66,14 @@ def _reference_key(site: Site) -> str:
     rows = []
     for code in program.participating:
         share = rules.value(case, "share", (code,))
+        # the units are in the table's headings: the cells hold figures alone
         rows.append({
             "code": code, "country": program.member_states[code].country,
-            "population": V.show(_figure(rules, "population", code, case.data_years).value, T.PERSONS),
-            "gdp": V.show(_figure(rules, "gdp", code, case.data_years).value, T.EUR),
+            "population": V.number(_figure(rules, "population", code, case.data_years).value),
+            "gdp": V.number(_figure(rules, "gdp", code, case.data_years).value),
             "share": V.percent(share), "exact": V.exact_text(share),
-            "relocations": V.show(rules.value(case, "indicative_relocations", (proposal.record, code)), T.PERSONS),
-            "money": V.show(rules.value(case, "indicative_financial_contributions", (proposal.record, code)), T.EUR),
+            "relocations": V.number(rules.value(case, "indicative_relocations", (proposal.record, code))),
+            "money": V.number(rules.value(case, "indicative_financial_contributions", (proposal.record, code))),
         })
     total = sum(rules.value(case, "share", (code,)) for code in program.participating)
     others = [ms for ms in program.member_states.values() if not ms.participates]

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+
+# A figure as the pages write it: "30 000", "EUR 620 271 800 000", "≈ 927.60", "3.0920 %", an exact
+# fraction "54269680511647/1042163413910400". Only one with a space or a slash in it can break.
+_FIGURE = re.compile(r"(?<![\w.])(?:≈ )?(?:EUR )?\d+(?: \d{3}(?!\d))*(?:\.\d+)?(?: %)?(?:/\d+)?")
+
+
+def unbroken(text: str) -> str:
+    """Text (HTML or Markdown) with each figure that could break across lines in a span that keeps
+    it on one line (ammr.css: .num)."""
+    return _FIGURE.sub(lambda m: f'<span class="num">{m.group(0)}</span>' if " " in m.group(0) or "/" in m.group(0)
+                       else m.group(0), str(text))
 
 
 @lru_cache(maxsize=1)
@@ -15,6 +27,7 @@ def _environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, autoescape=False)
     env.filters["indent4"] = lambda text: "\n".join(("    " + line) if line else "" for line in str(text).split("\n"))
     env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
+    env.filters["unbroken"] = unbroken
     return env
 
 
