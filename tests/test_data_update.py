@@ -73,7 +73,7 @@ class _Adapter(requests.adapters.BaseAdapter):
         return response
 
     def close(self):
-        pass
+        """Nothing to release: the routes live in memory."""
 
 
 def _session(routes=None):
@@ -236,7 +236,7 @@ def serve():
                 self.wfile.write(body)
 
             def log_message(self, *args):
-                pass
+                """Silent: the tests read the responses, not the server's log."""
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -198,13 +198,13 @@ def checking(rules, monkeypatch) -> Checking:
 
 def test_bundled_examples_read_alike(rules, checking):
     files = sorted((ROOT / "examples").rglob("*.yaml"))
+    refused = []                                   # e.g. sweep templates: refused by the slow path, which `checking` compared
     for path in files:
         try:
             rules.reader.read(path)
         except Failed:
-            pass
-    print("examples", checking.read, checking.aside)
-    assert checking.read >= 15, (checking.read, checking.aside)
+            refused.append(path.name)
+    assert checking.read >= 15, (checking.read, checking.aside, refused)
 
 
 def test_scenarios_read_alike(rules, checking):
