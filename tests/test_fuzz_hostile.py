@@ -66,3 +66,25 @@ def test_the_oracle_reads_as_a_person_does():
     assert shown_matches("EUR 1 200.50", "2401/2", "EUR") and not shown_matches("EUR 1 200.50", "1200", "EUR")
     assert shown_matches("≈ 33.3333 %", "1/3", "1") and not shown_matches("33.3334 %", "1/3", "1")
     assert shown_matches("≈ EUR 0.33", "1/3", "EUR") and not shown_matches("EUR 0.33", "1/3", "EUR")
+
+
+def test_a_ratio_reads_the_same_quoted_or_not_and_a_misreading_is_still_flagged(rules, tmp_path):
+    """The finding of the long run: `925357/9999999999999999999999999999` unquoted is text to YAML
+    1.1 and 1.2 alike (no number form holds a slash), so the checker reads what the quoted form
+    gives; the oracle must agree, and still catch a figure read otherwise."""
+    from fractions import Fraction
+
+    from fuzz.documents import Written
+    from fuzz.oracle import AMBIGUOUS, reading
+    ratio = "925357/9999999999999999999999999999"
+    assert reading(ratio, "share") == reading(f"'{ratio}'", "share") == Fraction(925357, 10**28 - 1)
+    assert reading("01/3", "share") is AMBIGUOUS and reading("1,5/3", "share") is AMBIGUOUS
+    head = ("document: CommissionProposal\npool_year: 2026\nadopted_on: 2025-10-01\nrelocations: 30000\n"
+            "financial_contributions: 600000000\nsearch_and_rescue_percentage: ")
+    figure = (0, ("search_and_rescue_percentage",), "share")
+    tally = Tally()
+    check_document(rules, Written(head + ratio + "\n", ".yaml", [(*figure, ratio)]), tmp_path, tally)
+    assert tally.accepted == 1 and tally.figures == 1 and not tally.misread, tally.misread
+    tally = Tally()             # the token says 1/3, the file holds 1/4: a misreading
+    check_document(rules, Written(head + "1/4\n", ".yaml", [(*figure, "1/3")]), tmp_path, tally)
+    assert len(tally.misread) == 1 and "read as Fraction(1, 4)" in tally.misread[0][1], tally.misread

@@ -3,7 +3,8 @@
 `reading(token, kind)` is the value a person reading the document would take the token for, or
 AMBIGUOUS when people (or YAML readers) would disagree or it is no figure of that kind: a
 leading zero (octal to a YAML 1.1 reader), base 60, thousands separators, foreign digits, a date
-that is not YYYY-MM-DD. The checker may refuse anything; what it accepts must read as here.
+that is not YYYY-MM-DD. A ratio (`1/3`) reads the same quoted or not. The checker may refuse
+anything; what it accepts must read as here.
 
 `shown_matches(text, exact)` checks a figure as a report shows it ("EUR 1 200.50", "12.5389 %")
 against its exact value: equal, or within half the last decimal shown when it says "≈" or is a
@@ -51,7 +52,9 @@ def reading(token: str, kind: str):
             return Fraction(Decimal(text))
         if _PERCENT.fullmatch(text):
             return Fraction(Decimal(text.rstrip("%").strip())) / 100
-        if quoted and _RATIO.fullmatch(text):
+        # Quoted or not, `1/3` is text to every YAML reader (no 1.1 or 1.2 number form holds a
+        # slash), so the checker sees the same string either way; JSON refuses it unquoted.
+        if _RATIO.fullmatch(text):
             top, bottom = (int(part) for part in text.split("/"))
             return Fraction(top, bottom) if bottom else AMBIGUOUS
         return AMBIGUOUS
