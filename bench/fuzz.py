@@ -138,7 +138,7 @@ def _worker(number: int, seed: int, quota: int, seconds: int, findings: str):
     tallies = {kind: H.Tally() for kind, _ in MIX}
     folder = Path(tempfile.mkdtemp(prefix=f"ammr-fuzz-{number}-"))
     done, batch = 0, 0
-    written: dict[str, tuple[int, int]] = {}
+    written: dict[str, dict[str, int]] = {}
     while done < quota:
         size = min(BATCH, quota - done)                 # this round's inputs, split as MIX says
         for kind, share in MIX:
@@ -157,7 +157,7 @@ def _worker(number: int, seed: int, quota: int, seconds: int, findings: str):
             _hypothesis_run(one, count, seed + batch)
             done += tally.inputs - before
             batch += 1
-            written[kind] = _keep(findings, number, kind, tally, written.get(kind, (0, 0)))
+            written[kind] = _keep(findings, seed, number, kind, tally, written.get(kind, {}))
             if done >= quota:
                 break
         found = sum(len(t.bugs) + len(t.hangs) + len(t.misread) for t in tallies.values())
@@ -185,16 +185,32 @@ def _hypothesis_run(one, count: int, seed: int) -> None:
     test()
 
 
-def _keep(findings: str, number: int, kind: str, tally, written: tuple[int, int]) -> tuple[int, int]:
-    """Write the findings not written yet, each with its input; return how many are written."""
+def _keep(findings: str, seed: int, number: int, kind: str, tally, written: dict[str, int]) -> dict[str, int]:
+    """Write the findings not written yet, each with its input, in a file named by the finding's
+    kind, the input's kind, the seed, the worker and its index, never over an existing file (another
+    run into the same folder); return how many of each are written."""
     folder = Path(findings)
     slug = kind.replace(" ", "-").replace(",", "")
-    found = tally.bugs + tally.misread
-    for i, (text, why) in enumerate(found[written[0]:], start=written[0]):
-        (folder / f"{slug}-{number}-{i}.txt").write_text(f"{why}\n----- input -----\n{text}", encoding="utf-8")
-    for i, text in enumerate(tally.hangs[written[1]:], start=written[1]):
-        (folder / f"{slug}-{number}-hang-{i}.txt").write_text(text, encoding="utf-8")
-    return len(found), len(tally.hangs)
+    lists = {"bug": [f"{why}\n----- input -----\n{text}" for text, why in tally.bugs],
+             "misread": [f"{why}\n----- input -----\n{text}" for text, why in tally.misread],
+             "hang": list(tally.hangs)}
+    for finding, texts in lists.items():
+        for i in range(written.get(finding, 0), len(texts)):
+            _write_new(folder, f"{finding}-{slug}-seed{seed}-worker{number}-{i}", texts[i])
+    return {finding: len(texts) for finding, texts in lists.items()}
+
+
+def _write_new(folder: Path, name: str, text: str) -> Path:
+    """`name`.txt, or `name`-2.txt, -3 ... if it exists: a finding is never written over another."""
+    for attempt in range(1, 1000):
+        path = folder / (f"{name}.txt" if attempt == 1 else f"{name}-{attempt}.txt")
+        try:
+            with path.open("x", encoding="utf-8") as handle:
+                handle.write(text)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{folder / name}.txt and 998 more exist")
 
 
 if __name__ == "__main__":

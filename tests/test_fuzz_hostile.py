@@ -88,3 +88,30 @@ def test_a_ratio_reads_the_same_quoted_or_not_and_a_misreading_is_still_flagged(
     tally = Tally()             # the token says 1/3, the file holds 1/4: a misreading
     check_document(rules, Written(head + "1/4\n", ".yaml", [(*figure, "1/3")]), tmp_path, tally)
     assert len(tally.misread) == 1 and "read as Fraction(1, 4)" in tally.misread[0][1], tally.misread
+
+
+def _bench_fuzz():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_fuzz", Path(__file__).parent.parent / "bench" / "fuzz.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_findings_of_the_long_run_are_named_apart_and_never_overwritten(tmp_path):
+    """Two findings were both written as examples-0-0.txt, one over the other: each is named by
+    its finding, kind, seed, worker and index, and a run into the same folder adds, never replaces."""
+    bench = _bench_fuzz()
+    tally = Tally(bugs=[("in 1", "Traceback 1")], misread=[("in 2", "read 2")], hangs=["in 3"])
+    written = bench._keep(str(tmp_path), 7, 0, "examples, evaluated", tally, {})
+    assert written == {"bug": 1, "misread": 1, "hang": 1}
+    tally.bugs.append(("in 4", "Traceback 4"))          # a later bug: the misreading is not written again
+    bench._keep(str(tmp_path), 7, 0, "examples, evaluated", tally, written)
+    bench._keep(str(tmp_path), 7, 0, "examples, evaluated", Tally(bugs=[("in 5", "Traceback 5")]), {})
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["bug-examples-evaluated-seed7-worker0-0-2.txt", "bug-examples-evaluated-seed7-worker0-0.txt",
+                     "bug-examples-evaluated-seed7-worker0-1.txt", "hang-examples-evaluated-seed7-worker0-0.txt",
+                     "misread-examples-evaluated-seed7-worker0-0.txt"], names
+    texts = {p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
+    assert {t.split("\n")[0] for t in texts} == {"Traceback 1", "Traceback 4", "Traceback 5", "read 2", "in 3"}
