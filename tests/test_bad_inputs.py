@@ -14,9 +14,13 @@ A case is a YAML file:
     expect: [lines that must appear in the output, each whole]
     absent: [text that must not appear]     # optional
 
-Cases are read with PyYAML's safe loader: the catalogue is ours, not input under test."""
+Cases are read with PyYAML's safe loader: the catalogue is ours, not input under test. Each case
+runs under a time limit (SECONDS of CPU time, or four times as long by the clock): a case whose
+bug was a hang (vary-huge-exponent) fails on code without the fix instead of hanging the suite."""
 
 import shutil
+import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,6 +30,27 @@ from interpreter import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((Path(__file__).parent / "bad_inputs").glob("*.yaml"))
+SECONDS = 30            # the slowest case takes under a second
+
+
+class TookTooLong(BaseException):
+    """Not an Exception: the command's own handlers (exit 70 for a bug) must not catch it."""
+
+
+@contextmanager
+def time_limit(seconds: int):
+    def stop(*_):
+        raise TookTooLong(f"the case ran more than {seconds} s of CPU time or {4 * seconds} s by the clock")
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGPROF, signal.SIGALRM)}
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.alarm(4 * seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.alarm(0)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def load(path: Path) -> dict:
@@ -57,7 +82,11 @@ def test_bad_input(path, tmp_path, monkeypatch, capsys):
         for name, text in (case.get("extra_rules") or {}).items():
             (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
         args += ["--rules", "rules"]
-    code = cli.run(cli.main, args)
+    try:
+        with time_limit(SECONDS):
+            code = cli.run(cli.main, args)
+    except TookTooLong as stopped:
+        pytest.fail(f"{path.name}: {stopped} (it hangs: {case['about']})")
     out, err = capsys.readouterr()
     shown = out + err
     assert "Traceback" not in shown and "internal error" not in shown, shown
