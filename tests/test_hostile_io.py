@@ -239,6 +239,34 @@ def test_an_endless_device_is_refused_at_once():
     assert time.monotonic() - start < 30
 
 
+def test_a_file_over_the_limit_is_refused_by_its_size_before_it_is_read(tmp_path, monkeypatch):
+    """Refused on its size as the file system gives it (a sparse file of 1 GB here), not after
+    reading MAX_BYTES of it; the message names the documented limit."""
+    from interpreter import Failed
+    from interpreter.engine import reading
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(1024 ** 3)
+    opened = os.fdopen
+
+    class Unread:
+        def __init__(self, *args, **kwargs):
+            self.handle = opened(*args, **kwargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def read(self, *args):
+            raise AssertionError("the file was read before its size was checked")
+    monkeypatch.setattr(os, "fdopen", Unread)
+    with pytest.raises(Failed) as refused:
+        reading.read_text(big)
+    assert f"error[D017]: the file is larger than {reading.MAX_BYTES // 1024 ** 2} MB" in refused.value.render()
+
+
 def test_a_fifo_is_refused_without_waiting(tmp_path):
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)

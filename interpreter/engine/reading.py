@@ -78,14 +78,18 @@ def read_text(path: Path) -> str:
     else:
         data = _read_regular(path)
     if len(data) > MAX_BYTES:
-        raise Failed([Diagnostic("D017", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB",
-                                 Span(shown, 1, 1, 1, 1), "a document of the pool is a few kilobytes: "
-                                                          "is this the file you meant?")])
+        raise _too_large(shown)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise Failed([Diagnostic("D002", "the file is not valid UTF-8 text", Span(shown, 1, 1, 1, 1),
                                  f"byte {error.start} cannot be decoded; save the file as UTF-8")]) from None
+
+
+def _too_large(shown: str) -> Failed:
+    return Failed([Diagnostic("D017", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB",
+                              Span(shown, 1, 1, 1, 1), "a document of the pool is a few kilobytes: "
+                                                       "is this the file you meant?")])
 
 
 def _read_regular(path: Path) -> bytes:
@@ -102,8 +106,10 @@ def _read_regular(path: Path) -> bytes:
                 "a device" if stat.S_ISCHR(kind) or stat.S_ISBLK(kind) else "not a regular file"
             raise Failed([Diagnostic("D016", f"cannot read the file: it is {what}", at,
                                      "give a document file; to read standard input, write -")])
+        if os.fstat(fd).st_size > MAX_BYTES:        # refused by its size, before a byte is read
+            raise _too_large(str(path))
         try:
-            return handle.read(MAX_BYTES + 1)
+            return handle.read(MAX_BYTES + 1)           # bounded still: a file may grow while it is read
         except OSError as error:
             raise Failed([Diagnostic("D001", f"cannot read the file: {error.strerror}", at)]) from None
 
