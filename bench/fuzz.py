@@ -11,10 +11,12 @@ Of every 1 000 inputs, 900 are documents generated from the rules' document type
 validated; every figure accepted compared with what a person reads in it), 85 are the bundled
 examples retyped field by field (5 of them also evaluated and explained in every format: no
 control character on the terminal, no HTML from the input, every figure shown as its exact
-value), and 15 are rule files (parsed, formatted, linted, checked, evaluated). Reports the inputs
-tried, accepted and refused, figures compared, tracebacks (what a user sees as exit 70), hangs
-(longer than --watchdog), figures misread, and each worker's peak memory; exits 1 on any finding,
-written with its input under --findings.
+value), and 15 are rule files (parsed, formatted, linted, checked, evaluated). Reports, per kind,
+the inputs tried, accepted and refused, figures compared, tracebacks (what a user sees as exit 70),
+hangs (longer than --watchdog), figures misread; the inputs per second (by the clock and per
+CPU-second of the workers) and each worker's peak memory; exits 1 on any finding, each written
+with its input under --findings as <finding>-<kind>-seed<S>-worker<W>-<i>.txt, never over a file
+already there.
 
 The property tests of CI with more examples (tests/test_fuzz_rules.py, test_fuzz_documents.py,
 test_format_properties.py, through pytest):
@@ -107,7 +109,7 @@ def long_run(args) -> int:
                                          for i, quota in enumerate(quotas)])
     elapsed = time.perf_counter() - start
     totals: dict[str, dict[str, int]] = {}
-    for counts, _ in results:
+    for counts, _, _ in results:
         for kind, row in counts.items():
             into = totals.setdefault(kind, {})
             for key, value in row.items():
@@ -116,8 +118,12 @@ def long_run(args) -> int:
     print(f"\n{'kind':22}" + "".join(f"{c:>11}" for c in columns))
     for kind, row in [*totals.items(), ("total", {c: sum(r.get(c, 0) for r in totals.values()) for c in columns})]:
         print(f"{kind:22}" + "".join(f"{row.get(c, 0):>11}" for c in columns))
-    peaks = [peak for _, peak in results]
-    print(f"\n{elapsed:.0f} s; peak memory per worker: " + ", ".join(f"{p / 1024:.0f} MB" for p in peaks))
+    peaks = [peak for _, peak, _ in results]
+    cpu = sum(seconds for _, _, seconds in results)
+    tried = sum(row.get("inputs", 0) for row in totals.values())
+    print(f"\n{tried} inputs in {elapsed:.0f} s: {tried / elapsed:.1f} inputs/s by the clock, "
+          f"{tried / cpu:.1f} per CPU-second of the workers ({cpu:.0f} s CPU in all)")
+    print("peak memory per worker: " + ", ".join(f"{p / 1024:.0f} MB" for p in peaks))
     found = sum(totals[k].get(c, 0) for k in totals for c in ("bugs", "hangs", "misread"))
     print(f"findings: {found}" + (f" (inputs and tracebacks in {args.findings})" if found else ""))
     return 1 if found else 0
@@ -134,6 +140,7 @@ def _worker(number: int, seed: int, quota: int, seconds: int, findings: str):
     from interpreter import RuleSet
 
     rules = RuleSet.prepare()
+    H.remember_the_shipped_rule_files(ROOT / "rules")
     fields = D.example_fields(rules)
     tallies = {kind: H.Tally() for kind, _ in MIX}
     folder = Path(tempfile.mkdtemp(prefix=f"ammr-fuzz-{number}-"))
@@ -166,7 +173,8 @@ def _worker(number: int, seed: int, quota: int, seconds: int, findings: str):
     counts = {kind: {"inputs": t.inputs, "accepted": t.accepted, "refused": t.refused, "figures": t.figures,
                      "evaluated": t.evaluated, "bugs": len(t.bugs), "hangs": len(t.hangs), "misread": len(t.misread)}
               for kind, t in tallies.items()}
-    return counts, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return counts, used.ru_maxrss, used.ru_utime + used.ru_stime
 
 
 def _hypothesis_run(one, count: int, seed: int) -> None:

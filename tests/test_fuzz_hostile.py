@@ -115,3 +115,25 @@ def test_findings_of_the_long_run_are_named_apart_and_never_overwritten(tmp_path
                      "misread-examples-evaluated-seed7-worker0-0.txt"], names
     texts = {p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
     assert {t.split("\n")[0] for t in texts} == {"Traceback 1", "Traceback 4", "Traceback 5", "read 2", "in 3"}
+
+
+def test_the_long_run_parses_a_shipped_rule_file_once_per_content(tmp_path, monkeypatch):
+    """bench/fuzz.py's workers remember the shipped rule files' syntax trees; a file whose content
+    changed, or a file of another folder (the fuzzed rule file), is parsed again."""
+    from fuzz.harness import remember_the_shipped_rule_files
+
+    from interpreter.language import parse
+    monkeypatch.setattr(parse, "parse_file", parse.parse_file)        # restored after the test
+    shipped, elsewhere = tmp_path / "rules", tmp_path / "fuzzed"
+    shipped.mkdir()
+    elsewhere.mkdir()
+    rule = shipped / "a.rules"
+    rule.write_text('constant c = 1 person\n  cites Art 12(2)(a)\n', encoding="utf-8")
+    other = elsewhere / "b.rules"
+    other.write_text(rule.read_text(encoding="utf-8"), encoding="utf-8")
+    remember_the_shipped_rule_files(shipped)
+    first = parse.parse_file(rule)
+    assert parse.parse_file(rule) is first
+    assert parse.parse_file(other) is not parse.parse_file(other)
+    rule.write_text('constant c = 2 persons\n  cites Art 12(2)(a)\n', encoding="utf-8")
+    assert parse.parse_file(rule) is not first and parse.parse_file(rule).source != first.source

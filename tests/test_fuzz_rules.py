@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fuzz import harness
+from fuzz.documents import made_once
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,14 +98,17 @@ def watchdog():
     return harness.watchdog(int(os.environ.get("AMMR_FUZZ_WATCHDOG", "0")))
 
 
+_ACTIONS = st.sampled_from(["delete", "insert", "swap", "duplicate", "replace"])
+
+
 @st.composite
 def mutated(draw, sources, vocabulary, token=TOKEN) -> str:
     """One of the texts with 1 to 4 tokens deleted, inserted, swapped, duplicated or replaced."""
-    tokens = token.findall(draw(st.sampled_from(sources)))
+    tokens = token.findall(draw(made_once("sources", sources, lambda: st.sampled_from(sources))))
     for _ in range(draw(st.integers(1, 4))):
         i = draw(st.integers(0, len(tokens) - 1))
-        action = draw(st.sampled_from(["delete", "insert", "swap", "duplicate", "replace"]))
-        word = draw(st.sampled_from(vocabulary) | st.text(max_size=3))
+        action = draw(_ACTIONS)
+        word = draw(made_once("words", vocabulary, lambda: st.sampled_from(vocabulary) | st.text(max_size=3)))
         if action == "delete":
             del tokens[i]
         elif action == "insert":

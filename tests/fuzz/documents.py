@@ -60,40 +60,56 @@ digits = st.integers(0, 10**12).map(str) | st.integers(0, 10**45).map(str) | st.
     ["0", "1", "29999", "30000", "30001", "600000000", "9" * 23, "9" * 28, "9" * 40, "9" * 41])
 
 
+# The strategies drawn from for every token are made once, here: hypothesis validates a strategy
+# the first time it is drawn from, which for one made anew at each draw cost more than the check.
+_FORMS = st.sampled_from(["zero", "space", "comma", "dot", "underscore", "sign", "foreign", "base60", "hex",
+                          "exponent", "decimal", "percent", "ratio", "word", "empty", "trailing", "nbsp"])
+_ONE_TO_THREE = st.integers(1, 3)
+_SIGNS = st.sampled_from(["-", "+", "--", "+-"])
+_FOREIGN_DIGIT = st.sampled_from(FOREIGN)
+_BASE60 = st.lists(st.integers(0, 59).map(str), min_size=2, max_size=3)
+_RADIX = st.sampled_from(["0x", "0o", "0b"])
+_EXPONENT = st.integers(-50, 50)
+_FRACTION_DIGITS, _FRACTION_LENGTH = st.integers(0, 9999), st.integers(0, 4)
+_MINUS = st.sampled_from(["-", ""])
+_PERCENT_SIGN = st.sampled_from(["%", " %", " percent"])
+_WORDS = st.sampled_from(["yes", "no", "on", "off", "y", "n", "null", "~", "true", "NaN", ".inf", "-.inf",
+                          "Infinity", "one thousand", "EUR 5", "5 EUR", "30 000 persons"])
+_TRAILING = st.sampled_from([".", ".0", ".00", ".000", "e0", " ", "\t"])
+
+
 @st.composite
 def hostile_number(draw) -> str:
     """A figure written in a form readers disagree on, or no figure at all."""
     base = draw(digits)
-    form = draw(st.sampled_from(["zero", "space", "comma", "dot", "underscore", "sign", "foreign", "base60", "hex",
-                                 "exponent", "decimal", "percent", "ratio", "word", "empty", "trailing", "nbsp"]))
+    form = draw(_FORMS)
     if form == "zero":
-        return "0" * draw(st.integers(1, 3)) + base
+        return "0" * draw(_ONE_TO_THREE) + base
     if form in ("space", "comma", "dot", "underscore", "nbsp"):
         sep = {"space": " ", "comma": ",", "dot": ".", "underscore": "_", "nbsp": "\u00a0"}[form]
         groups = [base[max(0, i - 3):i] for i in range(len(base), 0, -3)][::-1]
         return sep.join(groups)
     if form == "sign":
-        return draw(st.sampled_from(["-", "+", "--", "+-"])) + base
+        return draw(_SIGNS) + base
     if form == "foreign":
         position = draw(st.integers(0, len(base)))
-        return base[:position] + draw(st.sampled_from(FOREIGN)) + base[position:]
+        return base[:position] + draw(_FOREIGN_DIGIT) + base[position:]
     if form == "base60":
-        return ":".join(draw(st.lists(st.integers(0, 59).map(str), min_size=2, max_size=3)))
+        return ":".join(draw(_BASE60))
     if form == "hex":
-        return draw(st.sampled_from(["0x", "0o", "0b"])) + base[:6]
+        return draw(_RADIX) + base[:6]
     if form == "exponent":
-        return f"{base[:3]}e{draw(st.integers(-50, 50))}"
+        return f"{base[:3]}e{draw(_EXPONENT)}"
     if form == "decimal":
-        return f"{base}.{draw(st.integers(0, 9999)).__str__()[:draw(st.integers(0, 4))]}"
+        return f"{base}.{draw(_FRACTION_DIGITS).__str__()[:draw(_FRACTION_LENGTH)]}"
     if form == "percent":
-        return f"{draw(st.sampled_from(['-', '']))}{base[:4]}{draw(st.sampled_from(['%', ' %', ' percent']))}"
+        return f"{draw(_MINUS)}{base[:4]}{draw(_PERCENT_SIGN)}"
     if form == "ratio":
-        return f"{draw(st.sampled_from(['-', '']))}{base[:50]}/{draw(digits)[:50]}"
+        return f"{draw(_MINUS)}{base[:50]}/{draw(digits)[:50]}"
     if form == "word":
-        return draw(st.sampled_from(["yes", "no", "on", "off", "y", "n", "null", "~", "true", "NaN", ".inf", "-.inf",
-                                     "Infinity", "one thousand", "EUR 5", "5 EUR", "30 000 persons"]))
+        return draw(_WORDS)
     if form == "trailing":
-        return base + draw(st.sampled_from([".", ".0", ".00", ".000", "e0", " ", "\t"]))
+        return base + draw(_TRAILING)
     return ""
 
 
@@ -102,11 +118,17 @@ def quoted(token: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.tuples(token, st.sampled_from(["", '"', "'"])).map(lambda p: f"{p[1]}{p[0]}{p[1]}" if p[1] else p[0])
 
 
+_YEARS = st.sampled_from([1899, 1900, 1970, 2025, 2026, 2200, 2201, 9999, 1, 10000]) | st.integers(1900, 2200)
+_MONTHS, _DAYS = st.integers(0, 13), st.integers(0, 32)
+_DATE_FORMS = st.sampled_from(["iso", "iso", "short", "words", "stamp", "zero", "compact", "slash"])
+_NOT_DATES = st.sampled_from(["0", "1", "-1", "20251015", "1760486400"])
+
+
 @st.composite
 def dates(draw) -> str:
-    year = draw(st.sampled_from([1899, 1900, 1970, 2025, 2026, 2200, 2201, 9999, 1, 10000]) | st.integers(1900, 2200))
-    month, day = draw(st.integers(0, 13)), draw(st.integers(0, 32))
-    form = draw(st.sampled_from(["iso", "iso", "short", "words", "stamp", "zero", "compact", "slash"]))
+    year = draw(_YEARS)
+    month, day = draw(_MONTHS), draw(_DAYS)
+    form = draw(_DATE_FORMS)
     if form == "iso":
         return f"{year:04d}-{month:02d}-{day:02d}"
     if form == "short":
@@ -116,7 +138,7 @@ def dates(draw) -> str:
     if form == "stamp":
         return f"{year:04d}-{month:02d}-{day:02d}T10:00:00"
     if form == "zero":
-        return draw(st.sampled_from(["0", "1", "-1", "20251015", "1760486400"]))
+        return draw(_NOT_DATES)
     if form == "compact":
         return f"{year:04d}{month:02d}{day:02d}"
     return f"{day:02d}/{month:02d}/{year}"
@@ -179,10 +201,11 @@ def _double_quoted(text: str) -> str:
 def documents(draw, rules, as_json: bool | None = None) -> Written:
     """A document of one of the rules' types, every field possibly present, as YAML or JSON."""
     structs = rules.program.structs
-    type_name = draw(st.sampled_from(sorted(n for n, s in structs.items() if s.is_document)))
+    type_name = draw(made_once("document types", structs, lambda: st.sampled_from(
+        sorted(n for n, s in structs.items() if s.is_document))))
     json_form = draw(st.booleans()) if as_json is None else as_json
     written = Written("", ".json" if json_form else ".yaml")
-    written.hostility = draw(st.sampled_from([0, 0, 1, 5, 20, 50]))       # percent of fields typed in a hostile form
+    written.hostility = draw(_HOSTILITY)       # percent of fields typed in a hostile form
     value = _record(draw, structs, type_name, (), written, rules, depth=0)
     value = {"document": type_name, **value}
     written.text = _json(value) if json_form else _yaml(value, 0)
@@ -190,6 +213,19 @@ def documents(draw, rules, as_json: bool | None = None) -> Written:
 
 
 _sometimes = st.integers(0, 2).map(bool)         # a field is present two times in three
+_HOSTILITY = st.sampled_from([0, 0, 1, 5, 20, 50])
+_PERCENT = st.integers(0, 99)
+_LIST_LENGTH = st.integers(0, 2)
+_STRATEGIES: dict = {}
+
+
+def made_once(name: str, of: object, make) -> st.SearchStrategy:
+    """The strategy `make()` for `name` of the object `of`, made once per process (see _FORMS).
+    Keyed by the object's id, and the object held here, so that no other object takes its id."""
+    key = (name, id(of))
+    if key not in _STRATEGIES:
+        _STRATEGIES[key] = (of, make())
+    return _STRATEGIES[key][1]
 
 
 @dataclass(frozen=True)
@@ -209,16 +245,17 @@ def _field(draw, structs, t, declared, path, written, rules, depth):
     if isinstance(t, T.Record):
         return _record(draw, structs, t.name, path, written, rules, depth + 1) if depth < 3 else {}
     if isinstance(t, T.Table):
-        codes = draw(st.lists(st.sampled_from(list(rules.program.member_states) + ["GR", "NO", "XX"]), unique=True,
-                              max_size=4))
+        states = rules.program.member_states
+        codes = draw(made_once("codes", states, lambda: st.lists(
+            st.sampled_from(list(states) + ["GR", "NO", "XX"]), unique=True, max_size=4)))
         value = declared.value if isinstance(declared, A.TableType) else None
         return {c: _field(draw, structs, t.value, value, path + (c,), written, rules, depth) for c in codes}
     if isinstance(t, T.List):
         item = declared.item if isinstance(declared, A.ListType) else None
         return [_field(draw, structs, t.item, item, path + (i,), written, rules, depth)
-                for i in range(draw(st.integers(0, 2)))]
+                for i in range(draw(_LIST_LENGTH))]
     kind = kind_of(t, declared)
-    text = draw(token(kind, draw(st.integers(0, 99)) < written.hostility))
+    text = draw(token(kind, draw(_PERCENT) < written.hostility))
     written.figures.append((0, path, kind, text))
     return Raw(text)
 
@@ -317,12 +354,13 @@ def _kind_at(rules, type_name, where) -> str:
 @st.composite
 def mutated_examples(draw, rules, fields=None) -> Written:
     """A bundled example with one to three of its fields retyped as people might."""
-    text, spots = draw(st.sampled_from(fields if fields is not None else example_fields(rules)))
+    fields = fields if fields is not None else example_fields(rules)
+    text, spots = draw(made_once("examples", fields, lambda: st.sampled_from(fields)))
     written = Written(text, ".yaml")
     if not spots:
         return written
-    chosen = sorted(draw(st.lists(st.sampled_from(spots), min_size=1, max_size=3, unique_by=lambda s: s[3])),
-                    key=lambda s: -s[3])
+    chosen = sorted(draw(made_once("spots", spots, lambda: st.lists(
+        st.sampled_from(spots), min_size=1, max_size=3, unique_by=lambda s: s[3]))), key=lambda s: -s[3])
     for index, where, kind, start, end in chosen:
         new = draw(token(kind, draw(st.booleans())))
         written.text = written.text[:start] + (new if new.strip() else "''") + written.text[end:]
