@@ -19,12 +19,11 @@ runs under a time limit (SECONDS of CPU time, or four times as long by the clock
 bug was a hang (vary-huge-exponent) fails on code without the fix instead of hanging the suite."""
 
 import shutil
-import signal
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import yaml
+from fuzz.harness import watchdog
 
 from interpreter import cli
 
@@ -35,22 +34,6 @@ SECONDS = 30            # the slowest case takes under a second
 
 class TookTooLong(BaseException):
     """Not an Exception: the command's own handlers (exit 70 for a bug) must not catch it."""
-
-
-@contextmanager
-def time_limit(seconds: int):
-    def stop(*_):
-        raise TookTooLong(f"the case ran more than {seconds} s of CPU time or {4 * seconds} s by the clock")
-    previous = {number: signal.signal(number, stop) for number in (signal.SIGPROF, signal.SIGALRM)}
-    signal.setitimer(signal.ITIMER_PROF, seconds)
-    signal.alarm(4 * seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.alarm(0)
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 def load(path: Path) -> dict:
@@ -83,7 +66,7 @@ def test_bad_input(path, tmp_path, monkeypatch, capsys):
             (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
         args += ["--rules", "rules"]
     try:
-        with time_limit(SECONDS):
+        with watchdog(SECONDS, raising=TookTooLong, by_the_clock=4):
             code = cli.run(cli.main, args)
     except TookTooLong as stopped:
         pytest.fail(f"{path.name}: {stopped} (it hangs: {case['about']})")

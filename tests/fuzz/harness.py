@@ -71,18 +71,20 @@ class Tally:
 
 
 @contextmanager
-def watchdog(seconds: int):
-    """Hang raised after `seconds` of the process's CPU time (so that a busy machine, which slows
-    every input, finds no false hang), or ten times as long by the clock (an input that waits)."""
+def watchdog(seconds: int, raising: type[BaseException] = Hang, by_the_clock: int = 10):
+    """`raising` (Hang) raised after `seconds` of the process's CPU time (so that a busy machine,
+    which slows every input, finds no false hang), or `by_the_clock` times as long by the clock (an
+    input that waits). The catalogue of bad inputs raises a BaseException, which no handler of
+    the command catches."""
     if not seconds or not hasattr(signal, "SIGPROF"):
         yield
         return
 
     def hang(*_):
-        raise Hang(f"an input took more than {seconds} s")
+        raise raising(f"an input took more than {seconds} s of CPU time or {by_the_clock * seconds} s by the clock")
     previous = {number: signal.signal(number, hang) for number in (signal.SIGPROF, signal.SIGALRM)}
     signal.setitimer(signal.ITIMER_PROF, seconds)
-    signal.alarm(10 * seconds)
+    signal.alarm(by_the_clock * seconds)
     try:
         yield
     finally:
