@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PLEDGE = "examples/2026/pledge-netherlands-illustrative.yaml"
-PROPOSAL = "examples/2026/commission-proposal.yaml"
+PLEDGE = str(ROOT / "examples/2026/pledge-netherlands-illustrative.yaml")
+PROPOSAL = str(ROOT / "examples/2026/commission-proposal.yaml")
 
 PROBE = """
 import atexit, json, sys
@@ -25,18 +25,21 @@ sys.argv = ["ammr", *sys.argv[2:]]
 main_entry()
 """
 
-# Parsing the rules (Lark), validating a document the slow way (pydantic), the compiled engine:
-# none of them is needed by a check of a well-formed document once the rules are prepared.
+# Parsing the rules (Lark), validating a document the slow way (pydantic), the compiled engine, the
+# JSON encoder, the package metadata and resources machinery: none of them is needed by a check of
+# a well-formed document once the rules are prepared.
 NOT_FOR_A_CHECK = ("lark", "interpreter.language.parse", "pydantic", "pydantic_core", "interpreter.engine.models",
-                   "interpreter.engine.compiled", "interpreter.report.jsontext")
+                   "interpreter.engine.compiled", "interpreter.report.jsontext", "importlib.metadata",
+                   "importlib.resources")
 
 
 def imported(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
-    """The exit code of `ammr ARGS` and the modules it imported."""
+    """The exit code of `ammr ARGS` and the modules it imported (run outside the project, whose
+    folder holds the egg-info of an editable install, as the `ammr` program runs)."""
     out = tmp_path / "modules.json"
     env = {**os.environ, "AMMR_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("AMMR_NO_CACHE", None)
-    done = subprocess.run([sys.executable, "-c", PROBE, str(out), *args], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-c", PROBE, str(out), *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True)
     assert out.exists(), done.stderr
     return done.returncode, set(json.loads(out.read_text()))
@@ -77,3 +80,29 @@ def test_what_a_check_imports_only_when_asked(tmp_path):
                    encoding="utf-8")
     code, modules = imported(tmp_path, "check", str(bad))
     assert code == 2 and "interpreter.engine.models" in modules and "lark" not in modules
+
+
+VERSIONS = """
+from importlib import metadata
+from interpreter.report.audit import _dist_info_version, tool_version
+print(_dist_info_version(), tool_version(), metadata.version("ammr-rules"))
+"""
+
+
+def versions(cwd: Path) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", VERSIONS], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": ""})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_the_version_read_without_importlib_metadata_is_the_one_it_reads(tmp_path):
+    """The audit record's version comes from the tool's dist-info folder, found as importlib.metadata
+    finds it; where the first metadata on the path is an egg-info (here: in the working folder,
+    first on the path of `python -c`), importlib.metadata reads it, as before."""
+    fast, used, reference = versions(tmp_path)
+    assert fast == used == reference != "None"
+    egg = tmp_path / "ammr_rules.egg-info"
+    egg.mkdir()
+    (egg / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: ammr-rules\nVersion: 9.9.9\n", encoding="utf-8")
+    assert versions(tmp_path) == ["None", "9.9.9", "9.9.9"]
