@@ -10,7 +10,8 @@ Run from the project root in its virtual environment. Python's compiled files ar
 installation has them (PYTHONDONTWRITEBYTECODE is removed from the children's environment, and
 every command runs once before it is timed); the prepared rules are cached in a temporary folder
 filled by that first run ("warm"). With --base DIR, every command runs as `python -m interpreter`,
-for this tree and for the checkout DIR (PYTHONPATH=DIR, AMMR_RULES=DIR/rules), in turn. "Prepare" times RuleSet.prepare() inside a fresh process (the
+for this tree and for the checkout DIR in turn (PYTHONPATH=the tree, AMMR_RULES=its rules/), from
+an empty working folder. "Prepare" times RuleSet.prepare() inside a fresh process (the
 imports before it are not counted): from that cache, and without it (cold: Lark's parser tables
 cached, as after any first run)."""
 
@@ -27,8 +28,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PLEDGE = "examples/2026/pledge-netherlands-illustrative.yaml"
-PROPOSAL = "examples/2026/commission-proposal.yaml"
+PLEDGE = str(ROOT / "examples/2026/pledge-netherlands-illustrative.yaml")
+PROPOSAL = str(ROOT / "examples/2026/commission-proposal.yaml")
+# Every child runs in an empty folder: `python -m` and `python -c` put the working folder first on
+# the path, and the project's folder would shadow PYTHONPATH (and holds an editable install's egg-info).
+WHERE = tempfile.mkdtemp(prefix="ammr-bench-cwd-")
 PREPARE = """
 import sys, time
 from interpreter import RuleSet
@@ -42,17 +46,17 @@ def ammr() -> str:
     return shutil.which("ammr", path=str(Path(sys.executable).parent)) or "ammr"
 
 
-def environment(cache: str, base: Path | None = None) -> dict[str, str]:
+def environment(cache: str, tree: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "AMMR_NO_CACHE")}
-    if base is not None:
-        env.update(PYTHONPATH=str(base), AMMR_RULES=str(base / "rules"))
+    if tree is not None:
+        env.update(PYTHONPATH=str(tree), AMMR_RULES=str(tree / "rules"))
     return {**env, "AMMR_CACHE_DIR": cache}
 
 
 def process(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU seconds of one run of `command`, from its start to its exit."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(command, cwd=WHERE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, _, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = 0                         # reaped by wait4 above
@@ -61,7 +65,7 @@ def process(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def inside(mode: str, env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU seconds of RuleSet.prepare() as the fresh process measures it."""
-    out = subprocess.run([sys.executable, "-c", PREPARE, mode], cwd=ROOT, env=env, capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", PREPARE, mode], cwd=WHERE, env=env, capture_output=True, text=True,
                          check=True)
     wall, cpu = out.stdout.split()
     return float(wall), float(cpu)
@@ -78,10 +82,10 @@ def line(label: str, runs: list[tuple[float, float]], target: str) -> None:
           f"CPU {ms(min(cpu))} ({ms(statistics.median(cpu))})   {target}")
 
 
-def measure(label: str, runs: int, base: Path | None, ammr_command: list[str]) -> None:
-    """Every line of the benchmark for one tree: this one (base None) or the checkout `base`."""
+def measure(label: str, runs: int, tree: Path | None, ammr_command: list[str]) -> None:
+    """Every line of the benchmark for one tree (None: the one installed, this one)."""
     cache = tempfile.mkdtemp(prefix="ammr-bench-cache-")
-    env = environment(cache, base)
+    env = environment(cache, tree)
     cold = {**env, "AMMR_NO_CACHE": "1"}
     commands = [
         ("ammr --help", [*ammr_command, "--help"], "target ≤ 80 ms wall"),
@@ -89,7 +93,9 @@ def measure(label: str, runs: int, base: Path | None, ammr_command: list[str]) -
         ("ammr check the pledge + the proposal (warm)", [*ammr_command, "check", PLEDGE, PROPOSAL],
          "(with the pool report)"),
     ]
-    print(label)
+    where = subprocess.run([sys.executable, "-c", "import interpreter; print(interpreter.__file__)"], cwd=WHERE,
+                           env=env, capture_output=True, text=True, check=True).stdout.strip()
+    print(f"{label}: imports {where}")
     try:
         for _, command, _ in commands:                # compiled files written, cache filled
             process(command, env)
@@ -120,9 +126,10 @@ def main() -> None:
         measure("this tree (the ammr command)", args.runs, None, [ammr()])
     else:
         module = [sys.executable, "-m", "interpreter"]
-        measure(f"this tree ({ROOT}, python -m interpreter)", args.runs, None, module)
+        measure(f"this tree ({ROOT}, python -m interpreter)", args.runs, ROOT, module)
         measure(f"base ({args.base.resolve()}, python -m interpreter)", args.runs, args.base.resolve(), module)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    shutil.rmtree(WHERE, ignore_errors=True)
 
 
 if __name__ == "__main__":
