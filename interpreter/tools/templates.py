@@ -44,7 +44,10 @@ def files() -> dict[str, str]:
     """Every file of the folder, by name, as the templates and the Jinja2 installed make them."""
     out = {"__init__.py": index()}
     for name in templates():
-        out[f"{module_name(name)}.py"] = compiled(name)
+        module = f"{module_name(name)}.py"
+        if module in out:                       # "a-b.txt.j2" and "a_b.txt.j2" would share one
+            raise ValueError(f"two templates make the module {module}: rename {name}")
+        out[module] = compiled(name)
     return out
 
 
