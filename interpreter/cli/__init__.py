@@ -208,6 +208,13 @@ def _as_failed(error: Exception) -> Failed | None:
     return error if diagnostics is not None and isinstance(error, diagnostics.Failed) else None
 
 
+# True when the command is the whole process (the `ammr` program, not a test calling run()): what
+# it prepares then lives until the process exits, and common.prepare_rules freezes it (gc.freeze).
+standalone = False
+
+
 def main_entry() -> None:
+    global standalone
+    standalone = True
     sys.exit(run(main))
 

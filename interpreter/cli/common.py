@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -12,6 +13,7 @@ from typing import NoReturn
 
 import click
 
+from .. import cli
 from ..api import Result, RuleSet, display_path, rules_directory, scenario_folders
 from ..engine.parameters import parameter_values
 from ..language import cache
@@ -53,6 +55,12 @@ def prepare_rules(rules: Path | None, fmt: str = "text", data: str | None = None
         prepared = RuleSet.prepare(rules, cache=True)
     except Failed as failure:
         report_failure(failure, EXIT_RULES, fmt)
+    # In the `ammr` process the rule set lives as long as the command: its objects (a few hundred
+    # thousand, read from the cache with the collector paused) are moved out of the cyclic
+    # collector's way, or its first passes would walk them all. Not in a test's process, which
+    # prepares again and again and must get its garbage back.
+    if cli.standalone:
+        gc.freeze()
     if cache.refused():
         click.echo(f"ammr: not using the cache: {printable(cache.refused() or '')}", err=True)
     if data is None:

@@ -6,7 +6,10 @@ wording of reasons and remedies comes from the view, so every format says the sa
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import re
+import sys
 import textwrap
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +21,6 @@ import jinja2
 from markupsafe import Markup
 
 from ..language.diagnostics import printable
-from . import jsontext
 from .view import MARKS, MEANINGS
 
 COLOURS = {"compliant": "green", "non_compliant": "red", "insufficient_information": "yellow",
@@ -88,14 +90,58 @@ _JSON_UNPRINTABLE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-
 
 def json_text(data: Any) -> str:
     """Data as the JSON the commands print: indented, UTF-8, nothing a terminal would act on."""
+    from . import jsontext  # here: its encoder (pydantic-core) costs 15 ms to import, and text needs none
     text = jsontext.dumps(data)
     return _JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
+TEMPLATES = Path(__file__).with_name("templates")
+PRECOMPILED = "interpreter.report.precompiled"
+
+
+class Loader(jinja2.FileSystemLoader):
+    """The templates of `templates/`, each from its precompiled module in `precompiled/` when that
+    module was made from the same source (SHA-256) by the same Jinja2 version, else compiled from
+    the source as usual. Compiling the templates `ammr check` shows costs about 50 ms of CPU, a
+    fifth of the command; the modules are package code (`python -m interpreter.tools.templates`
+    writes them, a test fails when one is stale), so nothing is read from a cache folder."""
+
+    def __init__(self) -> None:
+        super().__init__(str(TEMPLATES))
+
+    def load(self, environment: jinja2.Environment, name: str, globals: Any = None) -> jinja2.Template:
+        module = precompiled_module(name)
+        if module is None:
+            return super().load(environment, name, globals)
+        # the module's globals receive the environment (as jinja2.ModuleLoader does): a fresh
+        # module for each load, so that two environments never share one
+        sys.modules.pop(module.__name__, None)
+        return environment.template_class.from_module_dict(environment, module.__dict__, globals or {})
+
+
+def module_name(template: str) -> str:
+    """The precompiled module of a template: "pool-states.txt.j2" -> "pool_states_txt"."""
+    return re.sub(r"\W", "_", template.removesuffix(".j2"))
+
+
+def source_sha256(template: str) -> str:
+    return hashlib.sha256((TEMPLATES / template).read_bytes()).hexdigest()
+
+
+def precompiled_module(template: str) -> Any:
+    """The precompiled module of `template` if it is up to date, else None."""
+    try:
+        index = importlib.import_module(PRECOMPILED)
+        if index.JINJA2 != jinja2.__version__ or index.SOURCES.get(template) != source_sha256(template):
+            return None
+        return importlib.import_module(f"{PRECOMPILED}.{module_name(template)}")
+    except (ImportError, OSError):
+        return None
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    env = jinja2.Environment(loader=Loader(), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined, finalize=_printable,
                              autoescape=lambda name: name is not None and name.endswith(".html.j2"))
     env.filters["wrap"] = _wrap

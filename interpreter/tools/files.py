@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import os
-import secrets
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -95,7 +94,7 @@ def _check_parents(shown: str | Path) -> None:
 def _replace(target: Path, write: Writer, mode: int | None) -> None:
     """Through a temporary file beside the target, renamed over it."""
     while True:
-        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
         try:
             # 0o666: the kernel takes the umask off, as for any new file; an existing file's mode is kept below
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
