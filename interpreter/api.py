@@ -321,7 +321,7 @@ class RuleSet:
         mapping and giving its outcomes (of the requirements named in `only`, else all), untraced,
         the same as `evaluate(case([document(data, source)], data_years, parameters, readings),
         trace=False, only=only, engine="compiled").outcomes`, and as strict (see engine/checker.py)."""
-        from .engine.checker import Checker
+        from .engine.checker import Checker  # with the compiled engine: imported when a checker is made
         return Checker(self, document, only, data_years, parameters, readings, source)
 
     def value(self, case: Case, name: str, args: tuple = ()) -> Any:

@@ -171,6 +171,17 @@ def test_the_scenarios_are_checked_alike(rules):
     assert read >= 50
 
 
+def test_the_fuzz_runs_comparison_finds_a_difference(rules, monkeypatch):
+    """`disagreement` (what tests/fuzz calls on each document) says nothing when the paths agree, and
+    names the difference when they do not (here a checker made to lose its outcomes)."""
+    from interpreter.engine import checker as C
+    proposal = {"document": "CommissionProposal", "relocations": 30000, "financial_contributions": 600000000}
+    assert C.disagreement(rules, proposal) is None
+    assert C.disagreement(rules, {"document": "Nothing"}) is None
+    monkeypatch.setattr(C.Checker, "evaluate", lambda self, record, memo=None: ())
+    assert "the prepared checker gives []" in C.disagreement(rules, proposal)
+
+
 def test_a_wrong_document_is_refused_with_positioned_messages(rules):
     checker = rules.checker("CommissionProposal")
     with pytest.raises(Failed) as refused:

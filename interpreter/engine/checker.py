@@ -23,10 +23,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..language.diagnostics import Failed
+from ..language.syntax import Span
+from .compiled import compiled
+from .compiled.engine import Context
 from .documents import Document, _declared_id
 from .evaluate import Case
 from .outcomes import Outcome
 from .readgen import Readers, StepAside
+from .records import RecordValue
 
 _DIRECT, _EACH, _GENERAL = 0, 1, 2    # how a requirement is run: see Checker._steps
 
@@ -37,7 +41,6 @@ class Checker:
     def __init__(self, rules, document: str, only: Iterable[str] | None = None,
                  data_years: dict[str, int] | None = None, parameters: dict[str, Any] | None = None,
                  readings: Mapping[str, str] | None = None, source: str = "<data>"):
-        from .compiled import compiled  # the compiled engine is built on first use
         if document not in rules.reader.document_types:
             raise ValueError(f"unknown document type '{document}': one of {', '.join(rules.reader.document_types)}")
         self.rules = rules
@@ -72,7 +75,12 @@ class Checker:
         record = self.record(data)
         if record is None:
             return self.slow(data)
-        c = _Context(self, record)
+        return self.evaluate(record)
+
+    def evaluate(self, record: RecordValue, memo: dict | None = None) -> tuple[Outcome, ...]:
+        """The outcomes for the record of a document of this type already read (a sweep's scenario).
+        `memo` (Compiled.new_memo), passed for every call, keeps definitions of unchanged records."""
+        c = _Context(self, record, memo)
         out: list[Outcome] = []
         shown = self._shown
         try:
@@ -141,12 +149,25 @@ class Checker:
         return f"the prepared checker gives {fast!r}, the slow path {slow!r}"
 
 
+def disagreement(rules, data: Any, **choices: Any) -> str | None:
+    """For the fuzz runs: the prepared checker of `data`'s document type (made once per rule set,
+    type and choices) and the slow path on `data`; None when they agree, else what differs. A
+    mapping without a known document type is the slow path's to refuse: nothing to compare."""
+    name = data.get("document") if isinstance(data, dict) else None
+    if not isinstance(name, str) or name not in rules.reader.document_types:
+        return None
+    made = rules.__dict__.setdefault("_checkers", {})
+    key = (name, repr(sorted(choices.items())))
+    if key not in made:
+        made[key] = Checker(rules, name, **choices)
+    return made[key].compare(data)
+
+
 def _comparable(o: Outcome) -> tuple:
     return (o.requirement, o.document, o.document_type, o.instance, o.verdict, o.missing, o.decided_by)
 
 
 def _nowhere(path: tuple) -> Any:
-    from ..language.syntax import Span
     return Span("<data>", 1, 1, 1, 1)
 
 
@@ -165,7 +186,7 @@ class _Context:
     __slots__ = ("compiled", "_checker", "_record", "_case", "parameters", "data", "shared", "tshared", "memo",
                  "tmemo", "tsites", "years", "tracing", "_reference", "_by_type")
 
-    def __init__(self, checker: Checker, record):
+    def __init__(self, checker: Checker, record: RecordValue, memo: dict | None):
         compiled = checker.compiled
         self.compiled = compiled
         self._checker = checker
@@ -176,7 +197,7 @@ class _Context:
         self.years = empty.data_years
         self.data, self.shared, self.tshared = compiled.for_years(empty.data_years)
         self.tracing = False
-        self.memo: dict = {}
+        self.memo = memo if memo is not None else {}
         self.tmemo: dict = {}
         self.tsites: dict = {}
         self._reference = None
@@ -195,7 +216,6 @@ class _Context:
 
 def _borrow() -> None:
     """The methods of the compiled engine's Context, which read only the fields above."""
-    from .compiled.engine import Context
     for name in ("documents_of", "no_figure", "data_step", "builtin", "arith", "no_such_day", "reference",
                  "delegated", "_evaluator"):
         setattr(_Context, name, getattr(Context, name))
