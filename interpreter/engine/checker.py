@@ -58,16 +58,17 @@ class Checker:
     def _sorted(self) -> list[tuple[int, Any]]:
         """Each requirement asked for, with how it is run: a plan on this document type with no
         `using` documents and compiled is called straight away (_DIRECT, or _EACH for `for each`);
-        any other goes through `Plan.run` (_GENERAL), which sees the whole case."""
-        steps = []
+        any other goes through `Plan.run` (_GENERAL), which sees the whole case. A requirement on
+        another document type is left out: with no document of its type, neither engine gives it
+        an outcome (Plan.run, Evaluator.requirement)."""
+        steps: list[tuple[int, Any]] = []
         for plan in self.compiled.plans:
-            if self.only is not None and plan.name not in self.only:
+            if (self.only is not None and plan.name not in self.only) or plan.subject not in (None, self.type):
                 continue
             if plan.delegated is None and not plan.using and plan.subject == self.type:
                 steps.append((_EACH, plan.fast) if plan.each else (_DIRECT, plan.fast))
-            elif plan.delegated is not None or plan.subject is None or plan.using:
+            else:
                 steps.append((_GENERAL, plan))
-            # a requirement on another document type decides nothing for this document
         return steps
 
     # ------------------------------------------------------------ checking
@@ -179,46 +180,30 @@ def _readers(rules) -> Readers:
     return found
 
 
-class _Context:
-    """What the generated functions see of one case (compiled/engine.Context's fields), made for a
-    checked document without its `Case`: the case is made only if a function asks for it (the slow
-    path of an expression, a requirement that is not called straight away)."""
-    __slots__ = ("compiled", "_checker", "_record", "_case", "parameters", "data", "shared", "tshared", "memo",
-                 "tmemo", "tsites", "years", "tracing", "_reference", "_by_type")
+class _Context(Context):
+    """What the generated functions see of one case (compiled/engine.Context), made for a checked
+    document without its `Case`: the case is made only if a function asks for it (the slow path of
+    an expression, a requirement that is not called straight away)."""
+    __slots__ = ("_checker", "_record", "_empty", "_case")
+    _empty: Case
+    _case: Case | None
 
     def __init__(self, checker: Checker, record: RecordValue, memo: dict | None):
-        compiled = checker.compiled
-        self.compiled = compiled
         self._checker = checker
         self._record = record
-        self._case: Case | None = None
-        empty = checker.empty
-        self.parameters = empty.parameters
-        self.years = empty.data_years
-        self.data, self.shared, self.tshared = compiled.for_years(empty.data_years)
-        self.tracing = False
-        self.memo = memo if memo is not None else {}
-        self.tmemo: dict = {}
-        self.tsites: dict = {}
-        self._reference = None
-        self._by_type: dict | None = None
+        super().__init__(checker.compiled, checker.empty, False, memo)
 
-    @property
+    @property                                   # a slot of Context, made lazily here
     def case(self) -> Case:
         if self._case is None:
-            checker = self._checker
-            empty = checker.empty
+            empty, checker = self._empty, self._checker
             document = Document(checker.type, checker.source, 0, 1, self._record)
             self._case = Case((document,), empty.data_years, empty.data_year_reasons, empty.parameters,
                               empty.holidays, empty.readings)
         return self._case
 
-
-def _borrow() -> None:
-    """The methods of the compiled engine's Context, which read only the fields above."""
-    for name in ("documents_of", "no_figure", "data_step", "builtin", "arith", "no_such_day", "reference",
-                 "delegated", "_evaluator"):
-        setattr(_Context, name, getattr(Context, name))
-
-
-_borrow()
+    @case.setter
+    def case(self, empty: Case) -> None:
+        """Context.__init__ sets the case: here the checker's case without documents, whose data
+        years, parameters and readings are this case's."""
+        self._empty, self._case = empty, None
