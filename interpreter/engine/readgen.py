@@ -76,7 +76,7 @@ class _Source:
 
     def namespace(self) -> dict[str, Any]:
         return {**self.pool, "StepAside": StepAside, "NOVAL": _NOVAL, "UNDISCLOSED": UNDISCLOSED, "W": _whole,
-                "money": _money, "share": _share, "RecordValue": RecordValue, "TableValue": TableValue,
+                "money": _money, "share": _share, "RecordValue": RecordValue, "NEW": _new, "TableValue": TableValue,
                 "ListValue": ListValue, "Decimal": Decimal, "date": date, "LIMIT": LIMIT,
                 "FIRST": FIRST_YEAR, "LAST": LAST_YEAR, "CODES": self.readers.codes}
 
@@ -95,7 +95,9 @@ class _Source:
                 "    f = {}"]
         for fname, fspec in spec.fields.items():
             body += self._field(fname, fspec)
-        body.append(f"    return RecordValue({self.const(spec.name)}, f, path, origin)")
+        # RecordValue(type, f, path, origin) without a call of its __init__: a record per pledge
+        body += ["    r = NEW(RecordValue)", f"    r.type = {self.const(spec.name)}", "    r.fields = f",
+                 "    r.path = path", "    r.origin = origin", "    return r"]
         self.lines += body + [""]
         return name
 
