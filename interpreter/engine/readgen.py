@@ -76,8 +76,8 @@ class _Source:
 
     def namespace(self) -> dict[str, Any]:
         return {**self.pool, "StepAside": StepAside, "NOVAL": _NOVAL, "UNDISCLOSED": UNDISCLOSED, "W": _whole,
-                "money": _money, "share": _share, "RecordValue": RecordValue, "NEW": _new, "TableValue": TableValue,
-                "ListValue": ListValue, "Decimal": Decimal, "date": date, "LIMIT": LIMIT,
+                "NEW": _new, "F": Fraction, "money": _money, "share": _share, "RecordValue": RecordValue,
+                "TableValue": TableValue, "ListValue": ListValue, "Decimal": Decimal, "date": date, "LIMIT": LIMIT,
                 "FIRST": FIRST_YEAR, "LAST": LAST_YEAR, "CODES": self.readers.codes}
 
     # ------------------------------------------------------------ records
@@ -123,7 +123,13 @@ class _Source:
         test, made, otherwise = self._scalar(var, t, declared)
         if test is None:
             return [f"{indent}{target} = {otherwise}"]
-        return [f"{indent}if {test}:", f"{indent}    {target} = {made}", f"{indent}else:",
+        if made == f"W({var})" and FAST_FRACTIONS:
+            # Fraction(x) of an int written out (_whole_fast's lines): one per figure of a document
+            read = [f"{indent}    z = NEW(F)", f"{indent}    z._numerator = {var}", f"{indent}    z._denominator = 1",
+                    f"{indent}    {target} = z"]
+        else:
+            read = [f"{indent}    {target} = {made}"]
+        return [f"{indent}if {test}:", *read, f"{indent}else:",
                 f"{indent}    " + (f"{target} = {otherwise}" if otherwise else "raise StepAside")]
 
     def _scalar(self, x: str, t: T.Type, declared: A.TypeExpr | None) -> tuple[str | None, str, str]:
