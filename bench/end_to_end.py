@@ -16,7 +16,9 @@ includes reading and validating the document (`rules.document`), gathering the c
 with the compiled engine, trace off. "Key kept": the reference key and the fair shares are kept by
 the engine from an earlier case, as in every real use; "key computed": those caches are emptied
 before each call, as the baseline computes its key in every call. The verdicts of both sides are
-compared first. The last part times the JSON text of a result (`render(data, "json")`).
+compared first. "Prepared checker": `rules.checker(document type, only=..., data_years=...)`, made once, then called
+with the plain mapping (engine/checker.py): the same verdicts, without a Document, Case or Result.
+The last part times the JSON text of a result (`render(data, "json")`).
 """
 
 from __future__ import annotations
@@ -74,6 +76,11 @@ def line(label: str, t: tuple[float, float, float], base: tuple[float, float, fl
           f"   CPU {fmt(t[2]).strip():>9} {t[2] / base[2]:6.2f}x  {target}")
 
 
+def _same(o) -> tuple:
+    """What the two ways of checking must agree on."""
+    return (o.requirement, o.document, o.instance, o.verdict, o.missing)
+
+
 # ------------------------------------------------------------------ W1
 
 PROPOSAL = {"document": "CommissionProposal", "pool_year": 2026, "adopted_on": date(2025, 11, 11),
@@ -100,7 +107,10 @@ def w1(rules: RuleSet, baseline) -> None:
     case = rules.case([document], YEARS)
     line("engine: evaluate only (document read before)",
          measured(lambda: rules.evaluate(case, trace=False, only=W1_RULES, engine="compiled")), base)
-    line("engine: end to end (read, case, evaluate)", measured(engine), base, "target ≤ 2x")
+    line("engine: end to end (read, case, evaluate)", measured(engine), base)
+    check = rules.checker("CommissionProposal", only=W1_RULES, data_years=YEARS)
+    assert [_same(o) for o in check(PROPOSAL)] == [_same(o) for o in engine()], "the prepared checker differs"
+    line("prepared checker: end to end (rules.checker)", measured(lambda: check(PROPOSAL)), base, "target ≤ 2x")
 
 
 # ------------------------------------------------------------------ W2
@@ -154,8 +164,20 @@ def w2(rules: RuleSet, baseline) -> None:
                                      Decimal(act["reference_financial_contributions"])))
     line("baseline, Fraction (fraction_baseline.w2)", base, base)
     line("engine: read the document only", measured(lambda: rules.document(act)), base)
-    line("engine: end to end, key kept", measured(engine(True)), base, "target ≤ 0.2x")
-    line("engine: end to end, key computed", measured(engine(False)), base, "target ≤ 0.2x")
+    line("engine: end to end, key kept", measured(engine(True)), base)
+    line("engine: end to end, key computed", measured(engine(False)), base)
+    check = rules.checker("CouncilImplementingAct", only=W2_RULES, data_years=YEARS)
+    assert [_same(o) for o in check(act)] == [_same(o) for o in engine(True)()], "the prepared checker differs"
+
+    def checker(kept: bool):
+        def run():
+            if not kept:
+                program.clear()
+                rules._variants[()].shared.clear()
+            return check(act)
+        return run
+    line("prepared checker: end to end, key kept", measured(checker(True)), base, "target ≤ 0.2x")
+    line("prepared checker: end to end, key computed", measured(checker(False)), base, "target ≤ 0.2x")
 
 
 # ------------------------------------------------------------------ the JSON text

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine.calendar import Holidays, load_calendar
 from .engine.digest import Fingerprint, fingerprint, name_in
@@ -41,6 +41,9 @@ from .report.dependence import dependence
 from .report.pool import pool_report, render_pool
 from .report.render import render_audit, render_check, render_explanation
 from .report.view import DEFAULT_DOCS, view
+
+if TYPE_CHECKING:
+    from .engine.checker import Checker
 
 # The reports the rule set's users show, and the figures each shows: the checker holds the rules'
 # `report` declarations to them, so that a definition a report needs cannot be renamed silently.
@@ -312,6 +315,16 @@ class RuleSet:
             raise ValueError(f"unknown engine '{engine}': one of {', '.join(ENGINES)}")
         chosen = frozenset(only) if only is not None else None
         return Result(case, tuple(ENGINES[engine](self, case, trace, chosen)))
+
+    def checker(self, document: str, only: Iterable[str] | None = None, data_years: dict[str, int] | None = None,
+                parameters: dict[str, Any] | None = None, readings: Mapping[str, str] | None = None,
+                source: str = "<data>") -> Checker:
+        """Prepare once, check many: a callable taking one document of type `document` as a plain
+        mapping and giving its outcomes (of the requirements named in `only`, else all), untraced,
+        the same as `evaluate(case([document(data, source)], data_years, parameters, readings),
+        trace=False, only=only, engine="compiled").outcomes`, and as strict (see engine/checker.py)."""
+        from .engine.checker import Checker  # with the compiled engine: imported when a checker is made
+        return Checker(self, document, only, data_years, parameters, readings, source)
 
     def value(self, case: Case, name: str, args: tuple = ()) -> Any:
         """The value of a constant, parameter or definition for a case, without a trace. `args` are

@@ -18,4 +18,6 @@ missing facts and trace. In pipeline order:
     evaluate.py        the reference evaluator: the definition of what the rules mean
     outcomes.py        Outcome, Step, Missing: what an evaluation gives
     compiled/          the compiled engine: the same verdicts, faster
+    readgen.py         generated readers: a well-formed document's values -> records, checks inline, per type
+    checker.py         the prepared checker (RuleSet.checker): one document type, a mapping in, outcomes out
 """

@@ -66,6 +66,7 @@ class Compiled:
         for plan in self.plans:
             plan.resolve(self.namespace)
         self._by_years: dict[tuple, tuple] = {}
+        self._figure_index: dict[tuple, dict] = {}           # (dataset, year) -> geo -> Figure
         self._chosen: dict[frozenset | None, list] = {}      # the plans of the requirements asked for
         self._contexts = 0
         self._last_years: dict | None = None
@@ -211,10 +212,16 @@ class Compiled:
         return found
 
     def _figures(self, dataset: str, year: int | None) -> dict:
-        """geo -> Figure of one dataset in one year."""
+        """geo -> Figure of one dataset in one year: the reference data as it is, indexed once (not
+        a value computed from it, so `clear` keeps it)."""
         if year is None:
             return {}
-        return {geo: f for (geo, y), f in self.tables[dataset].figures.items() if y == year}
+        key = (dataset, year)
+        found = self._figure_index.get(key)
+        if found is None:
+            found = self._figure_index[key] = \
+                {geo: f for (geo, y), f in self.tables[dataset].figures.items() if y == year}
+        return found
 
     def clear(self) -> None:
         """Forget the values kept across cases (for benchmarks that time computing them)."""

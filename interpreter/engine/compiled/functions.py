@@ -36,6 +36,16 @@ def definition(gen: Generator, value: ir.Value, mode: str) -> Function:
     parts = [f"(({a}.{NUMERATOR}, {a}.{DENOMINATOR}) if {a}.__class__ is F else key_of({a}))" if numeric(t)
              else f"({a} if {a}.__class__ is not Missing else key_of({a}))" for a, (_, t) in zip(args, value.params)]
     key = parts[0] if len(parts) == 1 else f"({''.join(p + ', ' for p in parts)})"
+    numbers = [a for a, (_, t) in zip(args, value.params) if numeric(t)]
+    if parts and numbers:
+        # the common case first: every number a Fraction and no argument missing, as one flat tuple,
+        # cheaper to make and hash than the tuple of pairs above (longer than it, so never equal to it:
+        # a value reached both ways is computed twice, never mixed up)
+        flat = ", ".join(f"{a}.{NUMERATOR}, {a}.{DENOMINATOR}" if numeric(t) else a
+                         for a, (_, t) in zip(args, value.params))
+        test = " and ".join(f"{a}.__class__ is F" if numeric(t) else f"{a}.__class__ is not Missing"
+                            for a, (_, t) in zip(args, value.params))
+        key = f"({flat},) if {test} else {key}"
     # traced, a small definition of records (the ones untraced code computes in place) is not
     # memoized either: computed again, its step is the same (only not the same object)
     memoized = mode == FAST or not gen.inliner.inlined(value.name) or cross_case(gen.program, value)
