@@ -86,6 +86,20 @@ class Server:
                 time.sleep(0.2)
         raise SystemExit("the server did not start within 90 s")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server's processes: uvicorn's and its workers'
+        (its process group, read from /proc; 0 where /proc is not there)."""
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for entry in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = entry.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue                                    # the process ended meanwhile
+            if int(fields[2]) == self.process.pid:          # the process group (field 5 of stat)
+                total += (int(fields[11]) + int(fields[12])) / tick     # utime, stime
+        return total
+
     def kill(self) -> None:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
@@ -139,17 +153,20 @@ def checks(srv: Server, tokens: dict[str, str], seconds: float, clients: int, pa
                 errors[n] += 1
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    started = time.perf_counter()
+    started, server_cpu, client_cpu = time.perf_counter(), srv.cpu_seconds(), time.process_time()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    server_cpu, client_cpu = srv.cpu_seconds() - server_cpu, time.process_time() - client_cpu
     every = sorted(x for mine in latencies for x in mine)
     return {"requests": len(every), "seconds": round(elapsed, 1), "per_second": round(len(every) / elapsed, 1),
             "p50_ms": round(1000 * statistics.median(every), 1),
             "p99_ms": round(1000 * every[min(len(every) - 1, int(0.99 * len(every)))], 1),
-            "max_ms": round(1000 * every[-1], 1), "errors": sum(errors), "clients": clients}
+            "max_ms": round(1000 * every[-1], 1), "errors": sum(errors), "clients": clients,
+            "server_cpu_ms_per_check": round(1000 * server_cpu / max(1, len(every)), 2),
+            "client_cpu_ms_per_check": round(1000 * client_cpu / max(1, len(every)), 2)}
 
 
 # ------------------------------------------------------------------ 2. versions

@@ -16,8 +16,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from interpreter import Diagnostic, Failed, RuleSet, explain, render
+from interpreter import Diagnostic, Failed, RuleSet, explain
 from interpreter.report.audit import tool_version
+from interpreter.report.render import render_json_utf8  # render(data, "json"), encoded: what is sent
 
 from .store import Refused
 
@@ -27,15 +28,21 @@ SEVERITY = ("non_compliant", "insufficient_information", "needs_assessment", "co
 
 @dataclass(frozen=True)
 class Checked:
-    """One check: the ammr-check/1 document, as data and as the exact JSON text, and its hash."""
+    """One check: the ammr-check/1 document, as data and as the exact JSON text in UTF-8 (what is
+    sent: the text is made as bytes, never as str in between), and its hash."""
     data: dict[str, Any]
-    text: str
+    body: bytes
     overall: str
     exit_code: int
 
     @property
+    def text(self) -> str:
+        """The JSON text, as stored with a submitted pledge."""
+        return self.body.decode()
+
+    @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.body).hexdigest()
 
     def outcomes_of(self, label: str) -> list[dict[str, Any]]:
         """The applicable verdicts on one document of the case, failing first."""
@@ -116,7 +123,7 @@ class Checker:
             raise Refused(422, f"data_years: no dataset '{unknown[0]}'; datasets: {', '.join(datasets)}")
         result = self.rules.evaluate(self.rules.case(documents, years or None))
         data = explain(self.rules, result, docs_url=self.docs_url, pool=pool)
-        return Checked(data, render(data, "json"), result.overall, result.exit_code)
+        return Checked(data, render_json_utf8(data), result.overall, result.exit_code)
 
     @cached_property
     def pledge_uses(self) -> frozenset[str] | None:
