@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.outcomes import NOT_APPLICABLE, SEVERITY, Missing, Outcome, Step
 from ..language import typesys as T
 from . import figures as V
-from . import links
+from . import fixed, links
 from .audit import audit_record, document_ids
 from .dependence import METHOD, Dependence
 from .reason import describe, reason
@@ -85,7 +85,7 @@ def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | 
         "data_years": {name: ctx.data_year(name, year) for name, year in result.case.data_years.items()},
         **({"parameters": {name: ctx.parameter(name, value) for name, value in result.case.parameters.items()}}
            if result.case.parameters else {}),
-        **({"readings": readings_used(program, result.case.readings)} if program.readings else {}),
+        **({"readings": ctx.readings_used()} if program.readings else {}),
         **({"readings_all": _readings_all(dependence, outcomes)} if dependence is not None else {}),
         "overall": result.overall,
         "exit_code": result.exit_code,
@@ -195,7 +195,7 @@ class _Context:
         # The sources of an aggregate, by the step's id (with the step, kept alive): the reference key's
         # sums over every Member State are the same steps under every verdict, walked once per case.
         self.aggregates: dict[int, tuple[Step, dict[str, Any]]] = {}
-        self.descriptions: dict[tuple[str, str], str] = {}
+        self.fixed = fixed.of(rules)          # what depends on the rule set alone, kept across checks
 
     # ---------------------------------------------------------------- outcomes
     def outcome(self, o: Outcome, found, traces: bool, anchors: set[str]) -> dict[str, Any]:
@@ -240,13 +240,19 @@ class _Context:
         return out
 
     def citation(self, p) -> dict[str, Any]:
-        c = p.citation
-        return {"id": c.anchor(), "short": c.short(), "full": c.full(), "anchor": c.anchor(),
-                "article_title": p.article_title, "text": p.text, "lead_in": p.lead_in, "complete": p.complete,
-                "url": links.EUR_LEX, "eur_lex": links.eur_lex_url(c, self.lang),
-                "docs": links.docs_url(c, self.docs_url)}
+        return self.fixed.citation(p, self.lang, self.docs_url)
+
+    def readings_used(self) -> list[dict[str, Any]]:
+        chosen = self.case.readings
+        kept = self.fixed.kept(self.fixed.readings, tuple(sorted(chosen.items())),
+                               lambda: readings_used(self.program, chosen))
+        return [{**r, "alternatives": list(r["alternatives"]), "citations": list(r["citations"])} for r in kept]
 
     def rule_text(self, name: str) -> dict[str, str]:
+        """The requirement's conditions as the rule file writes them (kept: spread into a new dict)."""
+        return self.fixed.kept(self.fixed.rule_texts, name, lambda: self.written(name))
+
+    def written(self, name: str) -> dict[str, str]:
         """The requirement's conditions as the rule file writes them: `when` (whether it applies)
         and `requires` (what it requires), each on one line; empty when the rule has none."""
         spec = self.program.requirement(name)
@@ -375,11 +381,16 @@ class _Context:
         return {"kind": "aggregate", "text": text, "basis": text}
 
     def data_source(self, s: Step) -> dict[str, Any]:
+        """Where a figure of a dataset came from (a copy of what is kept per label and year)."""
+        name = s.label.partition("[")[0]
+        year = self.years.get(name)
+        return dict(self.fixed.kept(self.fixed.data_sources, (s.label, year), lambda: self.dataset_source(s, year)))
+
+    def dataset_source(self, s: Step, year: int | None) -> dict[str, Any]:
         name, _, key = s.label.partition("[")
         key = key.rstrip("]")
         spec = self.program.datasets.get(name)
         table = self.rules.tables.get(name)
-        year = self.years.get(name)
         figure = table.get(key, year) if table is not None and year is not None else None
         described = spec.decl.description if spec else name
         said = "; ".join(n.text for n in spec.decl.meta.sources) if spec else ""
@@ -421,9 +432,7 @@ class _Context:
         """The description the rules give a document's field, found by walking the path (once per
         document type and path)."""
         key = (self.types.get(label, ""), path)
-        if key not in self.descriptions:
-            self.descriptions[key] = self.described(*key)
-        return self.descriptions[key]
+        return self.fixed.kept(self.fixed.descriptions, key, lambda: self.described(*key))
 
     def described(self, type_name: str, path: str) -> str:
         struct = self.program.structs.get(type_name)

@@ -1,0 +1,52 @@
+"""The parts of a view kept per rule set (report/fixed.py): the view made with them is the view
+made afresh, and what a reader changes in one view is not in the next."""
+
+from pathlib import Path
+
+from interpreter import explain, render
+from interpreter.report import fixed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _json(rules, result, **options) -> str:
+    data = explain(rules, result, **options)
+    data["audit"]["checked_at"] = ""
+    return render(data, "json")
+
+
+def test_a_view_made_with_kept_parts_is_the_view_made_afresh(rules):
+    result = rules.check([ROOT / "examples" / "2026"])
+    first = _json(rules, result)                     # the kept parts made (or made already by other tests)
+    fixed._kept.pop(rules, None)                     # forget them: the next view makes every part afresh
+    assert _json(rules, result) == first
+    assert _json(rules, result) == first             # and made again with them kept
+
+
+def test_links_follow_the_language_and_docs_root_asked_for(rules):
+    result = rules.check([ROOT / "examples" / "2026"])
+    french = explain(rules, result, lang="fr", docs_url="https://example.org/docs", pool=False)
+    english = explain(rules, result, pool=False)
+    cited = [o for o in french["outcomes"] if o["citations"]]
+    assert cited
+    for o in cited:
+        c = o["citations"][0]
+        assert "/FR/" in c["eur_lex"] and c["docs"].startswith("https://example.org/docs/articles/")
+    assert all("/EN/" in c["eur_lex"] and c["docs"].startswith("site/")
+               for o in english["outcomes"] for c in o["citations"])
+
+
+def test_a_view_changed_by_its_reader_changes_nothing_kept(rules):
+    result = rules.check([ROOT / "examples" / "2026"])
+    before = _json(rules, result)
+    data = explain(rules, result)
+    for o in data["outcomes"]:
+        for c in o["citations"]:
+            c["text"] = "changed"
+        o["rule"]["requires"] = "changed"
+        for v in o["values"]:
+            v["source"]["text"] = "changed"
+    for r in data.get("readings", []):
+        r["alternatives"].append("changed")
+        r["description"] = "changed"
+    assert _json(rules, result) == before
