@@ -11,18 +11,21 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from interpreter import Diagnostic, Failed, RuleSet, explain
+from interpreter.engine.documents import Document
 from interpreter.report.audit import tool_version
 from interpreter.report.render import render_json_utf8  # render(data, "json"), encoded: what is sent
 
-from .store import Refused
+from .store import Refused, canonical
 
 PLEDGE = "MemberStatePledge"
+_KEPT = 256                  # cycle documents kept read: a few per year; a bound all the same
 SEVERITY = ("non_compliant", "insufficient_information", "needs_assessment", "compliant")   # worst first
 
 
@@ -56,6 +59,23 @@ class Checked:
         return mine[0]["verdict"] if mine else "compliant"
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A document of a year's cycle as the portal keeps it: its name in a check, its type, the
+    SHA-256 of its stored text, and how to read its data. A stored version never changes, so the
+    checker reads and validates it once (by name and hash) and reuses it in every check after."""
+    name: str
+    type: str
+    sha256: str
+    load: Callable[[], Any]
+
+    @classmethod
+    def given(cls, name: str, data: Any) -> Kept:
+        """A document given as data (an example being loaded, a test)."""
+        return cls(name, str(data.get("document")) if isinstance(data, dict) else "",
+                   hashlib.sha256(canonical(data).encode()).hexdigest(), lambda: data)
+
+
 def pledge_label(member_state: str, pool_year: int) -> str:
     return f"pledges/{member_state}-{pool_year}.json"
 
@@ -72,6 +92,7 @@ class Checker:
         self.rules_sha256 = self.rules.fingerprint.sha256
         self.docs_url = docs_url
         self._pools: OrderedDict[tuple, Checked] = OrderedDict()
+        self._kept: dict[tuple[str, str], Document] = {}      # (name, sha256): the cycle's documents, read
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ the rule set
@@ -100,22 +121,38 @@ class Checker:
                             for e in entries]}
 
     # ------------------------------------------------------------ checks
-    def read(self, named: list[tuple[str, Any]]) -> list:
-        """Validate each (name, parsed document); every problem of every document at once."""
-        documents: list = []
+    def read(self, named: list[tuple[str, Any]], kept: Iterable[Kept] = ()) -> list[Document]:
+        """Validate each (name, parsed document), then take each kept document (validated once);
+        every problem of every document at once."""
+        documents: list[Document] = []
         problems: list[Diagnostic] = []
         for name, data in named:
             try:
                 documents.append(self.rules.document(data, name))
             except Failed as failure:
                 problems.extend(failure.diagnostics)
+        for stored in kept:
+            try:
+                documents.append(self.kept_document(stored))
+            except Failed as failure:
+                problems.extend(failure.diagnostics)
         if problems:
             raise Failed(problems)
         return documents
 
+    def kept_document(self, stored: Kept) -> Document:
+        key = (stored.name, stored.sha256)
+        found = self._kept.get(key)
+        if found is None:
+            found = self.rules.document(stored.load(), stored.name)
+            if len(self._kept) >= _KEPT:
+                self._kept.clear()
+            self._kept[key] = found
+        return found
+
     def check(self, named: list[tuple[str, Any]], data_years: dict[str, int] | None = None,
-              pool: bool = True) -> Checked:
-        documents = self.read(named)
+              pool: bool = True, kept: Iterable[Kept] = ()) -> Checked:
+        documents = self.read(named, kept)
         years = dict(data_years or {})
         datasets = getattr(self.rules, "tables", None) or {}       # the reference data, by dataset name
         unknown = [name for name in years if datasets and name not in datasets]
@@ -129,13 +166,12 @@ class Checker:
     def pledge_uses(self) -> frozenset[str] | None:
         return documents_used(self.rules, PLEDGE)
 
-    def pledge_check(self, pledge: dict, cycle: list[tuple[str, Any]], pool: bool = True) -> Checked:
+    def pledge_check(self, pledge: dict, cycle: Iterable[Kept], pool: bool = True) -> Checked:
         """A pledge checked as it is submitted: with the documents of its year's cycle that the
         requirements on a pledge read (the Commission proposal, the High-Level Forum)."""
         member_state, pool_year = pledge.get("member_state"), pledge.get("pool_year")
-        used = [(name, data) for name, data in cycle
-                if self.pledge_uses is None or data.get("document") in self.pledge_uses]
-        return self.check([(pledge_label(str(member_state), _year(pool_year)), pledge), *used], pool=pool)
+        used = [c for c in cycle if self.pledge_uses is None or c.type in self.pledge_uses]
+        return self.check([(pledge_label(str(member_state), _year(pool_year)), pledge)], pool=pool, kept=used)
 
     def pool(self, cycle: list[tuple[str, Any]], pledges: list[tuple[str, Any]], key: tuple) -> Checked:
         """The year's cycle documents with every Member State's latest pledge; kept while the
