@@ -261,10 +261,10 @@ def _as_the_cli(checker, world, document) -> bytes:
     requirements read, under the names the portal gives them: read, evaluated and explained afresh
     through the public API (nothing kept), as the CLI does."""
     from interpreter import RuleSet, explain, render
-    from interpreter.portal.checking import cycle_label
+    from interpreter.portal.checking import cycle_label, pledge_label
     rules = RuleSet.prepare()
     rows = store.cycle_documents(world.made, 2026)
-    named = [(NL_2026, document)] + [(cycle_label(2026, r.type, r.version), json.loads(r.document))
+    named = [(pledge_label(document["member_state"], 2026), document)] + [(cycle_label(2026, r.type, r.version), json.loads(r.document))
                                      for r in rows.values() if r.type in checker.pledge_uses]
     result = rules.evaluate(rules.case([rules.document(d, n) for n, d in named]))
     return render(explain(rules, result, pool=False), "json").encode()
@@ -273,9 +273,12 @@ def _as_the_cli(checker, world, document) -> bytes:
 def test_a_pledge_check_is_byte_for_byte_the_cli_check_of_its_documents(world, checker):
     """The portal reads the stored cycle once and keeps the view's fixed parts: every check is
     still the text of a check made afresh, whatever the figures (and whichever comes first)."""
-    for relocations, financial in ((0, "0"), (one_person_short(checker), "0"), (5000, "99999999.99"), (17, "1")):
-        document = pledge(relocations=relocations, financial=financial)
-        answer = world.client.post("/api/v1/pledges/check?pool=false", headers=world.as_("nl"),
+    measures = [{"description": "reception capacity", "financial_value": "2500000.75"}]
+    for account, relocations, financial, more in (
+            ("nl", 0, "0", None), ("nl", one_person_short(checker), "0", None), ("nl", 5000, "99999999.99", None),
+            ("nl", 17, None, None), ("nl", None, "1", measures), ("de", 120, "3000000", measures), ("de", None, None, None)):
+        document = pledge(account.upper(), relocations=relocations, financial=financial, measures=more)
+        answer = world.client.post("/api/v1/pledges/check?pool=false", headers=world.as_(account),
                                    json={"document": document})
         assert answer.status_code == 200
         assert answer.content == _as_the_cli(checker, world, document)
