@@ -1,6 +1,7 @@
 """The parts of a view kept per rule set (report/fixed.py): the view made with them is the view
 made afresh, and what a reader changes in one view is not in the next."""
 
+import json
 from pathlib import Path
 
 from interpreter import explain, render
@@ -50,3 +51,22 @@ def test_a_view_changed_by_its_reader_changes_nothing_kept(rules):
         r["alternatives"].append("changed")
         r["description"] = "changed"
     assert _json(rules, result) == before
+
+
+def test_the_reference_key_sums_are_shown_for_the_data_years_of_each_check(rules):
+    """The sums over every Member State are kept per rule set, by data years: a check on other
+    years shows its own, and the view of each is the view made afresh."""
+    documents = rules.read([ROOT / "examples" / "2026" / "commission-proposal.yaml",
+                            ROOT / "examples" / "2026" / "pledge-netherlands-illustrative.yaml"])
+    earlier = {"population": 2023, "gdp": 2023}
+    sums = {}
+    for years in (None, earlier, None, earlier):
+        result = rules.evaluate(rules.case(documents, years))
+        kept = _json(rules, result)
+        fixed._kept.pop(rules, None)
+        assert _json(rules, result) == kept
+        values = [v for o in json.loads(kept)["outcomes"] for v in o["values"] if v["kind"] == "aggregate"]
+        sums.setdefault(str(years), set()).update(v["source"]["text"] for v in values)
+    assert any("population on 1 January, 2024" in t for t in sums["None"])
+    assert any("population on 1 January, 2023" in t for t in sums[str(earlier)])
+    assert not any("2024" in t for t in sums[str(earlier)] if "population" in t)

@@ -36,6 +36,7 @@ class Fixed:
         self.data_sources: dict[tuple[str, int | None], dict[str, Any]] = {}
         self.descriptions: dict[tuple[str, str], str] = {}
         self.readings: dict[tuple, list[dict[str, Any]]] = {}
+        self.aggregates: dict[tuple[int, tuple], tuple[Any, dict[str, Any]]] = {}     # view.aggregate_over
         self.files: dict[str, str] = {}
         self.folders: dict[str, str] = {}
 
@@ -46,7 +47,7 @@ class Fixed:
         found = self.citations.get(key)
         if found is None or found[0] is not p:
             found = (p, _citation(p, lang, docs_url))
-            _put(self.citations, key, found)
+            self.keep(self.citations, key, found)
         return dict(found[1])
 
     def kept(self, table: dict, key, make) -> Any:
@@ -55,8 +56,13 @@ class Fixed:
         found = table.get(key)
         if found is None:
             found = make()
-            _put(table, key, found)
+            self.keep(table, key, found)
         return found
+
+    def keep(self, table: dict, key, value) -> None:
+        if len(table) >= _LIMIT:
+            table.clear()
+        table[key] = value
 
     def file(self, rules: RuleSet, name: str) -> str:
         """A file the rules name, as the fingerprint lists it (resolving it asks the file system)."""
@@ -78,12 +84,6 @@ def of(rules: RuleSet) -> Fixed:
         with _lock:
             found = _kept.setdefault(rules, Fixed())
     return found
-
-
-def _put(table: dict, key, value) -> None:
-    if len(table) >= _LIMIT:
-        table.clear()
-    table[key] = value
 
 
 def _citation(p, lang: str, docs_url: str) -> dict[str, Any]:

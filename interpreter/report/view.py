@@ -362,7 +362,7 @@ class _Context:
             return self.data_source(s)
         if s.kind == "aggregate":
             if id(s) not in self.aggregates:
-                self.aggregates[id(s)] = (s, self.aggregate_source(s))
+                self.aggregates[id(s)] = (s, self.aggregate_over(s))
             return dict(self.aggregates[id(s)][1])
         rule = f"{s.span.file}:{s.span.line}" if s.span.line else ""
         if s.kind == "parameter" and s.source:
@@ -371,14 +371,29 @@ class _Context:
             return {"kind": "case", "rule": rule, "text": s.source}
         return {"kind": "rules", "rule": rule, "text": f"{s.kind} in {rule}" if rule else s.kind}
 
-    def aggregate_source(self, s: Step) -> dict[str, Any]:
-        """What an aggregate was computed over: its items, and the sources of the figures in them."""
-        parts = sorted({self.source(d)["basis"] for d in _walk(s) if d.kind in ("data", "input", "default")})
+    def aggregate_over(self, s: Step) -> dict[str, Any]:
+        """`aggregate_source`, kept per rule set when the aggregate reads reference data alone: the
+        reference key's sums over every Member State are the same steps in every check (the engine
+        keeps them), and what they were computed over depends then only on the data years."""
+        key = (id(s), tuple(self.years.items()))
+        kept = self.fixed.aggregates.get(key)
+        if kept is not None and kept[0] is s:
+            return kept[1]
+        found, data_only = self.aggregate_source(s)
+        if data_only:
+            self.fixed.keep(self.fixed.aggregates, key, (s, found))
+        return found
+
+    def aggregate_source(self, s: Step) -> tuple[dict[str, Any], bool]:
+        """What an aggregate was computed over: its items, and the sources of the figures in them;
+        and whether those are all reference data (no document's field)."""
+        read = [d for d in _walk(s) if d.kind in ("data", "input", "default")]
+        parts = sorted({self.source(d)["basis"] for d in read})
         more = f"; and {len(parts) - _MAX_ITEMS} more" if len(parts) > _MAX_ITEMS else ""
         shown = "; ".join(parts[:_MAX_ITEMS]) + more
         items = sum(1 for c in s.children if c.kind == "item")
         text = f"over {items} item{'s' if items != 1 else ''}" + (f", each from {shown}" if shown else "")
-        return {"kind": "aggregate", "text": text, "basis": text}
+        return {"kind": "aggregate", "text": text, "basis": text}, all(d.kind == "data" for d in read)
 
     def data_source(self, s: Step) -> dict[str, Any]:
         """Where a figure of a dataset came from (a copy of what is kept per label and year)."""
