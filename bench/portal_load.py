@@ -84,13 +84,18 @@ class Server:
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 connection.request("GET", "/login")
-                if connection.getresponse().status == 200:
+                if connection.getresponse().status == 200 and self.started_workers() >= self.workers:
                     connection.close()
-                    time.sleep(1.0 if self.workers > 1 else 0)     # every worker up, not only the first
-                    return
+                    return                          # every worker up (each prepares and compiles the rules)
             except OSError:
                 time.sleep(0.2)
         raise SystemExit("the server did not start within 90 s")
+
+    def started_workers(self) -> int:
+        """How many of the server's processes have said they are ready since it was last started."""
+        text = self.log.read_text(errors="replace")
+        start = text.rfind("Started parent process" if self.workers > 1 else "Started server process")
+        return text[start:].count("Application startup complete") if start >= 0 else 0
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by the server's processes: uvicorn's and its workers'
