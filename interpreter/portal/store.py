@@ -341,3 +341,10 @@ def audit(sessions: sessionmaker[Session], who: Account | None, action: str, tar
 def audit_log(sessions: sessionmaker[Session], limit: int = 1000) -> list[AuditEntry]:
     with sessions() as s:
         return list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
+
+
+def audit_times(sessions: sessionmaker[Session], action: str, target: str, since: str) -> list[str]:
+    """When `action` on `target` was logged after `since` (ISO 8601, UTC), oldest first."""
+    with sessions() as s:
+        return list(s.scalars(select(AuditEntry.at).where(AuditEntry.action == action, AuditEntry.target == target,
+                                                          AuditEntry.at > since).order_by(AuditEntry.at)))
