@@ -118,6 +118,10 @@ def test_the_pool_table(world):
     assert '<th scope="row">NL</th>' in page.text and 'href="/pledges/NL/2026/1"' in page.text
     assert "63(1)" in page.text and "every verdict, explained" in page.text
     assert world.client.get("/pool/2026/explanation").status_code == 200
+    assert 'href="/pledges/NL/2026">every version</a>' in page.text
+    history = world.client.get("/pledges/NL/2026")                 # each state's history as a page, not JSON
+    assert history.status_code == 200 and history.headers["content-type"].startswith("text/html")
+    assert 'href="/pledges/NL/2026/1"' in history.text
 
 
 def test_users_commands(database, tmp_path):
