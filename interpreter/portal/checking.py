@@ -25,10 +25,6 @@ from interpreter.report.render import render_json_utf8  # render(data, "json"), 
 from .store import Refused, canonical
 
 PLEDGE = "MemberStatePledge"
-# The compiled engine gives the reference evaluator's verdicts and steps exactly (tests/test_compile.py;
-# tests/portal: a check is byte for byte the CLI's), for about 10 % less CPU a check in the portal
-# (in process, the two alternating, under load: 7.5 and 6.8 ms); compiling takes 0.2-0.5 s at start.
-ENGINE = "compiled"
 _KEPT = 256                  # cycle documents kept read: a few per year; a bound all the same
 SEVERITY = ("non_compliant", "insufficient_information", "needs_assessment", "compliant")   # worst first
 
@@ -89,10 +85,8 @@ def cycle_label(pool_year: int, type_name: str, version: int) -> str:
 
 
 class Checker:
-    def __init__(self, rules_dir: str | None = None, docs_url: str | None = None, engine: str = ENGINE):
+    def __init__(self, rules_dir: str | None = None, docs_url: str | None = None):
         self.rules = RuleSet.prepare(Path(rules_dir) if rules_dir else None)
-        self.engine = engine
-        self.rules.evaluate(self.rules.case([]), engine=engine)    # compiled now, not in the first check
         # the hashes of the rule set's files, taken now: every result's audit record names the
         # rules as they were when the server started, not as they may be edited while it runs
         self.rules_sha256 = self.rules.fingerprint.sha256
@@ -164,7 +158,7 @@ class Checker:
         unknown = [name for name in years if datasets and name not in datasets]
         if unknown:
             raise Refused(422, f"data_years: no dataset '{unknown[0]}'; datasets: {', '.join(datasets)}")
-        result = self.rules.evaluate(self.rules.case(documents, years or None), engine=self.engine)
+        result = self.rules.evaluate(self.rules.case(documents, years or None))
         data = explain(self.rules, result, docs_url=self.docs_url, pool=pool)
         return Checked(data, render_json_utf8(data), result.overall, result.exit_code)
 
