@@ -52,11 +52,12 @@ def document_ids(documents: tuple[Document, ...]) -> dict[str, str]:
 def audit_record(rules: RuleSet, result: Result, ids: dict[str, str]) -> dict[str, Any]:
     case = result.case
     prints = rules.fingerprint
+    kept = fixed.of(rules)
     hashes = dict(prints.files)
     return {
         "tool": {"name": TOOL, "version": tool_version()},
         "checked_at": result.checked_at.strftime(TIME_FORMAT),
-        "rules": {"sha256": prints.sha256, "folder": fixed.of(rules).folder(rules),
+        "rules": {"sha256": kept.rules_sha256(prints), "folder": kept.folder(rules),
                   "files": [{"path": path, "sha256": digest} for path, digest in prints.files]},
         "readings": {name: value_text(value) for name, value in sorted(getattr(case, "readings", {}).items())},
         "parameters": _parameters(rules, result),

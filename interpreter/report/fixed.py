@@ -39,6 +39,7 @@ class Fixed:
         self.aggregates: dict[tuple[int, tuple], tuple[Any, dict[str, Any]]] = {}     # view.aggregate_over
         self.files: dict[str, str] = {}
         self.folders: dict[str, str] = {}
+        self.listing: tuple[Any, str] | None = None       # (the rule set's fingerprint, its SHA-256)
 
     def citation(self, p, lang: str, docs_url: str) -> dict[str, Any]:
         """A provision as every verdict citing it shows it: its citation in three forms, its quoted
@@ -67,6 +68,12 @@ class Fixed:
     def file(self, rules: RuleSet, name: str) -> str:
         """A file the rules name, as the fingerprint lists it (resolving it asks the file system)."""
         return self.kept(self.files, name, lambda: rules.file_in_rules(name))
+
+    def rules_sha256(self, prints) -> str:
+        """The SHA-256 over the listing of the rule set's files (a Fingerprint hashes it when asked)."""
+        if self.listing is None or self.listing[0] is not prints:
+            self.listing = (prints, prints.sha256)
+        return self.listing[1]
 
     def folder(self, rules: RuleSet) -> str:
         """The rules folder as messages show it, relative to the working folder when inside it."""

@@ -337,9 +337,10 @@ class _Context:
         source = self.source(s)
         where = source.pop("where", "") or s.label
         source.pop("basis", None)
+        shown = V.show(s.value, s.type)
         return {"id": f"{s.kind}:{where}", "kind": s.kind, "label": s.label,
-                "description": source.pop("description", ""), "value": V.json_value(s.value, s.type),
-                "shown": V.show(s.value, s.type), "exact": V.exact(s.value, s.type), "source": source,
+                "description": source.pop("description", ""), "value": V.json_value(s.value, s.type, shown),
+                "shown": shown, "exact": V.exact(s.value, s.type, shown), "source": source,
                 "citations": [p.citation.short() for p in s.citations if p is not None]}
 
     def source(self, s: Step) -> dict[str, Any]:
