@@ -70,3 +70,21 @@ def test_the_reference_key_sums_are_shown_for_the_data_years_of_each_check(rules
     assert any("population on 1 January, 2024" in t for t in sums["None"])
     assert any("population on 1 January, 2023" in t for t in sums[str(earlier)])
     assert not any("2024" in t for t in sums[str(earlier)] if "population" in t)
+
+
+def test_what_is_kept_of_a_check_leaves_with_it(rules):
+    """An aggregate's sources are kept only while its step lives: the reference key's sums stay (the
+    engine keeps their steps), a check's own aggregates go with its result, however many checks."""
+    import gc
+
+    proposal = rules.read([ROOT / "examples" / "2026" / "commission-proposal.yaml"])
+    sizes = []
+    for n in range(40):
+        pledge = rules.document({"document": "MemberStatePledge", "member_state": "NL", "pool_year": 2026,
+                                 "pledge": {"relocations": n, "financial_contributions": str(1000 * n),
+                                            "alternative_measures": [{"description": "x", "financial_value": n}]}},
+                                "pledge.json")
+        explain(rules, rules.evaluate(rules.case([*proposal, pledge])), pool=False)
+        gc.collect()
+        sizes.append(len(fixed.of(rules).aggregates))
+    assert sizes[-1] == sizes[10] and sizes[-1] <= 10

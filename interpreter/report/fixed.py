@@ -36,7 +36,7 @@ class Fixed:
         self.data_sources: dict[tuple[str, int | None], dict[str, Any]] = {}
         self.descriptions: dict[tuple[str, str], str] = {}
         self.readings: dict[tuple, list[dict[str, Any]]] = {}
-        self.aggregates: dict[tuple[int, tuple], tuple[Any, dict[str, Any]]] = {}     # view.aggregate_over
+        self.aggregates: dict[tuple[int, tuple], tuple[weakref.ref, dict[str, Any]]] = {}   # view.aggregate_over
         self.files: dict[str, str] = {}
         self.folders: dict[str, str] = {}
         self.listing: tuple[Any, str] | None = None       # (the rule set's fingerprint, its SHA-256)
@@ -68,6 +68,17 @@ class Fixed:
     def file(self, rules: RuleSet, name: str) -> str:
         """A file the rules name, as the fingerprint lists it (resolving it asks the file system)."""
         return self.kept(self.files, name, lambda: rules.file_in_rules(name))
+
+    def aggregate(self, step, years: tuple) -> dict[str, Any] | None:
+        """What `step` (an aggregate) was computed over, if kept for these data years."""
+        found = self.aggregates.get((id(step), years))
+        return found[1] if found is not None and found[0]() is step else None
+
+    def keep_aggregate(self, step, years: tuple, over: dict[str, Any]) -> None:
+        """Kept while the step lives (the engine keeps the reference key's steps for the rule set's
+        life; a check's own steps go with its result): held weakly, the entry leaves with the step."""
+        key, table = (id(step), years), self.aggregates
+        table[key] = (weakref.ref(step, lambda _, key=key: table.pop(key, None)), over)
 
     def rules_sha256(self, prints) -> str:
         """The SHA-256 over the listing of the rule set's files (a Fingerprint hashes it when asked)."""

@@ -376,13 +376,13 @@ class _Context:
         """`aggregate_source`, kept per rule set when the aggregate reads reference data alone: the
         reference key's sums over every Member State are the same steps in every check (the engine
         keeps them), and what they were computed over depends then only on the data years."""
-        key = (id(s), tuple(self.years.items()))
-        kept = self.fixed.aggregates.get(key)
-        if kept is not None and kept[0] is s:
-            return kept[1]
+        years = tuple(self.years.items())
+        kept = self.fixed.aggregate(s, years)
+        if kept is not None:
+            return kept
         found, data_only = self.aggregate_source(s)
         if data_only:
-            self.fixed.keep(self.fixed.aggregates, key, (s, found))
+            self.fixed.keep_aggregate(s, years, found)
         return found
 
     def aggregate_source(self, s: Step) -> tuple[dict[str, Any], bool]:
