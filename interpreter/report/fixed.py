@@ -78,7 +78,11 @@ class Fixed:
         """Kept while the step lives (the engine keeps the reference key's steps for the rule set's
         life; a check's own steps go with its result): held weakly, the entry leaves with the step."""
         key, table = (id(step), years), self.aggregates
-        table[key] = (weakref.ref(step, lambda _, key=key: table.pop(key, None)), over)
+
+        def gone(_: weakref.ref) -> None:
+            table.pop(key, None)
+
+        table[key] = (weakref.ref(step, gone), over)
 
     def rules_sha256(self, prints) -> str:
         """The SHA-256 over the listing of the rule set's files (a Fingerprint hashes it when asked)."""
