@@ -86,7 +86,7 @@ class Server:
                 connection.request("GET", "/login")
                 if connection.getresponse().status == 200 and self.started_workers() >= self.workers:
                     connection.close()
-                    return                          # every worker up (each prepares and compiles the rules)
+                    return                          # every worker up (each prepares the rules)
             except OSError:
                 time.sleep(0.2)
         raise SystemExit("the server did not start within 90 s")
