@@ -63,3 +63,32 @@ def test_what_the_fast_writer_does_not_take_is_written_by_the_standard_library(v
 def test_a_lone_surrogate_is_left_to_the_standard_library():
     value = {"text": "a\ud800b", "n": [1, 2**70]}
     assert jsontext.dumps(value) == standard(value)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(VALUES)
+def test_the_utf8_text_is_the_text_encoded(value):
+    """json_utf8 (what the portal sends) asks whether to escape of the characters outside ASCII only:
+    the same bytes as json_text's text, escapes and all."""
+    from interpreter.report.render import json_text, json_utf8
+    try:
+        text = json_text(value)
+    except UnicodeEncodeError:
+        return
+    try:
+        expected = text.encode()
+    except UnicodeEncodeError:                      # a lone surrogate: neither can be sent
+        with pytest.raises(UnicodeEncodeError):
+            json_utf8(value)
+        return
+    assert json_utf8(value) == expected
+
+
+@pytest.mark.parametrize("text", ["plain", "a\x7fb", "\x85", "x\u061cy", "\u200e\u200f", "\u202a\u202e",
+                                  "\u2066\u2069", "é€😀 “quoted” — ✔", "\u2029\u202f\u2070"])
+def test_escapes_are_found_among_the_characters_outside_ascii(text):
+    from interpreter.report.render import _JSON_UNPRINTABLE, json_text, json_utf8
+    value = {"k": [text, {"n": 1}]}
+    assert json_utf8(value) == json_text(value).encode()
+    assert ("\\u" in json_text(value)) == bool(_JSON_UNPRINTABLE.search(text))

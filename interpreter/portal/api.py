@@ -47,13 +47,13 @@ def _portal(request: Request) -> service.Portal:
     return request.app.state.portal
 
 
-def json_text(text: str, status: int = 200, headers: dict | None = None) -> Response:
+def json_text(text: str | bytes, status: int = 200, headers: dict | None = None) -> Response:
     return Response(content=text, status_code=status, media_type="application/json", headers=headers)
 
 
 def _checked(checked: Checked, status: int = 200, extra: dict | None = None) -> Response:
     headers = {"X-AMMR-Exit-Code": str(checked.exit_code), "X-AMMR-Result-SHA256": checked.sha256, **(extra or {})}
-    return json_text(checked.text, status, headers)
+    return json_text(checked.body, status, headers)
 
 
 async def _body(request: Request) -> Any:

@@ -28,6 +28,7 @@ from .store import Refused
 
 SETTINGS_VARIABLE = "AMMR_PORTAL_SETTINGS"     # how `ammr serve --workers N` hands the settings to each worker
 SESSION_HOURS = 8
+GC_YOUNG = 50_000              # allocations between collections of the youngest generation (Python's default: 700)
 log = logging.getLogger("ammr.portal")
 
 
@@ -40,6 +41,11 @@ def create_app(settings: Settings, checker: Checker | None = None) -> FastAPI:
     # collector's full passes, which otherwise add 100 ms and more to one check in fifty.
     gc.collect()
     gc.freeze()
+    # A check holds its result and view (thousands of steps and dicts, freed by reference counting
+    # once sent) while it builds them: at Python's default threshold the collector walks them about
+    # twice a check (1.9 young and 0.17 middle collections), 10-15 % of a check's CPU (in process,
+    # blocks of 20 checks alternating, under load: 9.6 -> 8.2 ms, 7.0 -> 6.2 ms).
+    gc.set_threshold(GC_YOUNG, 20, 20)
     # FastAPIOffline: the OpenAPI page (/docs) with Swagger UI shipped in the package, not from a CDN
     app = FastAPIOffline(title="AMMR pledge portal", version="1", redoc_url=None,
                   description="Check documents of the Annual Solidarity Pool against Regulation (EU) 2024/1351, "

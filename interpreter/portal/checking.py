@@ -11,31 +11,41 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from interpreter import Diagnostic, Failed, RuleSet, explain, render
+from interpreter import Diagnostic, Failed, RuleSet, explain
+from interpreter.engine.documents import Document
 from interpreter.report.audit import tool_version
+from interpreter.report.render import render_json_utf8  # render(data, "json"), encoded: what is sent
 
-from .store import Refused
+from .store import Refused, canonical
 
 PLEDGE = "MemberStatePledge"
+_KEPT = 256                  # cycle documents kept read: a few per year; a bound all the same
 SEVERITY = ("non_compliant", "insufficient_information", "needs_assessment", "compliant")   # worst first
 
 
 @dataclass(frozen=True)
 class Checked:
-    """One check: the ammr-check/1 document, as data and as the exact JSON text, and its hash."""
+    """One check: the ammr-check/1 document, as data and as the exact JSON text in UTF-8 (what is
+    sent: the text is made as bytes, never as str in between), and its hash."""
     data: dict[str, Any]
-    text: str
+    body: bytes
     overall: str
     exit_code: int
 
     @property
+    def text(self) -> str:
+        """The JSON text, as stored with a submitted pledge."""
+        return self.body.decode()
+
+    @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.body).hexdigest()
 
     def outcomes_of(self, label: str) -> list[dict[str, Any]]:
         """The applicable verdicts on one document of the case, failing first."""
@@ -47,6 +57,23 @@ class Checked:
         cycle's documents it was checked with (a late Commission proposal is not the pledge's fault)."""
         mine = self.outcomes_of(label)
         return mine[0]["verdict"] if mine else "compliant"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A document of a year's cycle as the portal keeps it: its name in a check, its type, the
+    SHA-256 of its stored text, and how to read its data. A stored version never changes, so the
+    checker reads and validates it once (by name and hash) and reuses it in every check after."""
+    name: str
+    type: str
+    sha256: str
+    load: Callable[[], Any]
+
+    @classmethod
+    def given(cls, name: str, data: Any) -> Kept:
+        """A document given as data (an example being loaded, a test)."""
+        return cls(name, str(data.get("document")) if isinstance(data, dict) else "",
+                   hashlib.sha256(canonical(data).encode()).hexdigest(), lambda: data)
 
 
 def pledge_label(member_state: str, pool_year: int) -> str:
@@ -65,6 +92,7 @@ class Checker:
         self.rules_sha256 = self.rules.fingerprint.sha256
         self.docs_url = docs_url
         self._pools: OrderedDict[tuple, Checked] = OrderedDict()
+        self._kept: dict[tuple[str, str], Document] = {}      # (name, sha256): the cycle's documents, read
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ the rule set
@@ -93,22 +121,38 @@ class Checker:
                             for e in entries]}
 
     # ------------------------------------------------------------ checks
-    def read(self, named: list[tuple[str, Any]]) -> list:
-        """Validate each (name, parsed document); every problem of every document at once."""
-        documents: list = []
+    def read(self, named: list[tuple[str, Any]], kept: Iterable[Kept] = ()) -> list[Document]:
+        """Validate each (name, parsed document), then take each kept document (validated once);
+        every problem of every document at once."""
+        documents: list[Document] = []
         problems: list[Diagnostic] = []
         for name, data in named:
             try:
                 documents.append(self.rules.document(data, name))
             except Failed as failure:
                 problems.extend(failure.diagnostics)
+        for stored in kept:
+            try:
+                documents.append(self.kept_document(stored))
+            except Failed as failure:
+                problems.extend(failure.diagnostics)
         if problems:
             raise Failed(problems)
         return documents
 
+    def kept_document(self, stored: Kept) -> Document:
+        key = (stored.name, stored.sha256)
+        found = self._kept.get(key)
+        if found is None:
+            found = self.rules.document(stored.load(), stored.name)
+            if len(self._kept) >= _KEPT:
+                self._kept.clear()
+            self._kept[key] = found
+        return found
+
     def check(self, named: list[tuple[str, Any]], data_years: dict[str, int] | None = None,
-              pool: bool = True) -> Checked:
-        documents = self.read(named)
+              pool: bool = True, kept: Iterable[Kept] = ()) -> Checked:
+        documents = self.read(named, kept)
         years = dict(data_years or {})
         datasets = getattr(self.rules, "tables", None) or {}       # the reference data, by dataset name
         unknown = [name for name in years if datasets and name not in datasets]
@@ -116,19 +160,18 @@ class Checker:
             raise Refused(422, f"data_years: no dataset '{unknown[0]}'; datasets: {', '.join(datasets)}")
         result = self.rules.evaluate(self.rules.case(documents, years or None))
         data = explain(self.rules, result, docs_url=self.docs_url, pool=pool)
-        return Checked(data, render(data, "json"), result.overall, result.exit_code)
+        return Checked(data, render_json_utf8(data), result.overall, result.exit_code)
 
     @cached_property
     def pledge_uses(self) -> frozenset[str] | None:
         return documents_used(self.rules, PLEDGE)
 
-    def pledge_check(self, pledge: dict, cycle: list[tuple[str, Any]], pool: bool = True) -> Checked:
+    def pledge_check(self, pledge: dict, cycle: Iterable[Kept], pool: bool = True) -> Checked:
         """A pledge checked as it is submitted: with the documents of its year's cycle that the
         requirements on a pledge read (the Commission proposal, the High-Level Forum)."""
         member_state, pool_year = pledge.get("member_state"), pledge.get("pool_year")
-        used = [(name, data) for name, data in cycle
-                if self.pledge_uses is None or data.get("document") in self.pledge_uses]
-        return self.check([(pledge_label(str(member_state), _year(pool_year)), pledge), *used], pool=pool)
+        used = [c for c in cycle if self.pledge_uses is None or c.type in self.pledge_uses]
+        return self.check([(pledge_label(str(member_state), _year(pool_year)), pledge)], pool=pool, kept=used)
 
     def pool(self, cycle: list[tuple[str, Any]], pledges: list[tuple[str, Any]], key: tuple) -> Checked:
         """The year's cycle documents with every Member State's latest pledge; kept while the

@@ -8,6 +8,7 @@ and remedy macros, and the whole HTML explanation for one result)."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from interpreter import Failed, render, report
 
-from . import service, store
+from . import service, store, throttle
 from .auth import csrf, current, require
 from .checking import Checked, pledge_label
 from .limits import parse_json
@@ -98,11 +99,19 @@ async def login(request: Request) -> Response:
     portal: service.Portal = request.app.state.portal
     if not _csrf_ok(request, form):
         return page(request, "login.html.j2", 403, message="The form expired: sign in again.", name="")
-    who = store.login(portal.sessions, form.get("name", ""), form.get("password", ""))
+    name, address = form.get("name", ""), request.client.host if request.client else "-"
+    wait = throttle.retry_after(portal.sessions, name, address)
+    if wait:
+        throttle.limited(portal.sessions, None, name, address)
+        refused = page(request, "login.html.j2", 429, name=name,
+                       message=f"Too many failed sign-ins for this account or from this address: try again in "
+                               f"{math.ceil(wait / 60)} minute{'s' if wait > 60 else ''}.")
+        refused.headers["Retry-After"] = str(wait)
+        return refused
+    who = store.login(portal.sessions, name, form.get("password", ""))
     if who is None:
-        store.audit(portal.sessions, None, "login refused", form.get("name", "")[:100], 401)
-        return page(request, "login.html.j2", 401, message="The account name or the password is wrong.",
-                    name=form.get("name", ""))
+        throttle.failed(portal.sessions, name, address)
+        return page(request, "login.html.j2", 401, message="The account name or the password is wrong.", name=name)
     request.session.clear()                       # a new session for the signed-in account: new CSRF token
     request.session["user"] = who.id
     store.audit(portal.sessions, who, "login", who.name, 200)

@@ -13,7 +13,7 @@ from . import store
 from .checking import PLEDGE, Checker, pledge_label
 from .config import Settings
 from .db import engine_for, sessions
-from .service import cycle_named
+from .service import cycle_kept
 from .store import Account
 
 EXAMPLE_ACCOUNT = "example-loader"        # the author of documents loaded with --example; it cannot sign in
@@ -55,7 +55,7 @@ def load_example(settings: Settings, folder: Path, checker: Checker) -> list[str
             if data["document"] == PLEDGE:
                 if _same_pledge(made, data):
                     continue
-                checked = checker.pledge_check(data, cycle_named(made, year))
+                checked = checker.pledge_check(data, cycle_kept(made, year))
                 store.submit_pledge(made, loader, data["member_state"], year, data, checked.text,
                                    checked.overall_of(pledge_label(data["member_state"], year)))
                 added.append(f"pledge {data['member_state']} {year} ({path.name})")

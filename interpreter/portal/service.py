@@ -3,6 +3,7 @@ taking the portal and the account asking. The routes only translate HTTP to thes
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import store
 from .auth import own_state
-from .checking import PLEDGE, Checked, Checker, cycle_label, pledge_label
+from .checking import PLEDGE, Checked, Checker, Kept, cycle_label, pledge_label
 from .config import Settings
 from .db import PledgeVersion
 from .security import VerifiedTokens
@@ -31,6 +32,17 @@ def cycle_named(sessions: sessionmaker[Session], pool_year: int) -> list[tuple[s
     """The latest version of each of the year's cycle documents, named as a check calls them."""
     rows = store.cycle_documents(sessions, pool_year)
     return [(cycle_label(pool_year, row.type, row.version), json.loads(row.document)) for row in rows.values()]
+
+
+def cycle_kept(sessions: sessionmaker[Session], pool_year: int) -> list[Kept]:
+    """The same documents as `cycle_named`, each read from the database only when the checker has
+    not kept it (asked on every pledge check: which versions are the latest)."""
+    return [Kept(cycle_label(pool_year, v.type, v.version), v.type, v.sha256,
+                 functools.partial(_load, sessions, v.row_id)) for v in store.cycle_versions(sessions, pool_year)]
+
+
+def _load(sessions: sessionmaker[Session], row_id: int) -> Any:
+    return json.loads(store.cycle_text(sessions, row_id))
 
 
 def _cycle(portal: Portal, pool_year: int) -> list[tuple[str, Any]]:
@@ -56,7 +68,7 @@ def check_documents(portal: Portal, named: list[tuple[str, Any]], data_years: di
 
 def check_pledge(portal: Portal, who: Account, pledge: Any, pool: bool = True) -> Checked:
     _, pool_year = _pledge_scope(who, pledge)
-    return portal.checker.pledge_check(pledge, _cycle(portal, pool_year), pool)
+    return portal.checker.pledge_check(pledge, cycle_kept(portal.sessions, pool_year), pool)
 
 
 def submit_pledge(portal: Portal, who: Account, pledge: Any) -> tuple[PledgeVersion, Checked]:
@@ -64,7 +76,7 @@ def submit_pledge(portal: Portal, who: Account, pledge: Any) -> tuple[PledgeVers
         raise Refused(403, "only a Member State's account submits a pledge: the Coordinator records the "
                            "Council implementing act")
     member_state, pool_year = _pledge_scope(who, pledge)
-    checked = portal.checker.pledge_check(pledge, _cycle(portal, pool_year))
+    checked = portal.checker.pledge_check(pledge, cycle_kept(portal.sessions, pool_year))
     row = store.submit_pledge(portal.sessions, who, member_state, pool_year, pledge, checked.text,
                               checked.overall_of(pledge_label(member_state, pool_year)))
     return row, checked

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -163,16 +163,25 @@ def _dummy_hash() -> str:
     return security.hash_secret("no such account")
 
 
+# Read on every API request: the columns only, through a connection (no ORM session, no objects).
+_TOKEN_ACCOUNT = (select(Token.hash, User.id, User.name, User.role, User.member_state, User.disabled)
+                  .join(User, Token.user_id == User.id).where(Token.id == bindparam("token_id")))
+
+
 def account_for_token(sessions: sessionmaker[Session], token: str, verified: security.VerifiedTokens) -> Account | None:
     parsed = security.parse_token(token)
     if parsed is None:
         return None
     token_id, secret = parsed
-    with sessions() as s:
-        row = s.execute(select(Token, User).join(User, Token.user_id == User.id).where(Token.id == token_id)).first()
-    if row is None or row.User.disabled or not verified.verify(token_id, row.Token.hash, secret):
+    with _engine(sessions).connect() as c:
+        row = c.execute(_TOKEN_ACCOUNT, {"token_id": token_id}).first()
+    if row is None or row.disabled or not verified.verify(token_id, row.hash, secret):
         return None
-    return Account.of(row.User)
+    return Account(row.id, row.name, row.role, row.member_state)
+
+
+def _engine(sessions: sessionmaker[Session]) -> Engine:
+    return sessions.kw["bind"]
 
 
 def account(sessions: sessionmaker[Session], user_id: int) -> Account | None:
@@ -285,6 +294,36 @@ def cycle_documents(sessions: sessionmaker[Session], pool_year: int) -> dict[str
         return {row.type: row for row in rows}
 
 
+@dataclass(frozen=True)
+class StoredVersion:
+    """Which version of a cycle document is the latest, without the document: its row, and the
+    SHA-256 of its stored text (a version never changes: append-only)."""
+    type: str
+    version: int
+    sha256: str
+    row_id: int
+
+
+_CYCLE_VERSIONS = (select(CycleDocument.type, CycleDocument.version, CycleDocument.document_sha256, CycleDocument.id)
+                   .where(CycleDocument.pool_year == bindparam("pool_year"))
+                   .order_by(CycleDocument.type, CycleDocument.version))
+
+
+def cycle_versions(sessions: sessionmaker[Session], pool_year: int) -> list[StoredVersion]:
+    """The latest version of each type of cycle document for the year, in the order of
+    `cycle_documents`, read on every pledge check (the documents themselves are read by
+    `cycle_text` when the checker has not kept them)."""
+    with _engine(sessions).connect() as c:
+        rows = c.execute(_CYCLE_VERSIONS, {"pool_year": pool_year}).all()
+    latest = {r.type: StoredVersion(r.type, r.version, r.document_sha256, r.id) for r in rows}
+    return list(latest.values())
+
+
+def cycle_text(sessions: sessionmaker[Session], row_id: int) -> str:
+    with _engine(sessions).connect() as c:
+        return c.execute(select(CycleDocument.document).where(CycleDocument.id == row_id)).scalar_one()
+
+
 def cycle_years(sessions: sessionmaker[Session]) -> list[int]:
     with sessions() as s:
         return list(s.scalars(select(CycleDocument.pool_year).distinct().order_by(CycleDocument.pool_year)))
@@ -302,3 +341,10 @@ def audit(sessions: sessionmaker[Session], who: Account | None, action: str, tar
 def audit_log(sessions: sessionmaker[Session], limit: int = 1000) -> list[AuditEntry]:
     with sessions() as s:
         return list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
+
+
+def audit_times(sessions: sessionmaker[Session], action: str, target: str, since: str) -> list[str]:
+    """When `action` on `target` was logged after `since` (ISO 8601, UTC), oldest first."""
+    with sessions() as s:
+        return list(s.scalars(select(AuditEntry.at).where(AuditEntry.action == action, AuditEntry.target == target,
+                                                          AuditEntry.at > since).order_by(AuditEntry.at)))

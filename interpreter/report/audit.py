@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.digest import file_sha256
 from ..engine.values import value_text
+from . import fixed
 
 if TYPE_CHECKING:                       # the API imports this module: types only, no import at run time
     from ..api import Result, RuleSet
@@ -81,11 +82,12 @@ def document_ids(documents: tuple[Document, ...]) -> dict[str, str]:
 def audit_record(rules: RuleSet, result: Result, ids: dict[str, str]) -> dict[str, Any]:
     case = result.case
     prints = rules.fingerprint
+    kept = fixed.of(rules)
     hashes = dict(prints.files)
     return {
         "tool": {"name": TOOL, "version": tool_version()},
         "checked_at": result.checked_at.strftime(TIME_FORMAT),
-        "rules": {"sha256": prints.sha256, "folder": rules.shown_directory,
+        "rules": {"sha256": kept.rules_sha256(prints), "folder": kept.folder(rules),
                   "files": [{"path": path, "sha256": digest} for path, digest in prints.files]},
         "readings": {name: value_text(value) for name, value in sorted(getattr(case, "readings", {}).items())},
         "parameters": _parameters(rules, result),
@@ -116,7 +118,7 @@ def _dataset(rules: RuleSet, result: Result, name: str, year: int, hashes: dict[
     if rules.supplied is not None:              # --data: the figures came from the user's file, not the rule set
         path = rules.supplied.path
         return {**out, "file": str(path), "sha256": file_sha256(path), "supplied": True}
-    file = rules.file_in_rules(rules.program.datasets[name].decl.file)
+    file = fixed.of(rules).file(rules, rules.program.datasets[name].decl.file)
     return {**out, "file": file, "sha256": hashes.get(file, "")}
 
 
@@ -125,7 +127,7 @@ def _calendar(rules: RuleSet, hashes: dict[str, str]) -> dict[str, Any] | None:
     spec = rules.program.calendar
     if spec is None or rules.holidays is None:
         return None
-    file = rules.file_in_rules(spec.decl.file)
+    file = fixed.of(rules).file(rules, spec.decl.file)
     first, last = calendar_years(rules)
     return {"name": spec.name, "file": file, "sha256": hashes.get(file, ""), "first_year": first, "last_year": last}
 

@@ -125,17 +125,19 @@ def _shown_quantity(value: Fraction | int, t: T.Quantity) -> str:
     return quantity(value, t)
 
 
-def exact(value: Any, t: T.Type | None = None) -> str | None:
-    """The exact form when `show` had to round (a share, or a figure shown with "≈"), else None."""
+def exact(value: Any, t: T.Type | None = None, shown: str | None = None) -> str | None:
+    """The exact form when `show` had to round (a share, or a figure shown with "≈"), else None.
+    `shown`: show(value, t), when the caller has it already."""
     if not isinstance(value, (int, Fraction)) or isinstance(value, bool) or is_whole(value):
         return None
-    if isinstance(t, T.Quantity) and not t.is_share and not show(value, t).startswith("≈"):
+    if isinstance(t, T.Quantity) and not t.is_share and not (shown or show(value, t)).startswith("≈"):
         return None
     return exact_text(value)
 
 
-def json_value(value: Any, t: T.Type) -> Any:
-    """A value for JSON: exact numbers as strings (never floats), with the unit."""
+def json_value(value: Any, t: T.Type, shown: str | None = None) -> Any:
+    """A value for JSON: exact numbers as strings (never floats), with the unit. `shown`:
+    show(value, t), when the caller has it already (a view shows every value three ways)."""
     if isinstance(value, Missing):
         return {"missing": sorted(value.paths), "undisclosed": value.unknown}
     if isinstance(value, bool):
@@ -143,7 +145,7 @@ def json_value(value: Any, t: T.Type) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (int, Fraction)) and isinstance(t, T.Quantity):
-        return {"exact": exact_text(value), "unit": T.unit_words(t.dim) or "1", "text": show(value, t)}
+        return {"exact": exact_text(value), "unit": T.unit_words(t.dim) or "1", "text": shown or show(value, t)}
     if isinstance(value, (RecordValue, TableValue, ListValue, dict, tuple)):
         return show(value, t)
     if isinstance(value, (int, Fraction)):

@@ -79,20 +79,45 @@ def render_audit(data: dict[str, Any]) -> str:
 
 
 def render_json(data: dict[str, Any]) -> str:
-    clean = {k: v for k, v in data.items() if k != "groups"}
-    return json_text(clean)
+    return render_json_utf8(data).decode()
+
+
+def render_json_utf8(data: dict[str, Any]) -> bytes:
+    """`render_json` encoded in UTF-8, made without the text in between."""
+    return json_utf8({k: v for k, v in data.items() if k != "groups"})
 
 
 # JSON escapes C0 controls itself; C1 controls and the marks that reorder text are escaped too, so
 # that JSON shown on a terminal does nothing there (the data read back is the same).
 _JSON_UNPRINTABLE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ASCII = bytes(range(0x7f))                  # every byte below the first the pattern can match
 
 
 def json_text(data: Any) -> str:
     """Data as the JSON the commands print: indented, UTF-8, nothing a terminal would act on."""
     from . import jsontext  # here: its encoder (pydantic-core) costs 15 ms to import, and text needs none
-    text = jsontext.dumps(data)
+    fast = jsontext.utf8(data)
+    if fast is not None and not _unprintable(fast):
+        return fast.decode() + "\n"
+    text = fast.decode() if fast is not None else jsontext.standard(data)
     return _JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def json_utf8(data: Any) -> bytes:
+    """The text of `json_text`, encoded in UTF-8 (what the portal sends), without the detour
+    through str where nothing is to be escaped."""
+    from . import jsontext  # as in json_text
+    fast = jsontext.utf8(data)
+    if fast is not None and not _unprintable(fast):
+        return fast + b"\n"
+    return json_text(data).encode()
+
+
+def _unprintable(body: bytes) -> bool:
+    """Whether UTF-8 JSON holds a character that json_text escapes. Asked of the characters outside
+    ASCII only: every byte of a character written in several bytes is 0x80 or above, so what is
+    left is whole characters (over the 170 kB of a check: 0.15 ms instead of 0.7 ms)."""
+    return _JSON_UNPRINTABLE.search(body.translate(None, _ASCII).decode()) is not None
 
 
 TEMPLATES = Path(__file__).with_name("templates")

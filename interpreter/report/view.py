@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.outcomes import NOT_APPLICABLE, SEVERITY, Missing, Outcome, Step
 from ..language import typesys as T
 from . import figures as V
-from . import links
+from . import fixed, links
 from .audit import audit_record, document_ids
 from .dependence import METHOD, Dependence
 from .reason import describe, reason
@@ -85,7 +85,7 @@ def view(result: Result, rules: RuleSet, traces: bool = False, remedies: dict | 
         "data_years": {name: ctx.data_year(name, year) for name, year in result.case.data_years.items()},
         **({"parameters": {name: ctx.parameter(name, value) for name, value in result.case.parameters.items()}}
            if result.case.parameters else {}),
-        **({"readings": readings_used(program, result.case.readings)} if program.readings else {}),
+        **({"readings": ctx.readings_used()} if program.readings else {}),
         **({"readings_all": _readings_all(dependence, outcomes)} if dependence is not None else {}),
         "overall": result.overall,
         "exit_code": result.exit_code,
@@ -195,7 +195,7 @@ class _Context:
         # The sources of an aggregate, by the step's id (with the step, kept alive): the reference key's
         # sums over every Member State are the same steps under every verdict, walked once per case.
         self.aggregates: dict[int, tuple[Step, dict[str, Any]]] = {}
-        self.descriptions: dict[tuple[str, str], str] = {}
+        self.fixed = fixed.of(rules)          # what depends on the rule set alone, kept across checks
 
     # ---------------------------------------------------------------- outcomes
     def outcome(self, o: Outcome, found, traces: bool, anchors: set[str]) -> dict[str, Any]:
@@ -240,13 +240,19 @@ class _Context:
         return out
 
     def citation(self, p) -> dict[str, Any]:
-        c = p.citation
-        return {"id": c.anchor(), "short": c.short(), "full": c.full(), "anchor": c.anchor(),
-                "article_title": p.article_title, "text": p.text, "lead_in": p.lead_in, "complete": p.complete,
-                "url": links.EUR_LEX, "eur_lex": links.eur_lex_url(c, self.lang),
-                "docs": links.docs_url(c, self.docs_url)}
+        return self.fixed.citation(p, self.lang, self.docs_url)
+
+    def readings_used(self) -> list[dict[str, Any]]:
+        chosen = self.case.readings
+        kept = self.fixed.kept(self.fixed.readings, tuple(sorted(chosen.items())),
+                               lambda: readings_used(self.program, chosen))
+        return [{**r, "alternatives": list(r["alternatives"]), "citations": list(r["citations"])} for r in kept]
 
     def rule_text(self, name: str) -> dict[str, str]:
+        """The requirement's conditions as the rule file writes them (kept: spread into a new dict)."""
+        return self.fixed.kept(self.fixed.rule_texts, name, lambda: self.written(name))
+
+    def written(self, name: str) -> dict[str, str]:
         """The requirement's conditions as the rule file writes them: `when` (whether it applies)
         and `requires` (what it requires), each on one line; empty when the rule has none."""
         spec = self.program.requirement(name)
@@ -331,9 +337,10 @@ class _Context:
         source = self.source(s)
         where = source.pop("where", "") or s.label
         source.pop("basis", None)
+        shown = V.show(s.value, s.type)
         return {"id": f"{s.kind}:{where}", "kind": s.kind, "label": s.label,
-                "description": source.pop("description", ""), "value": V.json_value(s.value, s.type),
-                "shown": V.show(s.value, s.type), "exact": V.exact(s.value, s.type), "source": source,
+                "description": source.pop("description", ""), "value": V.json_value(s.value, s.type, shown),
+                "shown": shown, "exact": V.exact(s.value, s.type, shown), "source": source,
                 "citations": [p.citation.short() for p in s.citations if p is not None]}
 
     def source(self, s: Step) -> dict[str, Any]:
@@ -356,7 +363,7 @@ class _Context:
             return self.data_source(s)
         if s.kind == "aggregate":
             if id(s) not in self.aggregates:
-                self.aggregates[id(s)] = (s, self.aggregate_source(s))
+                self.aggregates[id(s)] = (s, self.aggregate_over(s))
             return dict(self.aggregates[id(s)][1])
         rule = f"{s.span.file}:{s.span.line}" if s.span.line else ""
         if s.kind == "parameter" and s.source:
@@ -365,21 +372,41 @@ class _Context:
             return {"kind": "case", "rule": rule, "text": s.source}
         return {"kind": "rules", "rule": rule, "text": f"{s.kind} in {rule}" if rule else s.kind}
 
-    def aggregate_source(self, s: Step) -> dict[str, Any]:
-        """What an aggregate was computed over: its items, and the sources of the figures in them."""
-        parts = sorted({self.source(d)["basis"] for d in _walk(s) if d.kind in ("data", "input", "default")})
+    def aggregate_over(self, s: Step) -> dict[str, Any]:
+        """`aggregate_source`, kept per rule set when the aggregate reads reference data alone: the
+        reference key's sums over every Member State are the same steps in every check (the engine
+        keeps them), and what they were computed over depends then only on the data years."""
+        years = tuple(self.years.items())
+        kept = self.fixed.aggregate(s, years)
+        if kept is not None:
+            return kept
+        found, data_only = self.aggregate_source(s)
+        if data_only:
+            self.fixed.keep_aggregate(s, years, found)
+        return found
+
+    def aggregate_source(self, s: Step) -> tuple[dict[str, Any], bool]:
+        """What an aggregate was computed over: its items, and the sources of the figures in them;
+        and whether those are all reference data (no document's field)."""
+        read = [d for d in _walk(s) if d.kind in ("data", "input", "default")]
+        parts = sorted({self.source(d)["basis"] for d in read})
         more = f"; and {len(parts) - _MAX_ITEMS} more" if len(parts) > _MAX_ITEMS else ""
         shown = "; ".join(parts[:_MAX_ITEMS]) + more
         items = sum(1 for c in s.children if c.kind == "item")
         text = f"over {items} item{'s' if items != 1 else ''}" + (f", each from {shown}" if shown else "")
-        return {"kind": "aggregate", "text": text, "basis": text}
+        return {"kind": "aggregate", "text": text, "basis": text}, all(d.kind == "data" for d in read)
 
     def data_source(self, s: Step) -> dict[str, Any]:
+        """Where a figure of a dataset came from (a copy of what is kept per label and year)."""
+        name = s.label.partition("[")[0]
+        year = self.years.get(name)
+        return dict(self.fixed.kept(self.fixed.data_sources, (s.label, year), lambda: self.dataset_source(s, year)))
+
+    def dataset_source(self, s: Step, year: int | None) -> dict[str, Any]:
         name, _, key = s.label.partition("[")
         key = key.rstrip("]")
         spec = self.program.datasets.get(name)
         table = self.rules.tables.get(name)
-        year = self.years.get(name)
         figure = table.get(key, year) if table is not None and year is not None else None
         described = spec.decl.description if spec else name
         said = "; ".join(n.text for n in spec.decl.meta.sources) if spec else ""
@@ -421,9 +448,7 @@ class _Context:
         """The description the rules give a document's field, found by walking the path (once per
         document type and path)."""
         key = (self.types.get(label, ""), path)
-        if key not in self.descriptions:
-            self.descriptions[key] = self.described(*key)
-        return self.descriptions[key]
+        return self.fixed.kept(self.fixed.descriptions, key, lambda: self.described(*key))
 
     def described(self, type_name: str, path: str) -> str:
         struct = self.program.structs.get(type_name)

@@ -3,6 +3,7 @@ see what, limits, and the 2026 example loaded."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from fractions import Fraction
@@ -11,6 +12,7 @@ from pathlib import Path
 from conftest import EXAMPLE, make_world
 
 from interpreter.portal import server, store
+from interpreter.portal.checking import Kept
 
 NL_2026 = "pledges/NL-2026.json"
 
@@ -237,7 +239,7 @@ def test_a_pledge_is_checked_with_the_documents_its_requirements_read(checker):
              if d["document"] not in ("MemberStatePledge", "AnnualReport")]
     for relocations in (0, one_person_short(checker), 5000):
         document = pledge(relocations=relocations, measures=[{"description": "x", "financial_value": 10}])
-        slim = checker.pledge_check(document, cycle, pool=False)
+        slim = checker.pledge_check(document, [Kept.given(n, d) for n, d in cycle], pool=False)
         whole = checker.check([(NL_2026, document), *cycle], pool=False)
         assert slim.outcomes_of(NL_2026) == whole.outcomes_of(NL_2026) != []
         assert len(slim.data["documents"]) < len(whole.data["documents"]) and "pool" not in slim.data
@@ -252,3 +254,48 @@ def test_an_internal_error_is_a_plain_500(world, monkeypatch):
                          json={"documents": [{"name": "x.json", "document": pledge()}]})
     assert answer.status_code == 500 and "bug in the portal" in answer.json()["error"]["message"]
     assert "secret detail" not in answer.text and "Traceback" not in answer.text
+
+
+def _as_the_cli(checker, world, document) -> bytes:
+    """What `ammr check --format json` writes for the pledge and the stored cycle documents its
+    requirements read, under the names the portal gives them: read, evaluated and explained afresh
+    through the public API (nothing kept), as the CLI does."""
+    from interpreter import RuleSet, explain, render
+    from interpreter.portal.checking import cycle_label, pledge_label
+    rules = RuleSet.prepare()
+    rows = store.cycle_documents(world.made, 2026)
+    named = [(pledge_label(document["member_state"], 2026), document)] + [(cycle_label(2026, r.type, r.version), json.loads(r.document))
+                                     for r in rows.values() if r.type in checker.pledge_uses]
+    result = rules.evaluate(rules.case([rules.document(d, n) for n, d in named]))
+    return render(explain(rules, result, pool=False), "json").encode()
+
+
+def test_a_pledge_check_is_byte_for_byte_the_cli_check_of_its_documents(world, checker):
+    """The portal reads the stored cycle once and keeps the view's fixed parts: every check is
+    still the text of a check made afresh, whatever the figures (and whichever comes first)."""
+    measures = [{"description": "reception capacity", "financial_value": "2500000.75"}]
+    for account, relocations, financial, more in (
+            ("nl", 0, "0", None), ("nl", one_person_short(checker), "0", None), ("nl", 5000, "99999999.99", None),
+            ("nl", 17, None, None), ("nl", None, "1", measures), ("de", 120, "3000000", measures), ("de", None, None, None)):
+        document = pledge(account.upper(), relocations=relocations, financial=financial, measures=more)
+        answer = world.client.post("/api/v1/pledges/check?pool=false", headers=world.as_(account),
+                                   json={"document": document})
+        assert answer.status_code == 200
+        assert answer.content == _as_the_cli(checker, world, document)
+        assert answer.headers["X-AMMR-Result-SHA256"] == hashlib.sha256(answer.content).hexdigest()
+
+
+def test_a_new_version_of_a_cycle_document_is_checked_with_at_once(world, checker):
+    document = pledge(relocations=one_person_short(checker) + 1)
+    first = world.client.post("/api/v1/pledges/check?pool=false", headers=world.as_("nl"), json={"document": document})
+    assert "cycle/2026/CommissionProposal-v1.json" in first.text
+    proposal = dict(server.example_documents(EXAMPLE)[1][1])
+    proposal["relocations"] = proposal["relocations"] * 2              # a larger pool: the pledge falls short
+    recorded = world.client.post("/api/v1/cycle/2026", headers=world.as_("coordinator"), json={"document": proposal})
+    assert recorded.status_code == 201 and recorded.json()["version"] == 2
+    second = world.client.post("/api/v1/pledges/check?pool=false", headers=world.as_("nl"), json={"document": document})
+    assert "cycle/2026/CommissionProposal-v2.json" in second.text and "CommissionProposal-v1" not in second.text
+    assert second.content == _as_the_cli(checker, world, document)
+    verdict = lambda answer: next(o["verdict"] for o in answer.json()["outcomes"]  # noqa: E731
+                                  if o["id"] == "pledge_meets_fair_share")
+    assert verdict(first) == "compliant" and verdict(second) == "non_compliant"

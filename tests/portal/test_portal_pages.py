@@ -118,6 +118,10 @@ def test_the_pool_table(world):
     assert '<th scope="row">NL</th>' in page.text and 'href="/pledges/NL/2026/1"' in page.text
     assert "63(1)" in page.text and "every verdict, explained" in page.text
     assert world.client.get("/pool/2026/explanation").status_code == 200
+    assert 'href="/pledges/NL/2026">every version</a>' in page.text
+    history = world.client.get("/pledges/NL/2026")                 # each state's history as a page, not JSON
+    assert history.status_code == 200 and history.headers["content-type"].startswith("text/html")
+    assert 'href="/pledges/NL/2026/1"' in history.text
 
 
 def test_users_commands(database, tmp_path):
@@ -175,3 +179,35 @@ def test_the_default_database_is_in_the_user_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     url = default_database()
     assert url == f"sqlite:///{tmp_path / 'ammr' / 'portal.sqlite3'}" and (tmp_path / "ammr").is_dir()
+
+
+def _try(world, name: str, password: str):
+    page = world.client.get("/login")
+    return world.client.post("/login", data={"csrf": csrf_of(page.text), "name": name, "password": password},
+                             follow_redirects=False)
+
+
+def test_failed_sign_ins_are_limited_per_account(world, monkeypatch):
+    from datetime import timedelta
+
+    from interpreter.portal import throttle
+    for _ in range(throttle.PER_ACCOUNT):
+        assert _try(world, "nl", "wrong").status_code == 401
+    limited = _try(world, "nl", world.passwords["nl"])          # the right password, too late: not even checked
+    assert limited.status_code == 429 and "Too many failed sign-ins" in limited.text
+    assert 0 < int(limited.headers["Retry-After"]) <= throttle.WINDOW.total_seconds()
+    assert _try(world, "de", world.passwords["de"]).status_code == 303     # another account, the same address
+    logged = [e.action for e in store.audit_log(world.made) if e.action.startswith("login")]
+    assert logged.count(throttle.REFUSED) == throttle.PER_ACCOUNT and throttle.LIMITED in logged
+    later = throttle.now() + throttle.WINDOW + timedelta(seconds=1)
+    monkeypatch.setattr(throttle, "now", lambda: later)         # a quarter of an hour later: taken again
+    world.client.cookies.clear()
+    assert _try(world, "nl", world.passwords["nl"]).status_code == 303
+
+
+def test_failed_sign_ins_are_limited_per_client_address(world):
+    from interpreter.portal import throttle
+    for n in range(throttle.PER_ADDRESS):
+        assert _try(world, f"nobody-{n}", "guess").status_code == 401       # never the same name twice
+    limited = _try(world, "de", world.passwords["de"])
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
