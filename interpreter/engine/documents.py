@@ -22,9 +22,9 @@ from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..language.syntax import Span
 from . import amounts
-from .digest import content_sha256
+from .digest import canonical_json, json_sha256
 from .fastread import FastReader
-from .reading import STDIN, Path_, read_documents, shown_name, unencodable
+from .reading import STDIN, Path_, read_documents, shown_name, surrogate_text, unencodable
 from .records import UNDISCLOSED, ListValue, RecordValue, TableValue
 
 if TYPE_CHECKING:
@@ -102,8 +102,10 @@ class DocumentReader:
         if not isinstance(data, dict):
             raise Failed([Diagnostic("D011", "a document is a mapping of fields, starting with 'document: <type>'",
                                      where(()))])
-        _refuse_unencodable(data, where)
-        digest = content_sha256(data)
+        canonical = canonical_json(data)
+        if surrogate_text(canonical):               # rare: then find which key or text holds it
+            _refuse_unencodable(data, where)
+        digest = json_sha256(canonical)
         data = dict(data)
         type_name = data.pop("document", None)
         documents = self.document_types
