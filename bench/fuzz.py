@@ -11,9 +11,12 @@ Of every 1 000 inputs, 900 are documents generated from the rules' document type
 validated; every figure accepted compared with what a person reads in it), 85 are the bundled
 examples retyped field by field (5 of them also evaluated and explained in every format: no
 control character on the terminal, no HTML from the input, every figure shown as its exact
-value), and 15 are rule files (parsed, formatted, linted, checked, evaluated). Reports, per kind,
-the inputs tried, accepted and refused, figures compared, tracebacks (what a user sees as exit 70),
-hangs (longer than --watchdog), figures misread; the inputs per second (by the clock and per
+value), and 15 are rule files (parsed, formatted, linted, checked, evaluated). Every document
+read from a generated or retyped file is also checked through both reading paths, the prepared
+checker (`RuleSet.checker`) and the slow path (`checker.disagreement`). Reports, per kind, the
+inputs tried, accepted and refused, figures compared, documents compared through both paths,
+tracebacks (what a user sees as exit 70), hangs (longer than --watchdog), figures misread, and
+documents on which the two paths differ; the inputs per second (by the clock and per
 CPU-second of the workers) and each worker's peak memory; exits 1 on any finding, each written
 with its input under --findings as <finding>-<kind>-seed<S>-worker<W>-<i>.txt, never over a file
 already there.
@@ -114,7 +117,8 @@ def long_run(args) -> int:
             into = totals.setdefault(kind, {})
             for key, value in row.items():
                 into[key] = into.get(key, 0) + value
-    columns = ("inputs", "accepted", "refused", "figures", "evaluated", "bugs", "hangs", "misread")
+    columns = ("inputs", "accepted", "refused", "figures", "evaluated", "compared", "bugs", "hangs", "misread",
+               "differ")
     print(f"\n{'kind':22}" + "".join(f"{c:>11}" for c in columns))
     for kind, row in [*totals.items(), ("total", {c: sum(r.get(c, 0) for r in totals.values()) for c in columns})]:
         print(f"{kind:22}" + "".join(f"{row.get(c, 0):>11}" for c in columns))
@@ -124,7 +128,7 @@ def long_run(args) -> int:
     print(f"\n{tried} inputs in {elapsed:.0f} s: {tried / elapsed:.1f} inputs/s by the clock, "
           f"{tried / cpu:.1f} per CPU-second of the workers ({cpu:.0f} s CPU in all)")
     print("peak memory per worker: " + ", ".join(f"{p / 1024:.0f} MB" for p in peaks))
-    found = sum(totals[k].get(c, 0) for k in totals for c in ("bugs", "hangs", "misread"))
+    found = sum(totals[k].get(c, 0) for k in totals for c in ("bugs", "hangs", "misread", "differ"))
     print(f"findings: {found}" + (f" (inputs and tracebacks in {args.findings})" if found else ""))
     return 1 if found else 0
 
@@ -167,11 +171,12 @@ def _worker(number: int, seed: int, quota: int, seconds: int, findings: str):
             written[kind] = _keep(findings, seed, number, kind, tally, written.get(kind, {}))
             if done >= quota:
                 break
-        found = sum(len(t.bugs) + len(t.hangs) + len(t.misread) for t in tallies.values())
+        found = sum(len(t.bugs) + len(t.hangs) + len(t.misread) + len(t.differ) for t in tallies.values())
         print(f"worker {number}: {done}/{quota} inputs, {found} findings, "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
     counts = {kind: {"inputs": t.inputs, "accepted": t.accepted, "refused": t.refused, "figures": t.figures,
-                     "evaluated": t.evaluated, "bugs": len(t.bugs), "hangs": len(t.hangs), "misread": len(t.misread)}
+                     "evaluated": t.evaluated, "compared": t.compared, "bugs": len(t.bugs), "hangs": len(t.hangs),
+                     "misread": len(t.misread), "differ": len(t.differ)}
               for kind, t in tallies.items()}
     used = resource.getrusage(resource.RUSAGE_SELF)
     return counts, used.ru_maxrss, used.ru_utime + used.ru_stime
@@ -201,6 +206,7 @@ def _keep(findings: str, seed: int, number: int, kind: str, tally, written: dict
     slug = kind.replace(" ", "-").replace(",", "")
     lists = {"bug": [f"{why}\n----- input -----\n{text}" for text, why in tally.bugs],
              "misread": [f"{why}\n----- input -----\n{text}" for text, why in tally.misread],
+             "differ": [f"paths differ: {why}\n----- input -----\n{text}" for text, why in tally.differ],
              "hang": list(tally.hangs)}
     for finding, texts in lists.items():
         for i in range(written.get(finding, 0), len(texts)):

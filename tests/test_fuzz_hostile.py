@@ -29,6 +29,7 @@ def verify(rules, written, full: bool) -> Tally:
         check_document(rules, written, Path(folder), tally, full=full)
     assert not tally.bugs, tally.bugs[0][1]
     assert not tally.misread, tally.misread[0]
+    assert not tally.differ, tally.differ[0]
     return tally
 
 
@@ -90,6 +91,24 @@ def test_a_ratio_reads_the_same_quoted_or_not_and_a_misreading_is_still_flagged(
     assert len(tally.misread) == 1 and "read as Fraction(1, 4)" in tally.misread[0][1], tally.misread
 
 
+def test_every_document_read_goes_through_both_paths_and_a_difference_is_a_finding(rules, tmp_path, monkeypatch):
+    """Each document the harness reads is given as a plain mapping to the prepared checker and to
+    the slow path (a lone surrogate in a date was refused by one path and a traceback in the other):
+    here they agree, then a checker made to lose its outcomes is caught, with its input."""
+    from fuzz.documents import Written
+
+    from interpreter.engine import checker as C
+    two = ("document: CommissionProposal\npool_year: 2026\nadopted_on: 2025-10-01\nrelocations: 30000\n---\n"
+           "document: CommissionProposal\nadopted_on: \"\\ud800\"\n")
+    tally = Tally()
+    check_document(rules, Written(two, ".yaml"), tmp_path, tally)
+    assert (tally.compared, tally.refused, tally.differ, tally.bugs) == (2, 1, [], [])
+    monkeypatch.setattr(C.Checker, "evaluate", lambda self, record, memo=None: ())
+    check_document(rules, Written(two, ".yaml"), tmp_path, tally)
+    assert len(tally.differ) == 1 and tally.differ[0][0] == two, tally.differ
+    assert "the prepared checker gives []" in tally.differ[0][1]
+
+
 def _bench_fuzz():
     import importlib.util
     spec = importlib.util.spec_from_file_location("bench_fuzz", Path(__file__).parent.parent / "bench" / "fuzz.py")
@@ -105,7 +124,7 @@ def test_findings_of_the_long_run_are_named_apart_and_never_overwritten(tmp_path
     bench = _bench_fuzz()
     tally = Tally(bugs=[("in 1", "Traceback 1")], misread=[("in 2", "read 2")], hangs=["in 3"])
     written = bench._keep(str(tmp_path), 7, 0, "examples, evaluated", tally, {})
-    assert written == {"bug": 1, "misread": 1, "hang": 1}
+    assert written == {"bug": 1, "misread": 1, "differ": 0, "hang": 1}
     tally.bugs.append(("in 4", "Traceback 4"))          # a later bug: the misreading is not written again
     bench._keep(str(tmp_path), 7, 0, "examples, evaluated", tally, written)
     bench._keep(str(tmp_path), 7, 0, "examples, evaluated", Tally(bugs=[("in 5", "Traceback 5")]), {})

@@ -305,6 +305,20 @@ def test_a_dash_reads_standard_input():
     assert broken.returncode == 2 and b"<stdin>:2:14: error[D018]" in broken.stderr
 
 
+
+@pytest.mark.parametrize("line, place", [('note: "x\\ud800"', "note"), ('id: "COM\\udfff"', "id"),
+                                         ('pledges: {DE: {"\\ud800x": 1}}', "pledges.DE.\\ud800x")],
+                         ids=["note", "id", "nested-key"])
+def test_a_lone_surrogate_from_standard_input_is_refused_with_its_place(line, place):
+    """A "\\ud800" escape makes text UTF-8 cannot hold: it was a traceback (exit 70) from pydantic
+    or from writing the note; now exit 2 with the line and column of the value or key."""
+    done = ammr_process("explain", "-", stdin=(DOCUMENT + line + "\n").encode())
+    assert done.returncode == 2, done.stderr
+    assert b"<stdin>:6:" in done.stderr and b"error[D019]" in done.stderr, done.stderr
+    assert f"'{place}' holds a lone surrogate".encode() in done.stderr, done.stderr
+    assert b"Traceback" not in done.stderr
+
+
 # ------------------------------------------------------------- 6. text from documents reaches the terminal and Markdown raw
 
 def test_a_file_name_cannot_put_html_into_the_markdown_report(ammr, tmp_path, monkeypatch):

@@ -30,6 +30,7 @@ from .documents import Document, _declared_id
 from .evaluate import Case
 from .outcomes import Outcome
 from .readgen import Readers, StepAside
+from .reading import surrogate_text
 from .records import RecordValue
 
 _DIRECT, _EACH, _GENERAL = 0, 1, 2    # how a requirement is run: see Checker._steps
@@ -106,9 +107,12 @@ class Checker:
         note = data.get("note")
         reader = self.rules.reader
         try:
-            if note is not None and type(note) is not str or not self._same_years(data.get("data_years")):
+            if note is not None and (type(note) is not str or surrogate_text(note)) \
+                    or not self._same_years(data.get("data_years")):
                 return None
             if "id" in data:
+                if type(data["id"]) is str and surrogate_text(data["id"]):
+                    return None                 # the slow path refuses it, with its message
                 _declared_id(data["id"], _nowhere)
             record = self._read(data, "", self.source)
             undisclosed = data.get("undisclosed")

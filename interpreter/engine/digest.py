@@ -88,9 +88,10 @@ def _plain(value: Any) -> bool:
     return True
 
 
-def content_sha256(value: Any) -> str:
+def json_sha256(text: str) -> str:
+    """The digest of a value's canonical JSON text (canonical_json)."""
     # a lone surrogate (from a JSON escape such as "\ud800") has no UTF-8 form: kept as its code unit
-    return hashlib.sha256(canonical_json(value).encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def file_sha256(path: Path) -> str:

@@ -22,9 +22,9 @@ from ..language import typesys as T
 from ..language.diagnostics import Diagnostic, Failed, did_you_mean
 from ..language.syntax import Span
 from . import amounts
-from .digest import content_sha256
+from .digest import canonical_json, json_sha256
 from .fastread import FastReader
-from .reading import STDIN, Path_, read_documents, shown_name
+from .reading import STDIN, Path_, read_documents, shown_name, surrogate_text, unencodable
 from .records import UNDISCLOSED, ListValue, RecordValue, TableValue
 
 if TYPE_CHECKING:
@@ -102,7 +102,10 @@ class DocumentReader:
         if not isinstance(data, dict):
             raise Failed([Diagnostic("D011", "a document is a mapping of fields, starting with 'document: <type>'",
                                      where(()))])
-        digest = content_sha256(data)
+        canonical = canonical_json(data)
+        if surrogate_text(canonical):               # rare: then find which key or text holds it
+            _refuse_unencodable(data, where)
+        digest = json_sha256(canonical)
         data = dict(data)
         type_name = data.pop("document", None)
         documents = self.document_types
@@ -265,6 +268,21 @@ class DocumentReader:
             else:
                 return None
         return t
+
+
+def _refuse_unencodable(data: dict, where) -> None:
+    """A key or text holding a surrogate (a JSON or YAML escape "\\ud800" makes one) is refused
+    here, before anything writes it as UTF-8 (the digest, pydantic, a report), which would fail."""
+    path = unencodable(data)
+    if path is None:
+        return
+    key = path[-1] == "<key>"
+    # the name shown with its surrogate written as the escape, which the terminal can show
+    field = ".".join(str(p) for p in (path[:-1] if key else path)).encode("utf-8", "backslashreplace").decode()
+    raise Failed([Diagnostic("D019", f"{'the key' if key else 'the text of'} '{field}' holds a lone surrogate "
+                                     "code point, which is no character",
+                             where(path), "a \\u escape between U+D800 and U+DFFF stands for half a character: "
+                                          "write the character itself, or both halves of the pair")])
 
 
 def _declared_id(value: Any, where) -> str:

@@ -23,7 +23,7 @@ from ..language import typesys as T
 from .compiled.runtime import FAST_FRACTIONS, whole
 from .fastread import LIMIT, _money, _share
 from .fastread import _StepAside as StepAside
-from .reading import FIRST_YEAR, LAST_YEAR
+from .reading import FIRST_YEAR, LAST_YEAR, surrogate_text
 from .records import UNDISCLOSED, ListValue, RecordValue, TableValue
 
 __all__ = ["StepAside", "Readers"]
@@ -78,7 +78,8 @@ class _Source:
         return {**self.pool, "StepAside": StepAside, "NOVAL": _NOVAL, "UNDISCLOSED": UNDISCLOSED, "W": _whole,
                 "NEW": _new, "F": Fraction, "money": _money, "share": _share, "RecordValue": RecordValue,
                 "TableValue": TableValue, "ListValue": ListValue, "Decimal": Decimal, "date": date, "LIMIT": LIMIT,
-                "FIRST": FIRST_YEAR, "LAST": LAST_YEAR, "CODES": self.readers.codes}
+                "FIRST": FIRST_YEAR, "LAST": LAST_YEAR, "CODES": self.readers.codes,
+                "SURROGATE": surrogate_text}
 
     # ------------------------------------------------------------ records
     def record(self, type_name: str, document: bool = False) -> str:
@@ -144,11 +145,12 @@ class _Source:
                 return None, "", f"share({x})"
             return f"type({x}) is int and -LIMIT < {x} < LIMIT", f"W({x})", ""
         if t == T.MEMBER_STATE:
-            return (f"type({x}) is str", x, "") if self.readers.any_code else \
+            return (f"type({x}) is str and not SURROGATE({x})", x, "") if self.readers.any_code else \
                 (f"type({x}) is str and {x} in CODES", x, "")
         known: dict[T.Type, str] = {T.DATE: f"type({x}) is date and FIRST <= {x}.year <= LAST",
                                     T.YEAR: f"type({x}) is int and FIRST <= {x} <= LAST",
-                                    T.BOOL: f"type({x}) is bool", T.TEXT: f"type({x}) is str"}
+                                    T.BOOL: f"type({x}) is bool",
+                                    T.TEXT: f"type({x}) is str and not SURROGATE({x})"}    # the slow path refuses it
         return known.get(t, "False"), x, ""
 
     def _structure(self, t: T.Table | T.List, declared: A.TypeExpr | None) -> str:
@@ -156,7 +158,8 @@ class _Source:
         lines = [f"def {name}(v, path, origin):"]
         if isinstance(t, T.Table):
             inner = declared.value if isinstance(declared, A.TableType) else None
-            code = "type(k) is not str" if self.readers.any_code else "type(k) is not str or k not in CODES"
+            code = "type(k) is not str or SURROGATE(k)" if self.readers.any_code else \
+                "type(k) is not str or k not in CODES"
             lines += ["    if type(v) is not dict:", "        raise StepAside", "    items = {}",
                       "    for k, x in v.items():", f"        if {code}:", "            raise StepAside",
                       "        if x is not None:"]       # a null entry is no entry, as in the slow path

@@ -63,6 +63,37 @@ class Raw:
     text: str                       # the whole file, for the excerpts of messages
 
 
+# Text holding a surrogate code point (U+D800..U+DFFF) cannot be written as UTF-8: not to the
+# terminal, to a report, or to pydantic (UnicodeEncodeError, a traceback). No file holds one as
+# it is (read_text refuses such bytes), but JSON's "\ud800" and YAML's "\ud800" escapes make one.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_text(text: str) -> bool:
+    """True when `text` holds a surrogate (the generated readers step aside for it)."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def unencodable(data: Any, path: Path_ = ()) -> Path_ | None:
+    """The path of the first key or text in `data` that holds a surrogate (a key's path ends in
+    "<key>", as in Raw.positions), or None."""
+    if type(data) is str:
+        return path if surrogate_text(data) else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if type(key) is str and surrogate_text(key):
+                return path + (key, "<key>")
+            found = unencodable(value, path + (key,))
+            if found is not None:
+                return found
+    elif isinstance(data, (list, tuple)):
+        for i, value in enumerate(data):
+            found = unencodable(value, path + (i,))
+            if found is not None:
+                return found
+    return None
+
+
 # ------------------------------------------------------------------ bytes
 
 def shown_name(path: Path | str) -> str:

@@ -144,9 +144,14 @@ def dates(draw) -> str:
     return f"{day:02d}/{month:02d}/{year}"
 
 
+# Half of a UTF-16 pair, alone or the halves reversed: no character, and no UTF-8 holds it. A file
+# cannot either, but a "\ud800" escape in JSON or in YAML's double quotes makes one (written so).
+SURROGATES = ["\ud800", "a\udfff", "\udc00\ud800", "DE\udbff"]
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30) | st.sampled_from(
     ["\x1b[2J", "\x1b]8;;http://example.org/\x1b\\link\x1b]8;;\x1b\\", "\u202eevil",
-     "`code` <img src=x onerror=alert(1)>", "| a | b |", "[x](javascript:alert(1))", "\r\x9b31m", "a\x00b"])
+     "`code` <img src=x onerror=alert(1)>", "| a | b |", "[x](javascript:alert(1))", "\r\x9b31m", "a\x00b",
+     *SURROGATES])
+_UNENCODABLE = st.sampled_from(SURROGATES).map(lambda text: _double_quoted(text))
 
 
 @functools.cache
@@ -180,13 +185,13 @@ def plain_token(kind: str) -> st.SearchStrategy[str]:
 
 def hostile_token(kind: str) -> st.SearchStrategy[str]:
     if kind in ("persons", "year", "EUR", "share", "number"):
-        return quoted(hostile_number()) | digits
+        return quoted(hostile_number()) | digits | _UNENCODABLE
     if kind == "date":
-        return quoted(dates())
+        return quoted(dates()) | _UNENCODABLE
     if kind == "bool":
         return st.sampled_from(["yes", "no", "on", "off", "y", "n", '"true"', "1", "0", "~", "", "Yes", "NO"])
     if kind == "member state":
-        return st.sampled_from(["GR", "NO", "ON", "Y", "de", "XX", '"NL"', "UK", "EU"])
+        return st.sampled_from(["GR", "NO", "ON", "Y", "de", "XX", '"NL"', "UK", "EU"]) | _UNENCODABLE
     return texts.map(_double_quoted)
 
 
@@ -237,8 +242,14 @@ class Raw:
 def _record(draw, structs, name, path, written, rules, depth) -> dict:
     spec = structs[name]
     chosen = [f for f in sorted(spec.fields) if draw(_sometimes)]
-    return {f: _field(draw, structs, spec.fields[f].type, spec.fields[f].decl.type, path + (f,), written, rules, depth)
-            for f in sorted(chosen)}
+    out: dict = {f: _field(draw, structs, spec.fields[f].type, spec.fields[f].decl.type, path + (f,), written, rules,
+                           depth) for f in sorted(chosen)}
+    if chosen and draw(_PERCENT) < written.hostility // 5:      # a field's name with half a character in it
+        out[Raw(_double_quoted(chosen[0] + draw(_SURROGATE)))] = out[chosen[0]]
+    return out
+
+
+_SURROGATE = st.sampled_from(["\ud800", "\udfff"])
 
 
 def _field(draw, structs, t, declared, path, written, rules, depth):
@@ -268,9 +279,9 @@ def _yaml(value, indent: int) -> str:
         lines = []
         for key, item in value.items():
             if isinstance(item, (dict, list)) and item:
-                lines.append(f"{pad}{key}:\n{_yaml(item, indent + 2)}")
+                lines.append(f"{pad}{_scalar(key)}:\n{_yaml(item, indent + 2)}")
             else:
-                lines.append(f"{pad}{key}: {_scalar(item)}")
+                lines.append(f"{pad}{_scalar(key)}: {_scalar(item)}")
         return "\n".join(lines) + ("\n" if indent == 0 else "")
     if isinstance(value, list):
         if not value:
@@ -296,14 +307,17 @@ def _scalar(value) -> str:
 def _json(value) -> str:
     """JSON with the tokens as typed: a quoted token becomes a JSON string, a bare one stays bare."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(k))}: {_json(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_json(k) if isinstance(k, Raw) else json.dumps(str(k))}: {_json(v)}"
+                               for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_json(v) for v in value) + "]"
     if isinstance(value, Raw):
         text = value.text
         if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
             inner = text[1:-1]
-            return json.dumps(yaml.safe_load(text) if text[0] == '"' else inner, ensure_ascii=False)
+            # a surrogate as JSON's escape: UTF-8 cannot hold it as it is, and a file could not either
+            return json.dumps(yaml.safe_load(text) if text[0] == '"' else inner, ensure_ascii=False) \
+                .encode("utf-8", "backslashreplace").decode("utf-8")
         return text or '""'
     return json.dumps(value)
 

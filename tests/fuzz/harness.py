@@ -5,7 +5,10 @@ states must hold what a person reads in it (oracle.py). With `full`, the case is
 and explained in every format: text output carries no control character, Markdown turned into
 HTML carries no HTML from the input, HTML neither, the JSON reads back, and every figure shown
 reads as its exact value. Anything else that escapes (a traceback: exit 70 to a user) is a bug;
-an input taking longer than the watchdog is a hang.
+an input taking longer than the watchdog is a hang. Each document read from the file (the plain
+mapping, before validation) is also checked by the prepared checker (`RuleSet.checker`) and by
+the slow path it stands for: outcomes that differ, or one refusing what the other accepts, are
+a finding of their own ("paths differ").
 """
 
 from __future__ import annotations
@@ -61,13 +64,16 @@ class Tally:
     bugs: list[tuple[str, str]] = field(default_factory=list)       # (input, traceback)
     hangs: list[str] = field(default_factory=list)
     misread: list[tuple[str, str]] = field(default_factory=list)    # (input, what)
+    differ: list[tuple[str, str]] = field(default_factory=list)     # (input, how the two paths differ)
+    compared: int = 0                                                 # documents given to both paths
 
     def add(self, other: Tally) -> None:
-        for name in ("inputs", "accepted", "refused", "evaluated", "figures"):
+        for name in ("inputs", "accepted", "refused", "evaluated", "figures", "compared"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.bugs += other.bugs
         self.hangs += other.hangs
         self.misread += other.misread
+        self.differ += other.differ
 
 
 @contextmanager
@@ -111,6 +117,7 @@ def check_document(rules, written: Written, folder: Path, tally: Tally, full: bo
     _rewrite(path, written.text)
     try:
         with watchdog(seconds):
+            _both_paths(rules, path, written, tally)
             try:
                 documents = rules.read([path])
             except Failed as failure:
@@ -126,6 +133,24 @@ def check_document(rules, written: Written, folder: Path, tally: Tally, full: bo
             tally.hangs.append(written.text)
         else:
             tally.bugs.append((written.text, traceback.format_exc()))
+
+
+def _both_paths(rules, path: Path, written: Written, tally: Tally) -> None:
+    """Each document of the file, as the plain mapping the slow path validates, through the
+    prepared checker and the slow path (checker.disagreement): a difference is a finding. A file
+    that does not parse holds no mapping to compare (rules.read then refuses it)."""
+    from interpreter import Failed
+    from interpreter.engine.checker import disagreement
+    from interpreter.engine.reading import read_documents
+    try:
+        raws = read_documents(path)
+    except Failed:
+        return
+    for raw in raws:
+        tally.compared += 1
+        differs = disagreement(rules, raw.data)
+        if differs is not None:
+            tally.differ.append((written.text, differs))
 
 
 def _rewrite(path: Path, text: str) -> None:
