@@ -17,7 +17,7 @@ with the compiled engine, trace off. "Key kept": the reference key and the fair 
 the engine from an earlier case, as in every real use; "key computed": those caches are emptied
 before each call, as the baseline computes its key in every call. The verdicts of both sides are
 compared first. "Prepared checker": `rules.checker(document type, only=..., data_years=...)`, made once, then called
-with the plain mapping (engine/checker.py): the same verdicts, without a Document, Case or Result.
+with the plain mapping (engine/prepared.py): the same verdicts, without a Document, Case or Result.
 The last part times the JSON text of a result (`render(data, "json")`).
 """
 

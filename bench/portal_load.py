@@ -339,10 +339,10 @@ def kill_workload(srv: Server, tokens: dict[str, str], after: float) -> dict:
 
 def setup(database: str) -> dict[str, str]:
     """Accounts for every Member State of the rules and the Coordinator; the 2026 cycle recorded."""
-    from interpreter.portal.checking import Checker
+    from interpreter.portal.checking import PortalChecker
     settings = Settings(database=database)
     server.prepare_database(settings)
-    checker = Checker()
+    checker = PortalChecker()
     engine = engine_for(database)
     made = sessions(engine)
     tokens = {}

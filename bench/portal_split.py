@@ -5,7 +5,7 @@ the remedies, the view and the JSON text, each as the portal does it (issue 18).
     python bench/portal_split.py --before /path/to/clone  # and another checkout, alternating runs
 
 Each run is a fresh process that imports `interpreter` from its checkout, prepares the rules as the
-portal's worker does (its Checker, `gc.freeze()`, and the collector's threshold where the portal sets
+portal's worker does (its PortalChecker, `gc.freeze()`, and the collector's threshold where the portal sets
 one), then checks `--checks` pledges of new random figures (the same seeded figures in every run)
 against the 2026 cycle (the Commission proposal and the High-Level Forum, the documents a pledge's
 requirements read) and times each stage with `time.process_time()`. With `--before`, the runs of the
@@ -42,7 +42,7 @@ def measure(checks: int) -> dict[str, float]:
 
     encoded = getattr(__import__("interpreter.report.render", fromlist=["x"]), "render_json_utf8", None) \
         or (lambda data: render_json(data).encode())          # what the portal sends, as bytes
-    checker = checking.Checker()
+    checker = checking.PortalChecker()
     rules = checker.rules
     cycle = [(f"cycle/2026/{d['document']}-v1.json", d) for _, d in example_documents(Path("examples/2026"))
              if d["document"] in checker.pledge_uses]

@@ -43,7 +43,7 @@ from .report.render import render_audit, render_check, render_explanation
 from .report.view import DEFAULT_DOCS, view
 
 if TYPE_CHECKING:
-    from .engine.checker import Checker
+    from .engine.prepared import PreparedCheck
 
 # The reports the rule set's users show, and the figures each shows: the checker holds the rules'
 # `report` declarations to them, so that a definition a report needs cannot be renamed silently.
@@ -318,13 +318,13 @@ class RuleSet:
 
     def checker(self, document: str, only: Iterable[str] | None = None, data_years: dict[str, int] | None = None,
                 parameters: dict[str, Any] | None = None, readings: Mapping[str, str] | None = None,
-                source: str = "<data>") -> Checker:
+                source: str = "<data>") -> PreparedCheck:
         """Prepare once, check many: a callable taking one document of type `document` as a plain
         mapping and giving its outcomes (of the requirements named in `only`, else all), untraced,
         the same as `evaluate(case([document(data, source)], data_years, parameters, readings),
-        trace=False, only=only, engine="compiled").outcomes`, and as strict (see engine/checker.py)."""
-        from .engine.checker import Checker  # with the compiled engine: imported when a checker is made
-        return Checker(self, document, only, data_years, parameters, readings, source)
+        trace=False, only=only, engine="compiled").outcomes`, and as strict (see engine/prepared.py)."""
+        from .engine.prepared import PreparedCheck  # with the compiled engine: imported when a checker is made
+        return PreparedCheck(self, document, only, data_years, parameters, readings, source)
 
     def value(self, case: Case, name: str, args: tuple = ()) -> Any:
         """The value of a constant, parameter or definition for a case, without a trace. `args` are

@@ -97,13 +97,13 @@ def test_every_document_read_goes_through_both_paths_and_a_difference_is_a_findi
     here they agree, then a checker made to lose its outcomes is caught, with its input."""
     from fuzz.documents import Written
 
-    from interpreter.engine import checker as C
+    from interpreter.engine import prepared as C
     two = ("document: CommissionProposal\npool_year: 2026\nadopted_on: 2025-10-01\nrelocations: 30000\n---\n"
            "document: CommissionProposal\nadopted_on: \"\\ud800\"\n")
     tally = Tally()
     check_document(rules, Written(two, ".yaml"), tmp_path, tally)
     assert (tally.compared, tally.refused, tally.differ, tally.bugs) == (2, 1, [], [])
-    monkeypatch.setattr(C.Checker, "evaluate", lambda self, record, memo=None: ())
+    monkeypatch.setattr(C.PreparedCheck, "evaluate", lambda self, record, memo=None: ())
     check_document(rules, Written(two, ".yaml"), tmp_path, tally)
     assert len(tally.differ) == 1 and tally.differ[0][0] == two, tally.differ
     assert "the prepared checker gives []" in tally.differ[0][1]

@@ -54,12 +54,12 @@ def serve(ctx, database, host, port, example, rules_dir, workers, docs_url, max_
         return
     from interpreter import Failed  # as above: not for --help
     from interpreter.portal import server  # as above: not for --help
-    from interpreter.portal.checking import Checker  # as above: not for --help
+    from interpreter.portal.checking import PortalChecker  # as above: not for --help
     settings = _settings(database, rules_dir, docs_url, max_body, secure_cookies)
     server.prepare_database(settings)
     if example is not None:
         try:
-            added = server.load_example(settings, example, Checker(settings.rules, settings.docs_url))
+            added = server.load_example(settings, example, PortalChecker(settings.rules, settings.docs_url))
         except Failed as failure:
             click.echo(failure.render(), err=True)
             raise Exit(EXIT_USAGE) from None

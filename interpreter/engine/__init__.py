@@ -19,5 +19,5 @@ missing facts and trace. In pipeline order:
     outcomes.py        Outcome, Step, Missing: what an evaluation gives
     compiled/          the compiled engine: the same verdicts, faster
     readgen.py         generated readers: a well-formed document's values -> records, checks inline, per type
-    checker.py         the prepared checker (RuleSet.checker): one document type, a mapping in, outcomes out
+    prepared.py        the prepared checker (RuleSet.checker): one document type, a mapping in, outcomes out
 """

@@ -6,7 +6,7 @@ exact ints, Decimals, dates, booleans, strings and member state codes are read; 
 (a float, a figure as text, an unknown field, a negative or too long figure...) raises `StepAside`,
 and the caller reads the document by the slow path, which says what is wrong and where. The
 generated text is what the closures do, without a call per field: it is what makes the prepared
-checker (checker.py) cheap per document. tests/test_checker.py holds it to the slow path.
+checker (prepared.py) cheap per document. tests/test_prepared.py holds it to the slow path.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from interpreter import Failed
 
 from . import api, pages, store
-from .checking import Checker
+from .checking import PortalChecker
 from .config import Settings
 from .db import engine_for, sessions
 from .limits import BodyLimit
@@ -32,11 +32,11 @@ GC_YOUNG = 50_000              # allocations between collections of the youngest
 log = logging.getLogger("ammr.portal")
 
 
-def create_app(settings: Settings, checker: Checker | None = None) -> FastAPI:
+def create_app(settings: Settings, checker: PortalChecker | None = None) -> FastAPI:
     """The portal on `settings.database`, which must be migrated already (server.py does it)."""
     engine = engine_for(settings.database)
     made = sessions(engine)
-    portal = Portal(settings, made, checker or Checker(settings.rules, settings.docs_url), VerifiedTokens())
+    portal = Portal(settings, made, checker or PortalChecker(settings.rules, settings.docs_url), VerifiedTokens())
     # The prepared rule set is a large graph that never becomes garbage: kept out of the cyclic
     # collector's full passes, which otherwise add 100 ms and more to one check in fifty.
     gc.collect()

@@ -84,7 +84,7 @@ def cycle_label(pool_year: int, type_name: str, version: int) -> str:
     return f"cycle/{pool_year}/{type_name}-v{version}.json"
 
 
-class Checker:
+class PortalChecker:
     def __init__(self, rules_dir: str | None = None, docs_url: str | None = None):
         self.rules = RuleSet.prepare(Path(rules_dir) if rules_dir else None)
         # the hashes of the rule set's files, taken now: every result's audit record names the

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from . import store
-from .checking import PLEDGE, Checker, pledge_label
+from .checking import PLEDGE, PortalChecker, pledge_label
 from .config import Settings
 from .db import engine_for, sessions
 from .service import cycle_kept
@@ -39,7 +39,7 @@ def example_documents(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
     return found
 
 
-def load_example(settings: Settings, folder: Path, checker: Checker) -> list[str]:
+def load_example(settings: Settings, folder: Path, checker: PortalChecker) -> list[str]:
     """Record the cycle documents of `folder` for their year, and submit its pledges, unless the
     latest stored version is already the same document. Returns what was added."""
     engine = engine_for(settings.database)

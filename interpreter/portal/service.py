@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import store
 from .auth import own_state
-from .checking import PLEDGE, Checked, Checker, Kept, cycle_label, pledge_label
+from .checking import PLEDGE, Checked, Kept, PortalChecker, cycle_label, pledge_label
 from .config import Settings
 from .db import PledgeVersion
 from .security import VerifiedTokens
@@ -24,7 +24,7 @@ class Portal:
     """One server process's state: its settings, database and prepared rule set."""
     settings: Settings
     sessions: sessionmaker[Session]
-    checker: Checker
+    checker: PortalChecker
     verified: VerifiedTokens
 
 

@@ -140,7 +140,7 @@ def _both_paths(rules, path: Path, written: Written, tally: Tally) -> None:
     prepared checker and the slow path (checker.disagreement): a difference is a finding. A file
     that does not parse holds no mapping to compare (rules.read then refuses it)."""
     from interpreter import Failed
-    from interpreter.engine.checker import disagreement
+    from interpreter.engine.prepared import disagreement
     from interpreter.engine.reading import read_documents
     try:
         raws = read_documents(path)

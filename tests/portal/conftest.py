@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from interpreter.portal import security, server, store  # noqa: E402
 from interpreter.portal.app import create_app  # noqa: E402
-from interpreter.portal.checking import Checker  # noqa: E402
+from interpreter.portal.checking import PortalChecker  # noqa: E402
 from interpreter.portal.config import Settings, normalise_url  # noqa: E402
 from interpreter.portal.db import engine_for, sessions  # noqa: E402
 
@@ -73,8 +73,8 @@ def fast_hashes(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def checker() -> Checker:
-    return Checker()
+def checker() -> PortalChecker:
+    return PortalChecker()
 
 
 @dataclass
@@ -94,7 +94,7 @@ ACCOUNTS = {"nl": ("member_state", "NL"), "de": ("member_state", "DE"), "coordin
             "reader": ("reader", None)}
 
 
-def make_world(database: str, checker: Checker, example: bool = True) -> World:
+def make_world(database: str, checker: PortalChecker, example: bool = True) -> World:
     settings = Settings(database=database)
     server.prepare_database(settings)
     made = sessions(engine_for(database))

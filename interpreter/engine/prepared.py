@@ -14,7 +14,7 @@ It is exactly as strict as the slow path, `rules.evaluate(rules.case([rules.docu
 trace=False, engine="compiled")`, and gives the same outcomes: a mapping the generated reader does
 not read as it is (anything unusual or wrong, a `data_years` or `undisclosed` list, another document
 type) is checked by that slow path, which raises `Failed` with positioned messages where it is
-wrong. `compare(data)` runs both and says where they differ (tests/test_checker.py, the fuzz runs).
+wrong. `compare(data)` runs both and says where they differ (tests/test_prepared.py, the fuzz runs).
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from .readgen import Readers, StepAside
 from .reading import surrogate_text
 from .records import RecordValue
 
-_DIRECT, _EACH, _GENERAL = 0, 1, 2    # how a requirement is run: see Checker._steps
+_DIRECT, _EACH, _GENERAL = 0, 1, 2    # how a requirement is run: see PreparedCheck._steps
 
 
-class Checker:
+class PreparedCheck:
     """A callable: a plain mapping in, the tuple of its `Outcome`s out (see the module's text)."""
 
     def __init__(self, rules, document: str, only: Iterable[str] | None = None,
@@ -164,7 +164,7 @@ def disagreement(rules, data: Any, **choices: Any) -> str | None:
     made = rules.__dict__.setdefault("_checkers", {})
     key = (name, repr(sorted(choices.items())))
     if key not in made:
-        made[key] = Checker(rules, name, **choices)
+        made[key] = PreparedCheck(rules, name, **choices)
     return made[key].compare(data)
 
 
@@ -192,7 +192,7 @@ class _Context(Context):
     _empty: Case
     _case: Case | None
 
-    def __init__(self, checker: Checker, record: RecordValue, memo: dict | None):
+    def __init__(self, checker: PreparedCheck, record: RecordValue, memo: dict | None):
         self._checker = checker
         self._record = record
         super().__init__(checker.compiled, checker.empty, False, memo)

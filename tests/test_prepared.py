@@ -1,4 +1,4 @@
-"""The prepared checker (interpreter/engine/checker.py, `RuleSet.checker`) against the slow path:
+"""The prepared checker (interpreter/engine/prepared.py, `RuleSet.checker`) against the slow path:
 for any plain mapping, the same outcomes (requirement, document, item, verdict, missing facts, the
 deciding exception) as reading it with `rules.document`, gathering the case and evaluating it with
 the compiled engine and with the reference evaluator, or both refuse it. Over every declared
@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_fastread import HOSTILE, NEAR_MISSES, SETTINGS, document_types, places, plain, record_values, slow
 
-from interpreter.engine.checker import _comparable, _readers
+from interpreter.engine.prepared import _comparable, _readers
 from interpreter.engine.readgen import StepAside
 from interpreter.engine.reading import read_documents
 from interpreter.language.diagnostics import Failed
@@ -170,11 +170,11 @@ def test_the_scenarios_are_checked_alike(rules):
 def test_the_fuzz_runs_comparison_finds_a_difference(rules, monkeypatch):
     """`disagreement` (what tests/fuzz calls on each document) says nothing when the paths agree, and
     names the difference when they do not (here a checker made to lose its outcomes)."""
-    from interpreter.engine import checker as C
+    from interpreter.engine import prepared as C
     proposal = {"document": "CommissionProposal", "relocations": 30000, "financial_contributions": 600000000}
     assert C.disagreement(rules, proposal) is None
     assert C.disagreement(rules, {"document": "Nothing"}) is None
-    monkeypatch.setattr(C.Checker, "evaluate", lambda self, record, memo=None: ())
+    monkeypatch.setattr(C.PreparedCheck, "evaluate", lambda self, record, memo=None: ())
     assert "the prepared checker gives []" in C.disagreement(rules, proposal)
 
 
